@@ -1,0 +1,362 @@
+package game
+
+import (
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
+)
+
+// EventKind says what happened in an Event.
+type EventKind uint8
+
+// Event kinds.
+const (
+	EventCrash   EventKind = iota + 1 // Player crashed; Other is the killer (0: none)
+	EventKill                         // Player was credited a kill of Other
+	EventRespawn                      // Player is back
+)
+
+// Event is something a player would want to be told about.
+type Event struct {
+	Kind   EventKind
+	Player PlayerID
+	Other  PlayerID
+	Tick   uint32
+}
+
+// State is one replica of the arena: every cycle this peer knows of. The
+// cycles marked local are stepped here; the others are copies merged from
+// their owners.
+//
+// The zero value is not usable; call New. A State is not safe for
+// concurrent use: one goroutine owns it and hands out Clones.
+type State struct {
+	Params Params
+	Tick   uint32
+
+	cycles map[PlayerID]*Cycle
+	order  []PlayerID // sorted ids, so that iteration is deterministic
+	local  map[PlayerID]bool
+
+	grid      []PlayerID // occupant of each cell by a living cycle's trail
+	gridDirty bool
+}
+
+// New returns an empty arena.
+func New(p Params) *State {
+	return &State{
+		Params: p,
+		cycles: map[PlayerID]*Cycle{},
+		local:  map[PlayerID]bool{},
+		grid:   make([]PlayerID, p.Width*p.Height),
+	}
+}
+
+// IDs returns the ids of all cycles, sorted.
+func (s *State) IDs() []PlayerID { return slices.Clone(s.order) }
+
+// Len is the number of cycles.
+func (s *State) Len() int { return len(s.order) }
+
+// Cycle returns the cycle of id, or nil. The caller must not keep it past
+// the next change of s; use Clone for that.
+func (s *State) Cycle(id PlayerID) *Cycle { return s.cycles[id] }
+
+// Cycles calls f for each cycle in id order.
+func (s *State) Cycles(f func(*Cycle)) {
+	for _, id := range s.order {
+		f(s.cycles[id])
+	}
+}
+
+// IsLocal reports whether id is stepped by this replica.
+func (s *State) IsLocal(id PlayerID) bool { return s.local[id] }
+
+// Join adds a local cycle and spawns it at a safe spot at once.
+func (s *State) Join(id PlayerID, name string, color int, bot bool, rng *rand.Rand) (*Cycle, error) {
+	if id == 0 {
+		return nil, fmt.Errorf("player id 0 is reserved")
+	}
+	if _, ok := s.cycles[id]; ok {
+		return nil, fmt.Errorf("player %d already in the arena", id)
+	}
+	if len(s.order) >= MaxPlayers {
+		return nil, fmt.Errorf("arena full (%d players)", MaxPlayers)
+	}
+	c := &Cycle{ID: id, Name: name, Color: color, Bot: bot, credited: map[PlayerID]uint16{}}
+	s.insert(c)
+	s.local[id] = true
+	s.spawn(c, rng)
+	return c, nil
+}
+
+func (s *State) insert(c *Cycle) {
+	s.cycles[c.ID] = c
+	i, _ := slices.BinarySearch(s.order, c.ID)
+	s.order = slices.Insert(s.order, i, c.ID)
+}
+
+// Remove deletes a cycle, with its trail.
+func (s *State) Remove(id PlayerID) {
+	if _, ok := s.cycles[id]; !ok {
+		return
+	}
+	delete(s.cycles, id)
+	delete(s.local, id)
+	if i, ok := slices.BinarySearch(s.order, id); ok {
+		s.order = slices.Delete(s.order, i, i+1)
+	}
+	s.gridDirty = true
+}
+
+// Turn queues a turn of a local cycle for the coming ticks. A turn that
+// repeats the heading it follows, or reverses it, is ignored, so that two
+// quick presses inside one tick can never add up to a 180° turn.
+func (s *State) Turn(id PlayerID, d Dir) bool {
+	c := s.cycles[id]
+	if c == nil || !s.local[id] || !d.Valid() || !c.Alive {
+		return false
+	}
+	last := c.Dir
+	if n := len(c.queue); n > 0 {
+		last = c.queue[n-1]
+	}
+	if d == last || d == last.Opposite() || len(c.queue) >= maxQueued {
+		return false
+	}
+	c.queue = append(c.queue, d)
+	return true
+}
+
+// Occupant returns the living cycle whose trail covers p, or 0.
+func (s *State) Occupant(p Point) PlayerID {
+	if !s.Params.In(p) {
+		return 0
+	}
+	s.ensureGrid()
+	return s.grid[p.Y*s.Params.Width+p.X]
+}
+
+// Free reports whether p is on the arena and no living trail covers it.
+func (s *State) Free(p Point) bool { return s.Params.In(p) && s.Occupant(p) == 0 }
+
+func (s *State) ensureGrid() {
+	if !s.gridDirty {
+		return
+	}
+	clear(s.grid)
+	for _, id := range s.order {
+		if c := s.cycles[id]; c.Alive {
+			s.paint(c)
+		}
+	}
+	s.gridDirty = false
+}
+
+func (s *State) paint(c *Cycle) {
+	w := s.Params.Width
+	c.Cells(func(p Point) bool {
+		if s.Params.In(p) {
+			s.grid[p.Y*w+p.X] = c.ID
+		}
+		return true
+	})
+}
+
+// Step advances every local cycle by one tick, all at once: this is the
+// authoritative simulation (a host in server mode, tests, replays). Two
+// heads entering one cell both crash, each killed by the other.
+func (s *State) Step(rng *rand.Rand) []Event {
+	var movers []PlayerID
+	for _, id := range s.order {
+		if s.local[id] {
+			movers = append(movers, id)
+		}
+	}
+	return s.step(movers, rng)
+}
+
+// StepOwn advances the single local cycle id by one tick against the rest
+// of the arena as this replica knows it: the peer-to-peer step, where each
+// owner decides its own crash from its own view.
+func (s *State) StepOwn(id PlayerID, rng *rand.Rand) []Event {
+	if !s.local[id] {
+		s.Tick++
+		return nil
+	}
+	return s.step([]PlayerID{id}, rng)
+}
+
+type move struct {
+	c      *Cycle
+	next   Point
+	crash  bool
+	killer PlayerID
+}
+
+func (s *State) step(ids []PlayerID, rng *rand.Rand) []Event {
+	s.Tick++
+	s.ensureGrid()
+	var events []Event
+	moves := make([]move, 0, len(ids))
+	for _, id := range ids {
+		c := s.cycles[id]
+		if !c.Alive {
+			events = s.stepDead(c, rng, events)
+			continue
+		}
+		if len(c.queue) > 0 {
+			if d := c.queue[0]; d != c.Dir && d != c.Dir.Opposite() {
+				if len(c.Verts) == 0 || c.Verts[len(c.Verts)-1] != c.Head {
+					c.Verts = append(c.Verts, c.Head)
+				}
+				c.Dir = d
+			}
+			c.queue = c.queue[1:]
+		}
+		m := move{c: c, next: c.Head.Add(c.Dir)}
+		switch {
+		case !s.Params.In(m.next):
+			m.crash = true
+		case s.grid[m.next.Y*s.Params.Width+m.next.X] != 0:
+			m.crash = true
+			if k := s.grid[m.next.Y*s.Params.Width+m.next.X]; k != c.ID {
+				m.killer = k
+			}
+		}
+		moves = append(moves, m)
+	}
+	// Heads meeting in one empty cell: both crash, each by the other.
+	for i := range moves {
+		for j := i + 1; j < len(moves); j++ {
+			if moves[i].next == moves[j].next {
+				if !moves[i].crash {
+					moves[i].crash, moves[i].killer = true, moves[j].c.ID
+				}
+				if !moves[j].crash {
+					moves[j].crash, moves[j].killer = true, moves[i].c.ID
+				}
+			}
+		}
+	}
+	for _, m := range moves {
+		if m.crash {
+			events = s.crash(m.c, m.killer, events)
+			continue
+		}
+		m.c.Head = m.next
+		s.grid[m.next.Y*s.Params.Width+m.next.X] = m.c.ID
+	}
+	return events
+}
+
+func (s *State) crash(c *Cycle, killer PlayerID, events []Event) []Event {
+	c.Alive = false
+	c.DeadTicks = 0
+	c.Killer = killer
+	c.queue = nil
+	c.Deaths++
+	c.Streak = 0
+	if killer != 0 {
+		c.addKilledBy(killer)
+	}
+	s.gridDirty = true
+	events = append(events, Event{Kind: EventCrash, Player: c.ID, Other: killer, Tick: s.Tick})
+	return s.settle(c, events)
+}
+
+func (s *State) stepDead(c *Cycle, rng *rand.Rand, events []Event) []Event {
+	c.DeadTicks++
+	if c.DeadTicks == s.Params.FadeTicks() {
+		c.Verts = nil
+	}
+	if c.DeadTicks >= s.Params.RespawnTicks() {
+		s.ensureGrid()
+		s.spawn(c, rng)
+		events = append(events, Event{Kind: EventRespawn, Player: c.ID, Tick: s.Tick})
+	}
+	return events
+}
+
+// RespawnIn is how many ticks a dead cycle still waits.
+func (s *State) RespawnIn(c *Cycle) int {
+	if c.Alive {
+		return 0
+	}
+	return max(0, s.Params.RespawnTicks()-c.DeadTicks)
+}
+
+// settle credits the kills that victim v's ledger names to the local
+// cycles that made them, each death exactly once.
+func (s *State) settle(v *Cycle, events []Event) []Event {
+	for _, t := range v.KilledBy {
+		k := s.cycles[t.Killer]
+		if k == nil || !s.local[k.ID] || k.ID == v.ID {
+			continue
+		}
+		if k.credited == nil {
+			k.credited = map[PlayerID]uint16{}
+		}
+		if done := k.credited[v.ID]; t.Count > done {
+			n := t.Count - done
+			k.credited[v.ID] = t.Count
+			k.Kills += n
+			k.Streak += n
+			k.Best = max(k.Best, k.Streak)
+			events = append(events, Event{Kind: EventKill, Player: k.ID, Other: v.ID, Tick: s.Tick})
+		}
+	}
+	return events
+}
+
+// Merge replaces the replica of a remote cycle with the owner's latest
+// state and credits any kill it announces to the local cycles. The trail
+// is validated first; an invalid one is refused whole.
+func (s *State) Merge(remote *Cycle) ([]Event, error) {
+	if s.local[remote.ID] {
+		return nil, fmt.Errorf("player %d is owned here", remote.ID)
+	}
+	if remote.ID == 0 {
+		return nil, fmt.Errorf("player id 0 is reserved")
+	}
+	if err := s.Params.ValidateTrail(remote.Verts, remote.Head, remote.Dir); err != nil {
+		return nil, err
+	}
+	if remote.Alive && len(remote.Verts) == 0 {
+		return nil, ErrTrailNotContiguous
+	}
+	if _, ok := s.cycles[remote.ID]; !ok && len(s.order) >= MaxPlayers {
+		return nil, fmt.Errorf("arena full (%d players)", MaxPlayers)
+	}
+	c := remote.Clone()
+	if _, ok := s.cycles[c.ID]; !ok {
+		s.insert(c)
+	} else {
+		s.cycles[c.ID] = c
+	}
+	s.gridDirty = true
+	return s.settle(c, nil), nil
+}
+
+// Clone returns a deep copy that shares nothing with s: a snapshot the UI
+// may keep. Owner-only input queues are not copied.
+func (s *State) Clone() *State {
+	d := &State{
+		Params:    s.Params,
+		Tick:      s.Tick,
+		cycles:    make(map[PlayerID]*Cycle, len(s.cycles)),
+		order:     slices.Clone(s.order),
+		local:     maps.Clone(s.local),
+		grid:      slices.Clone(s.grid),
+		gridDirty: s.gridDirty,
+	}
+	for id, c := range s.cycles {
+		cc := c.Clone()
+		if c.credited != nil {
+			cc.credited = maps.Clone(c.credited)
+		}
+		d.cycles[id] = cc
+	}
+	return d
+}

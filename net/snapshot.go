@@ -48,7 +48,7 @@ type PeerStats struct {
 
 	PacketsInPerSec, PacketsOutPerSec float64
 	BytesInPerSec, BytesOutPerSec     float64
-	BytesIn, BytesOut                 uint64 // totals, UDP/IP headers not included
+	BytesIn, BytesOut                 uint64          // totals, UDP/IP headers not included
 	RTTHistory                        []time.Duration // recent RTT samples, oldest first
 }
 

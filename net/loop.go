@@ -1,0 +1,384 @@
+package net
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"slices"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"lanarena/game"
+	"lanarena/net/wire"
+)
+
+// Limits of what the loop remembers.
+const (
+	maxLogLines    = 50
+	maxChatLines   = 50
+	stateVerts     = 4   // recent turn points carried by every state packet
+	maxTrailChunk  = 500 // vertices per trail repair packet
+	suspectAfter   = 20  // bad packets in a window mark a source
+	perAddrRate    = 150 // packets/s a single source may send
+	perAddrBurst   = 100
+	housekeepEvery = 250 * time.Millisecond
+)
+
+// loop is the state owned by Peer.Run's goroutine. Nothing else touches it.
+type loop struct {
+	p   *Peer
+	st  *game.State
+	rng *rand.Rand
+	seq uint32
+	buf []byte
+
+	members    map[game.PlayerID]*member
+	byAddr     map[netip.AddrPort]game.PlayerID
+	candidates map[netip.AddrPort]*candidate
+	sources    map[netip.AddrPort]*source // rate limits and junk counts per address
+	drops      map[string]uint64
+	logLines   []LogLine
+	chatLines  []ChatLine
+	notice     string
+	noticeAt   time.Time
+	lastRates  time.Time
+	server     *serverState // server mode only
+}
+
+type candidate struct {
+	tries int
+	next  time.Time
+}
+
+type source struct {
+	lim      *rate.Limiter
+	bad      int
+	badSince time.Time
+	seen     time.Time
+	warned   bool
+}
+
+func newLoop(p *Peer) *loop {
+	return &loop{
+		p:          p,
+		st:         game.New(p.cfg.Params),
+		rng:        rand.New(rand.NewPCG(p.cfg.Seed, uint64(p.id))),
+		buf:        make([]byte, 0, wire.MaxPacket),
+		members:    map[game.PlayerID]*member{},
+		byAddr:     map[netip.AddrPort]game.PlayerID{},
+		candidates: map[netip.AddrPort]*candidate{},
+		sources:    map[netip.AddrPort]*source{},
+		drops:      map[string]uint64{},
+	}
+}
+
+func (l *loop) run(ctx context.Context) error {
+	cfg := l.p.cfg
+	if !cfg.Spectator {
+		if _, err := l.st.Join(l.p.id, cfg.Name, max(cfg.Color, 0), cfg.Bot, l.rng); err != nil {
+			return err
+		}
+		l.assignLooks()
+	}
+	if cfg.Mode == ModeServer {
+		l.server = newServerState(l)
+	}
+	tick := time.NewTicker(time.Second / time.Duration(cfg.Params.TickRate))
+	defer tick.Stop()
+	house := time.NewTicker(housekeepEvery)
+	defer house.Stop()
+	packets := l.p.tr.Packets()
+	l.lastRates = time.Now()
+	l.logf("%s joined room %q at %s", cfg.Name, cfg.Room, l.p.Addr())
+	for {
+		select {
+		case <-ctx.Done():
+			l.leave()
+			return nil
+		case <-l.p.stop:
+			l.leave()
+			return nil
+		case pkt, ok := <-packets:
+			if !ok {
+				return errors.New("transport closed")
+			}
+			l.receive(pkt)
+		case d := <-l.p.turns:
+			l.turn(d)
+		case text := <-l.p.says:
+			l.say(text)
+		case a := <-l.p.candidates:
+			l.addCandidate(a)
+		case reply := <-l.p.snapReq:
+			reply <- l.snapshot()
+		case now := <-tick.C:
+			l.tick(now)
+		case now := <-house.C:
+			l.housekeep(now)
+		}
+	}
+}
+
+func (l *loop) self() *game.Cycle { return l.st.Cycle(l.p.id) }
+
+func (l *loop) turn(d game.Dir) {
+	if l.server != nil && !l.server.hosting() {
+		l.server.turn(d)
+		return
+	}
+	l.st.Turn(l.p.id, d)
+}
+
+// tick advances this peer's own cycle and sends its state to every member,
+// without waiting for anybody.
+func (l *loop) tick(now time.Time) {
+	if l.server != nil {
+		l.server.tick(now)
+	} else {
+		if c := l.self(); c != nil && l.p.cfg.Bot && c.Alive {
+			if d := game.BotDir(l.st, l.p.id, l.rng); d != c.Dir {
+				l.st.Turn(l.p.id, d)
+			}
+		}
+		l.events(l.st.StepOwn(l.p.id, l.rng))
+		l.broadcast()
+	}
+	if l.p.cfg.Publish {
+		select {
+		case <-l.p.snaps:
+		default:
+		}
+		l.p.snaps <- l.snapshot()
+	}
+}
+
+// broadcast sends this peer's own cycle to every member.
+func (l *loop) broadcast() {
+	c := l.self()
+	if c == nil {
+		return
+	}
+	msg := ownState(l.st, c)
+	for _, m := range l.members {
+		l.send(m.addr, msg)
+	}
+}
+
+// ownState is the state message of a cycle this replica owns.
+func ownState(st *game.State, c *game.Cycle) *wire.State {
+	n := min(len(c.Verts), stateVerts)
+	return &wire.State{
+		Tick:        st.Tick,
+		Life:        c.Life,
+		Alive:       c.Alive,
+		Dir:         c.Dir,
+		Head:        c.Head,
+		DeadTicks:   uint8(min(c.DeadTicks, 255)),
+		Killer:      c.Killer,
+		KillerCount: c.KilledByCount(c.Killer),
+		Kills:       c.Kills,
+		Deaths:      c.Deaths,
+		Streak:      c.Streak,
+		Best:        c.Best,
+		VertTotal:   uint16(len(c.Verts)),
+		Verts:       c.Verts[len(c.Verts)-n:],
+	}
+}
+
+func (l *loop) events(evs []game.Event) {
+	for _, e := range evs {
+		switch e.Kind {
+		case game.EventCrash:
+			if e.Other != 0 {
+				l.logf("%s crashed into %s", l.name(e.Player), l.name(e.Other))
+			} else {
+				l.logf("%s crashed", l.name(e.Player))
+			}
+		case game.EventKill:
+			l.logf("%s got %s", l.name(e.Player), l.name(e.Other))
+		}
+	}
+}
+
+func (l *loop) name(id game.PlayerID) string {
+	if c := l.st.Cycle(id); c != nil {
+		return c.Name
+	}
+	if m := l.members[id]; m != nil {
+		return m.display
+	}
+	return fmt.Sprintf("#%04x", uint32(id)&0xffff)
+}
+
+// send encodes msg and writes it to addr. Errors are logged, never fatal:
+// UDP is best effort.
+func (l *loop) send(to netip.AddrPort, msg wire.Message) {
+	l.seq++
+	h := wire.Header{Sender: l.p.id, Seq: l.seq, Room: l.p.room}
+	b, err := wire.Append(l.buf[:0], h, msg)
+	if err == nil && l.p.key != nil {
+		b, err = wire.Seal(b, l.p.key)
+	}
+	if err != nil {
+		l.p.log.Printf("encode %T: %v", msg, err)
+		return
+	}
+	l.buf = b
+	if err := l.p.tr.WriteTo(b, to); err != nil {
+		l.p.log.Printf("send to %s: %v", to, err)
+		return
+	}
+	if id, ok := l.byAddr[to]; ok {
+		if m := l.members[id]; m != nil {
+			m.sent(len(b))
+		}
+	}
+}
+
+func (l *loop) leave() {
+	for range 2 {
+		for _, m := range l.members {
+			l.send(m.addr, &wire.Leave{})
+		}
+	}
+	l.logf("%s left", l.p.cfg.Name)
+}
+
+func (l *loop) logf(format string, args ...any) {
+	text := fmt.Sprintf(format, args...)
+	l.p.log.Print(text)
+	l.logLines = append(l.logLines, LogLine{At: time.Now(), Text: game.CleanText(text, 120)})
+	if len(l.logLines) > maxLogLines {
+		l.logLines = slices.Delete(l.logLines, 0, len(l.logLines)-maxLogLines)
+	}
+}
+
+func (l *loop) drop(reason string, from netip.AddrPort, bad bool) {
+	l.drops[reason]++
+	if !bad {
+		return
+	}
+	s := l.source(from, time.Now())
+	s.bad++
+	if s.bad >= suspectAfter && !s.warned {
+		s.warned = true
+		l.logf("junk from %s (%s)", from, reason)
+	}
+}
+
+func (l *loop) source(addr netip.AddrPort, now time.Time) *source {
+	s := l.sources[addr]
+	if s == nil {
+		if len(l.sources) > 4096 {
+			l.pruneSources(now)
+		}
+		s = &source{lim: rate.NewLimiter(perAddrRate, perAddrBurst), badSince: now}
+		l.sources[addr] = s
+	}
+	s.seen = now
+	return s
+}
+
+func (l *loop) pruneSources(now time.Time) {
+	for a, s := range l.sources {
+		if now.Sub(s.seen) > 30*time.Second {
+			delete(l.sources, a)
+		}
+	}
+}
+
+func (l *loop) setNotice(text string) {
+	if l.notice != text {
+		l.p.log.Printf("notice: %s", text)
+	}
+	l.notice, l.noticeAt = text, time.Now()
+}
+
+// housekeep runs a few times a second: hellos to candidates, heartbeats and
+// pings to members, timeouts, rates, chat retransmissions, trail repair.
+func (l *loop) housekeep(now time.Time) {
+	for addr, c := range l.candidates {
+		if _, ok := l.byAddr[addr]; ok {
+			delete(l.candidates, addr)
+			continue
+		}
+		if now.Before(c.next) {
+			continue
+		}
+		if c.tries >= maxHelloTries {
+			delete(l.candidates, addr)
+			continue
+		}
+		c.tries++
+		c.next = now.Add(jitter(l.rng, helloEvery))
+		l.send(addr, l.hello(wire.HelloReply))
+	}
+	for id, m := range l.members {
+		silent := now.Sub(m.lastHeard)
+		if silent > l.p.cfg.TimeoutAfter {
+			l.logf("%s timed out", m.display)
+			l.removeMember(id)
+			continue
+		}
+		if !m.lagging && silent > l.p.cfg.LagAfter {
+			l.logf("%s is lagging", m.display)
+		}
+		m.lagging = silent > l.p.cfg.LagAfter
+		if now.Sub(m.lastHello) >= heartbeatEvry {
+			m.lastHello = now
+			l.send(m.addr, l.hello(0))
+		}
+		if now.Sub(m.lastPing) >= pingEvery {
+			m.lastPing = now
+			l.send(m.addr, &wire.Ping{Nonce: uint64(now.Sub(l.p.start))})
+		}
+		l.repair(m, now)
+		l.resendChat(m, now)
+	}
+	if now.Sub(l.lastRates) >= time.Second {
+		dt := now.Sub(l.lastRates)
+		l.lastRates = now
+		for _, m := range l.members {
+			m.rates(dt)
+		}
+		for a, s := range l.sources {
+			if now.Sub(s.badSince) > 10*time.Second {
+				s.bad, s.badSince, s.warned = 0, now, false
+			}
+			if now.Sub(s.seen) > 30*time.Second {
+				delete(l.sources, a)
+			}
+		}
+	}
+	if l.notice != "" && now.Sub(l.noticeAt) > 10*time.Second {
+		l.notice = ""
+	}
+}
+
+func jitter(rng *rand.Rand, d time.Duration) time.Duration {
+	return d*3/4 + time.Duration(rng.Int64N(int64(d/2)+1))
+}
+
+func (l *loop) addCandidate(a netip.AddrPort) {
+	a = netip.AddrPortFrom(a.Addr().Unmap(), a.Port())
+	if !a.IsValid() || a == l.p.Addr() {
+		return
+	}
+	if _, ok := l.byAddr[a]; ok {
+		return
+	}
+	if c, ok := l.candidates[a]; ok {
+		c.tries = 0 // found again: keep trying
+		return
+	}
+	if len(l.candidates) >= maxCandidates {
+		return
+	}
+	l.candidates[a] = &candidate{}
+	l.send(a, l.hello(wire.HelloReply))
+	l.candidates[a].tries = 1
+	l.candidates[a].next = time.Now().Add(jitter(l.rng, helloEvery))
+}

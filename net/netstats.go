@@ -1,0 +1,92 @@
+package net
+
+import (
+	"time"
+)
+
+const rttHistory = 30
+
+// netStats are the figures of one member's traffic, kept by the loop.
+type netStats struct {
+	lastHeard time.Time
+
+	rtt, jitter time.Duration
+	rttHist     []time.Duration
+
+	// loss, from gaps in the sender's sequence numbers
+	firstSeq, highSeq uint32
+	haveSeq           bool
+	received          uint64
+	winExpected       uint64 // at the last rate window
+	winReceived       uint64
+	loss              float64
+
+	pktsIn, pktsOut, bytesIn, bytesOut uint64
+	lastPktsIn, lastPktsOut            uint64
+	lastBytesIn, lastBytesOut          uint64
+	ppsIn, ppsOut, bpsIn, bpsOut       float64
+}
+
+func (n *netStats) init(now time.Time) { n.lastHeard = now }
+
+// heard accounts a packet of size bytes with header sequence seq.
+func (n *netStats) heard(now time.Time, seq uint32, size int) {
+	n.lastHeard = now
+	n.pktsIn++
+	n.bytesIn += uint64(size)
+	n.received++
+	switch {
+	case !n.haveSeq:
+		n.firstSeq, n.highSeq, n.haveSeq = seq, seq, true
+	case seq > n.highSeq:
+		n.highSeq = seq
+	}
+}
+
+func (n *netStats) sent(size int) {
+	n.pktsOut++
+	n.bytesOut += uint64(size)
+}
+
+// sampleRTT folds one round-trip sample in; jitter is the smoothed mean
+// deviation between consecutive samples (RFC 3550 style).
+func (n *netStats) sampleRTT(rtt time.Duration) {
+	if n.rtt == 0 {
+		n.rtt = rtt
+	} else {
+		d := rtt - n.rtt
+		if d < 0 {
+			d = -d
+		}
+		n.jitter += (d - n.jitter) / 16
+		n.rtt = rtt
+	}
+	n.rttHist = append(n.rttHist, rtt)
+	if len(n.rttHist) > rttHistory {
+		n.rttHist = n.rttHist[len(n.rttHist)-rttHistory:]
+	}
+}
+
+// rates closes a measurement window of length dt: packets and bytes per
+// second, and the loss over the window.
+func (n *netStats) rates(dt time.Duration) {
+	s := dt.Seconds()
+	if s <= 0 {
+		return
+	}
+	n.ppsIn = float64(n.pktsIn-n.lastPktsIn) / s
+	n.ppsOut = float64(n.pktsOut-n.lastPktsOut) / s
+	n.bpsIn = float64(n.bytesIn-n.lastBytesIn) / s
+	n.bpsOut = float64(n.bytesOut-n.lastBytesOut) / s
+	n.lastPktsIn, n.lastPktsOut = n.pktsIn, n.pktsOut
+	n.lastBytesIn, n.lastBytesOut = n.bytesIn, n.bytesOut
+	if n.haveSeq {
+		expected := uint64(n.highSeq-n.firstSeq) + 1
+		de, dr := expected-n.winExpected, n.received-n.winReceived
+		n.winExpected, n.winReceived = expected, n.received
+		if de > 0 {
+			loss := 1 - float64(dr)/float64(de)
+			n.loss = min(max(loss, 0), 1)
+		}
+	}
+}

@@ -1,0 +1,210 @@
+package net
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"math/rand/v2"
+	"net/netip"
+	"sync"
+	"time"
+
+	"lanarena/game"
+	"lanarena/net/transport"
+	"lanarena/net/wire"
+)
+
+// Modes of a room.
+const (
+	ModeP2P    = "p2p"
+	ModeServer = "server"
+)
+
+// Membership timings.
+const (
+	LagAfter      = 3 * time.Second  // a silent peer is shown as lagging
+	TimeoutAfter  = 10 * time.Second // and removed with its cycle
+	helloEvery    = time.Second      // to candidates until they answer
+	heartbeatEvry = 2 * time.Second  // hello to members: gossip and ledger
+	pingEvery     = time.Second
+	maxCandidates = 64
+	maxHelloTries = 30
+)
+
+// Config describes one peer.
+type Config struct {
+	Name      string
+	Color     int // preferred palette index; -1 picks one from the id
+	Room      string
+	Params    game.Params
+	Mode      string // ModeP2P (default) or ModeServer
+	Host      bool   // server mode: this peer wants to host
+	Bot       bool   // an AI steers this peer's cycle
+	Spectator bool   // no cycle of its own
+	Secret    string // private room: every packet authenticated
+	Seed      uint64 // randomness of spawns and bots; 0 picks one
+	ID        game.PlayerID
+	Logger    *log.Logger // nil: discard
+	// Impairment describes the impairment applied to the transport, for
+	// the status line ("" when off).
+	Impairment string
+	// LagAfter and TimeoutAfter override the membership timings (tests);
+	// zero keeps the defaults.
+	LagAfter, TimeoutAfter time.Duration
+	// Publish makes the loop put a fresh snapshot in the Snapshots mailbox
+	// every tick (a UI wants it; a headless bot does not).
+	Publish bool
+}
+
+// Peer is one player of a room: it owns a game replica and a membership
+// table, steps its own cycle, and exchanges state with the other peers over
+// a Transport, asynchronously: it never waits for a reply.
+//
+// Methods other than Run are safe to call from any goroutine and never
+// block: they post to the loop, dropping input if the loop is behind.
+type Peer struct {
+	cfg   Config
+	id    game.PlayerID
+	tr    transport.Transport
+	log   *log.Logger
+	key   *[32]byte
+	room  uint32
+	start time.Time
+
+	turns      chan game.Dir
+	says       chan string
+	candidates chan netip.AddrPort
+	snaps      chan Snapshot
+	snapReq    chan chan Snapshot
+	done       chan struct{}
+	stopOnce   sync.Once
+	stop       chan struct{}
+}
+
+// New makes a peer on tr. Run starts it.
+func New(cfg Config, tr transport.Transport) (*Peer, error) {
+	if err := cfg.Params.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Room == "" {
+		return nil, errors.New("no room")
+	}
+	switch cfg.Mode {
+	case "":
+		cfg.Mode = ModeP2P
+	case ModeP2P, ModeServer:
+	default:
+		return nil, fmt.Errorf("unknown mode %q", cfg.Mode)
+	}
+	if cfg.LagAfter <= 0 {
+		cfg.LagAfter = LagAfter
+	}
+	if cfg.TimeoutAfter <= 0 {
+		cfg.TimeoutAfter = TimeoutAfter
+	}
+	if cfg.Seed == 0 {
+		cfg.Seed = rand.Uint64()
+	}
+	cfg.Name = game.CleanText(cfg.Name, game.MaxNameRunes)
+	if cfg.Name == "" {
+		cfg.Name = "player"
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = log.New(io.Discard, "", 0)
+	}
+	id := cfg.ID
+	for id == 0 {
+		id = game.PlayerID(rand.Uint32())
+	}
+	p := &Peer{
+		cfg:        cfg,
+		id:         id,
+		tr:         tr,
+		log:        logger,
+		room:       wire.RoomTag(cfg.Room),
+		start:      time.Now(),
+		turns:      make(chan game.Dir, 8),
+		says:       make(chan string, 8),
+		candidates: make(chan netip.AddrPort, 64),
+		snaps:      make(chan Snapshot, 1),
+		snapReq:    make(chan chan Snapshot),
+		done:       make(chan struct{}),
+		stop:       make(chan struct{}),
+	}
+	if cfg.Secret != "" {
+		k := wire.Key(cfg.Room, cfg.Secret)
+		p.key = &k
+	}
+	return p, nil
+}
+
+// ID is this peer's player id.
+func (p *Peer) ID() game.PlayerID { return p.id }
+
+// Addr is the local address of the transport.
+func (p *Peer) Addr() netip.AddrPort { return p.tr.LocalAddr() }
+
+// Config returns the configuration the peer runs with.
+func (p *Peer) Config() Config { return p.cfg }
+
+// Turn asks the loop to turn this peer's cycle on its next tick.
+func (p *Peer) Turn(d game.Dir) {
+	select {
+	case p.turns <- d:
+	default:
+	}
+}
+
+// Say sends a chat line to every peer of the room.
+func (p *Peer) Say(text string) {
+	select {
+	case p.says <- text:
+	default:
+	}
+}
+
+// AddCandidate tells the peer of an address where another peer may be
+// (found by mDNS or given with --join). It never blocks.
+func (p *Peer) AddCandidate(addr netip.AddrPort) {
+	select {
+	case p.candidates <- addr:
+	default:
+	}
+}
+
+// Snapshots delivers the latest snapshot: a one-slot mailbox the loop
+// refills every tick, replacing what was not taken.
+func (p *Peer) Snapshots() <-chan Snapshot { return p.snaps }
+
+// Snapshot asks the loop for a snapshot now. It fails when ctx ends or the
+// peer has stopped first.
+func (p *Peer) Snapshot(ctx context.Context) (Snapshot, error) {
+	reply := make(chan Snapshot, 1)
+	select {
+	case p.snapReq <- reply:
+		return <-reply, nil
+	case <-p.done:
+		return Snapshot{}, errors.New("peer stopped")
+	case <-ctx.Done():
+		return Snapshot{}, ctx.Err()
+	}
+}
+
+// Done is closed when Run has returned.
+func (p *Peer) Done() <-chan struct{} { return p.done }
+
+// Stop asks Run to send its leave and return. It is idempotent and does not
+// wait; use Done for that.
+func (p *Peer) Stop() { p.stopOnce.Do(func() { close(p.stop) }) }
+
+// Run is the peer loop: the one goroutine that owns the replica and the
+// membership table. It returns when ctx is done, Stop is called or the
+// transport closes, after telling the other peers it leaves.
+func (p *Peer) Run(ctx context.Context) error {
+	defer close(p.done)
+	l := newLoop(p)
+	return l.run(ctx)
+}

@@ -1,0 +1,68 @@
+package net
+
+import (
+	"cmp"
+	"slices"
+	"time"
+)
+
+// snapshot builds an immutable picture of what this loop knows now.
+func (l *loop) snapshot() Snapshot {
+	now := time.Now()
+	s := Snapshot{
+		Arena:      l.st.Clone(),
+		Room:       l.p.cfg.Room,
+		Mode:       l.p.cfg.Mode,
+		Addr:       l.p.Addr(),
+		Log:        slices.Clone(l.logLines),
+		Chat:       slices.Clone(l.chatLines),
+		Impairment: l.p.cfg.Impairment,
+		Locked:     l.p.key != nil,
+		Notice:     l.notice,
+	}
+	if !l.p.cfg.Spectator {
+		s.Self = l.p.id
+	}
+	if l.server != nil {
+		s.Waiting, s.Host = l.server.waiting(now)
+		if n := l.server.notice(); n != "" {
+			s.Notice = n
+		}
+	}
+	for _, m := range l.members {
+		s.Peers = append(s.Peers, PeerStats{
+			ID:               m.id,
+			Name:             m.display,
+			Addr:             m.addr,
+			Bot:              m.bot,
+			Spectator:        m.spectator,
+			Lagging:          m.lagging,
+			Suspect:          l.suspect(m),
+			RTT:              m.rtt,
+			Jitter:           m.jitter,
+			Loss:             m.loss,
+			Age:              now.Sub(m.lastHeard),
+			LastSeen:         m.lastHeard,
+			PacketsInPerSec:  m.ppsIn,
+			PacketsOutPerSec: m.ppsOut,
+			BytesInPerSec:    m.bpsIn,
+			BytesOutPerSec:   m.bpsOut,
+			BytesIn:          m.bytesIn,
+			BytesOut:         m.bytesOut,
+			RTTHistory:       slices.Clone(m.rttHist),
+		})
+	}
+	slices.SortFunc(s.Peers, func(a, b PeerStats) int {
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+	})
+	for r, n := range l.drops {
+		s.Drops = append(s.Drops, DropCount{Reason: r, Count: n})
+	}
+	slices.SortFunc(s.Drops, func(a, b DropCount) int { return cmp.Compare(a.Reason, b.Reason) })
+	return s
+}
+
+func (l *loop) suspect(m *member) bool {
+	s := l.sources[m.addr]
+	return s != nil && s.bad >= suspectAfter
+}

@@ -1,0 +1,375 @@
+package wire
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"net/netip"
+	"reflect"
+	"strings"
+	"testing"
+
+	"lanarena/game"
+)
+
+func TestRoundTrip(t *testing.T) {
+	for _, s := range samples() {
+		t.Run(s.name, func(t *testing.T) {
+			b, err := Append(nil, s.h, s.m)
+			if err != nil {
+				t.Fatalf("Append: %v", err)
+			}
+			if len(b) > MaxPacket-TagLen {
+				t.Errorf("packet of %d bytes leaves no room for a tag", len(b))
+			}
+			h, m, err := Decode(b)
+			if err != nil {
+				t.Fatalf("Decode: %v", err)
+			}
+			want := s.h
+			want.Version, want.Type = Version, s.m.Type()
+			if h != want {
+				t.Errorf("header = %+v, want %+v", h, want)
+			}
+			if !reflect.DeepEqual(m, s.m) {
+				t.Errorf("message = %#v, want %#v", m, s.m)
+			}
+			if again := mustAppend(sample{h: h, m: m}); !bytes.Equal(again, b) {
+				t.Errorf("re-encoding differs:\n got %x\nwant %x", again, b)
+			}
+		})
+	}
+}
+
+// TestVectors pins the examples of PROTOCOL.md.
+func TestVectors(t *testing.T) {
+	b := mustAppend(sample{h: testHeader, m: typicalState()})
+	// The example of PROTOCOL.md.
+	const want = "4c41010200" + "04030201" + "07000000" + "10806056" +
+		"39300000" + "0300" + "07" + "0c16" + "00" + "09000000" + "0200" +
+		"0400" + "0300" + "0100" + "0300" + "0b00" + "04" +
+		"1e05" + "1e0c" + "110c" + "1116"
+	if got := hexString(b); got != want {
+		t.Errorf("state packet:\n got %s\nwant %s", got, want)
+	}
+	if len(b) != 52 {
+		t.Errorf("state with 4 verts is %d bytes, want 52", len(b))
+	}
+
+	// The private-room example of PROTOCOL.md.
+	key := Key("lan", "hunter2")
+	if got, want := hexString(key[:]), "ecd826061f481c659ab7b6f017c8df41d5d3220516bf5f7efc25ecee25724208"; got != want {
+		t.Errorf("Key(lan, hunter2) = %s, want %s", got, want)
+	}
+	sealed, err := Seal(b, &key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantSealed := want[:8] + "01" + want[10:] + "aef669cfa0a838a2a5c093f2a43d1aad"
+	if got := hexString(sealed); got != wantSealed {
+		t.Errorf("sealed state packet:\n got %s\nwant %s", got, wantSealed)
+	}
+}
+
+func hexString(b []byte) string {
+	const digits = "0123456789abcdef"
+	var s strings.Builder
+	for _, c := range b {
+		s.WriteByte(digits[c>>4])
+		s.WriteByte(digits[c&15])
+	}
+	return s.String()
+}
+
+func TestAppendKeepsPrefix(t *testing.T) {
+	buf := []byte("prefix")
+	b, err := Append(buf, testHeader, &Ping{Nonce: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(b, []byte("prefix")) {
+		t.Fatalf("prefix lost: %q", b)
+	}
+	if _, _, err := Decode(b[len("prefix"):]); err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	b, err = Append(buf, testHeader, &State{Dir: 9})
+	if err == nil || len(b) != len(buf) {
+		t.Fatalf("Append of a bad message = %q, %v; want the prefix back and an error", b, err)
+	}
+}
+
+func TestAppendRejects(t *testing.T) {
+	long := func(n int) string { return strings.Repeat("x", n) }
+	tests := []struct {
+		name string
+		h    Header
+		m    Message
+		want error
+	}{
+		{"sender 0", Header{}, &Leave{}, ErrField},
+		{"flags", Header{Sender: 1, Flags: FlagAuth}, &Leave{}, ErrField},
+		{"nil message", testHeader, nil, ErrType},
+		{"nil state", testHeader, (*State)(nil), ErrType},
+		{"nil hello", testHeader, (*Hello)(nil), ErrType},
+		{"nil ping", testHeader, (*Ping)(nil), ErrType},
+		{"foreign message", testHeader, foreign{}, ErrType},
+		{"head x -1", testHeader, &State{Head: game.Point{X: -1}}, ErrField},
+		{"head y 256", testHeader, &State{Head: game.Point{Y: 256}}, ErrField},
+		{"vertex 256", testHeader, &State{VertTotal: 1, Verts: []game.Point{{X: 256}}}, ErrField},
+		{"state dir", testHeader, &State{Dir: 4}, ErrField},
+		{"state verts", testHeader, &State{VertTotal: 100, Verts: make([]game.Point, MaxStateVerts+1)}, ErrField},
+		{"state verts > total", testHeader, &State{VertTotal: 1, Verts: make([]game.Point, 2)}, ErrField},
+		{"hello flags", testHeader, &Hello{Flags: 16}, ErrField},
+		{"hello mode", testHeader, &Hello{Mode: 2}, ErrField},
+		{"hello width", testHeader, &Hello{Params: game.Params{Width: 256}}, ErrField},
+		{"hello tick rate", testHeader, &Hello{Params: game.Params{TickRate: -1}}, ErrField},
+		{"hello name", testHeader, &Hello{Name: long(MaxNameBytes + 1)}, ErrField},
+		{"hello room", testHeader, &Hello{Room: long(MaxRoomBytes + 1)}, ErrField},
+		{"hello peers", testHeader, &Hello{Peers: make([]PeerAddr, MaxPeers+1)}, ErrField},
+		{"hello peer id", testHeader, &Hello{Peers: []PeerAddr{{Addr: netip.MustParseAddrPort("1.2.3.4:5")}}}, ErrField},
+		{"hello peer addr", testHeader, &Hello{Peers: []PeerAddr{{ID: 1}}}, ErrField},
+		{"hello ledger", testHeader, &Hello{Ledger: make([]game.Tally, MaxLedger+1)}, ErrField},
+		{"trail verts", testHeader, &Trail{Total: ^uint16(0), Verts: make([]game.Point, MaxTrailVerts+1)}, ErrField},
+		{"trail beyond total", testHeader, &Trail{From: 2, Total: 3, Verts: make([]game.Point, 2)}, ErrField},
+		{"trail vertex", testHeader, &Trail{Total: 1, Verts: []game.Point{{X: 300}}}, ErrField},
+		{"chat", testHeader, &Chat{Text: long(MaxChatBytes + 1)}, ErrField},
+		{"move dir", testHeader, &MoveReq{Dir: 4}, ErrField},
+		{"move ack state", testHeader, &MoveAck{State: State{Dir: 7}}, ErrField},
+		{"cycle owner", testHeader, &CycleState{}, ErrField},
+		{"cycle name", testHeader, &CycleState{Owner: 1, Name: long(MaxNameBytes + 1)}, ErrField},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			buf := make([]byte, 3, 64)
+			b, err := Append(buf, tt.h, tt.m)
+			if !errors.Is(err, tt.want) {
+				t.Errorf("Append error = %v, want %v", err, tt.want)
+			}
+			if len(b) != len(buf) {
+				t.Errorf("Append returned %d bytes on error, want %d", len(b), len(buf))
+			}
+		})
+	}
+}
+
+type foreign struct{}
+
+func (foreign) Type() Type { return TypeLeave }
+
+func TestPeerAddresses(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"10.1.2.3:9", "10.1.2.3:9"},
+		{"[fe80::1%eth0]:9", "[fe80::1]:9"}, // the zone stays home
+		{"[::ffff:10.1.2.3]:9", "[::ffff:10.1.2.3]:9"},
+		{"[::]:0", "[::]:0"},
+	}
+	for _, tt := range tests {
+		h := &Hello{Peers: []PeerAddr{{ID: 1, Addr: netip.MustParseAddrPort(tt.in)}}}
+		_, m, err := Decode(mustAppend(sample{h: testHeader, m: h}))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.in, err)
+		}
+		if got := m.(*Hello).Peers[0].Addr.String(); got != tt.want {
+			t.Errorf("%s decoded as %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestTruncated cuts every sample at every length: each must fail as
+// truncated, without a panic.
+func TestTruncated(t *testing.T) {
+	for _, s := range samples() {
+		b := mustAppend(s)
+		for n := range len(b) {
+			if _, m, err := Decode(b[:n]); !errors.Is(err, ErrShort) || m != nil {
+				t.Errorf("%s cut to %d of %d bytes: %v, %v; want %v", s.name, n, len(b), m, err, ErrShort)
+			}
+		}
+	}
+}
+
+func TestTrailing(t *testing.T) {
+	for _, s := range samples() {
+		b := append(mustAppend(s), 0)
+		h, _, err := Decode(b)
+		if !errors.Is(err, ErrTrailing) {
+			t.Errorf("%s with a byte more: %v, want %v", s.name, err, ErrTrailing)
+		}
+		if h.Sender != s.h.Sender {
+			t.Errorf("%s: header not returned with the error: %+v", s.name, h)
+		}
+	}
+}
+
+func TestTooBig(t *testing.T) {
+	b := mustAppend(sample{h: testHeader, m: &Leave{}})
+	b = append(b, make([]byte, MaxPacket+1-len(b))...)
+	if _, _, err := Decode(b); !errors.Is(err, ErrTooBig) {
+		t.Errorf("Decode of %d bytes: %v, want %v", len(b), err, ErrTooBig)
+	}
+}
+
+// TestCorrupt changes chosen bytes of valid packets and checks the error
+// and that the header comes back when it parsed.
+func TestCorrupt(t *testing.T) {
+	packet := map[string][]byte{}
+	for _, s := range samples() {
+		packet[s.name] = mustAppend(s)
+	}
+	state, hello := packet["state"], packet["hello"]
+	const (
+		stateBits  = HeaderLen + 6
+		stateCount = HeaderLen + 26
+		stateTotal = HeaderLen + 24
+	)
+	helloPeers := HeaderLen + 6 + 1 + len("ada") + 1 + len("lan")
+	helloLedger := helloPeers + 1 + (4 + 1 + 4 + 2) + 2*(4+1+16+2)
+	tests := []struct {
+		name   string
+		b      []byte
+		at     int
+		val    byte
+		want   error
+		header bool // the header is returned with the error
+	}{
+		{"magic 0", state, 0, 'l', ErrMagic, false},
+		{"magic 1", state, 1, 'B', ErrMagic, false},
+		{"version 0", state, 2, 0, ErrVersion, true},
+		{"version 2", state, 2, 2, ErrVersion, true},
+		{"type 0", state, 3, 0, ErrType, true},
+		{"type 13", state, 3, 13, ErrType, true},
+		{"type 255", state, 3, 255, ErrType, true},
+		{"flags", state, 4, 2, ErrField, true},
+		{"type changes length", state, 3, byte(TypePing), ErrTrailing, true},
+		{"state bits", state, stateBits, 1 << 3, ErrField, true},
+		{"state verts > max", state, stateCount, MaxStateVerts + 1, ErrField, true},
+		{"state verts > total", state, stateTotal, 3, ErrField, true},
+		{"state verts short", state, stateCount, 5, ErrShort, true},
+		{"hello flags", hello, HeaderLen, 0x10, ErrField, true},
+		{"hello mode", hello, HeaderLen + 1, 2, ErrField, true},
+		{"hello name len", hello, HeaderLen + 6, MaxNameBytes + 1, ErrField, true},
+		{"hello name short", hello, HeaderLen + 6, MaxNameBytes, ErrShort, true},
+		{"hello peer count", hello, helloPeers, MaxPeers + 1, ErrField, true},
+		{"hello peer count short", hello, helloPeers, MaxPeers, ErrShort, true},
+		{"hello peer id", hello, helloPeers + 1, 0, ErrField, true},
+		{"hello family", hello, helloPeers + 5, 5, ErrField, true},
+		{"hello ledger count", hello, helloLedger, MaxLedger + 1, ErrField, true},
+		{"hello ledger short", hello, helloLedger, 3, ErrShort, true},
+		{"sender 0", packet["hello-min"], 5, 0, ErrField, true},
+		{"trail beyond total", packet["trail"], HeaderLen + 4, 6, ErrField, true},
+		{"trail count > max", packet["trail"], HeaderLen + 7, 3, ErrField, true},
+		{"trail count short", packet["trail"], HeaderLen + 6, 8, ErrShort, true},
+		{"chat len > max", packet["chat"], HeaderLen + 5, 3, ErrField, true},
+		{"chat len short", packet["chat"], HeaderLen + 4, 200, ErrShort, true},
+		{"move dir", packet["move-req"], HeaderLen + 4, 4, ErrField, true},
+		{"move turn", packet["move-req"], HeaderLen + 5, 2, ErrField, true},
+		{"cycle owner", packet["cycle-state"], HeaderLen, 0, ErrField, true},
+		{"cycle name short", packet["cycle-state"], HeaderLen + 4, 60, ErrShort, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := bytes.Clone(tt.b)
+			b[tt.at] = tt.val
+			h, m, err := Decode(b)
+			if !errors.Is(err, tt.want) || m != nil {
+				t.Fatalf("Decode = %v, %v; want %v", m, err, tt.want)
+			}
+			if tt.header && h == (Header{}) {
+				t.Errorf("header not returned: %+v", h)
+			}
+		})
+	}
+}
+
+func TestRoomTag(t *testing.T) {
+	tests := []struct {
+		room string
+		want uint32
+	}{
+		{"", 0x811c9dc5},
+		{"a", 0xe40c292c},
+		{"lan", 0x56608010},
+		{"lanarena", 0xcd528f8f},
+	}
+	for _, tt := range tests {
+		if got := RoomTag(tt.room); got != tt.want {
+			t.Errorf("RoomTag(%q) = %#x, want %#x", tt.room, got, tt.want)
+		}
+		h := fnv.New32a()
+		h.Write([]byte(tt.room))
+		if got, want := RoomTag(tt.room), h.Sum32(); got != want {
+			t.Errorf("RoomTag(%q) = %#x, hash/fnv says %#x", tt.room, got, want)
+		}
+	}
+}
+
+func TestReason(t *testing.T) {
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{nil, ""},
+		{ErrShort, "truncated"},
+		{ErrTooBig, "too-big"},
+		{ErrMagic, "bad-magic"},
+		{ErrVersion, "version"},
+		{ErrType, "unknown-type"},
+		{ErrTrailing, "trailing-bytes"},
+		{ErrField, "bad-field"},
+		{ErrAuth, "auth"},
+		{fmt.Errorf("%w: detail", ErrField), "bad-field"},
+		{errors.New("boom"), "other"},
+	}
+	for _, tt := range tests {
+		if got := Reason(tt.err); got != tt.want {
+			t.Errorf("Reason(%v) = %q, want %q", tt.err, got, tt.want)
+		}
+	}
+}
+
+func TestTypeString(t *testing.T) {
+	for ty := range Type(255) {
+		name := ty.String()
+		if ty.Valid() == strings.HasPrefix(name, "type(") || name == "" {
+			t.Errorf("Type(%d).String() = %q, Valid = %v", ty, name, ty.Valid())
+		}
+	}
+	if got := TypeCycleState.String(); got != "cycle-state" {
+		t.Errorf("TypeCycleState.String() = %q", got)
+	}
+}
+
+func TestPeekHeader(t *testing.T) {
+	b := mustAppend(sample{h: testHeader, m: typicalState()})
+	h, err := PeekHeader(b[:HeaderLen])
+	want := testHeader
+	want.Version, want.Type = Version, TypeState
+	if err != nil || h != want {
+		t.Errorf("PeekHeader = %+v, %v; want %+v", h, err, want)
+	}
+	if _, err := PeekHeader(b[:HeaderLen-1]); !errors.Is(err, ErrShort) {
+		t.Errorf("PeekHeader of a short header: %v, want %v", err, ErrShort)
+	}
+}
+
+// TestSizes pins the packet sizes that PROTOCOL.md lists.
+func TestSizes(t *testing.T) {
+	want := map[string]int{
+		"hello-min": 27, "hello-max": 715,
+		"state-min": 44, "state": 52, "state-max": 60,
+		"leave": 17, "ping": 25, "pong": 25, "trail-req": 21,
+		"trail-empty": 25, "trail-max": 1183,
+		"chat-empty": 23, "chat-max": 663, "chat-ack": 21,
+		"move-req": 23, "move-ack": 60, "move-ack-max": 68,
+		"cycle-state-max": 130,
+	}
+	for _, s := range samples() {
+		if n, ok := want[s.name]; ok {
+			if got := len(mustAppend(s)); got != n {
+				t.Errorf("%s: %d bytes, want %d", s.name, got, n)
+			}
+		}
+	}
+}

@@ -62,15 +62,20 @@ func (c *Cycle) TrailLen() int {
 	}
 	n := 1
 	prev := c.Verts[0]
-	for _, v := range append(c.Verts[1:len(c.Verts):len(c.Verts)], c.Head) {
-		n += abs(v.X-prev.X) + abs(v.Y-prev.Y)
-		prev = v
+	for i := 1; i <= len(c.Verts); i++ {
+		next := c.Head
+		if i < len(c.Verts) {
+			next = c.Verts[i]
+		}
+		n += abs(next.X-prev.X) + abs(next.Y-prev.Y)
+		prev = next
 	}
 	return n
 }
 
 // Cells calls f for every cell of the trail, from the spawn cell to the head.
-// It stops early when f returns false.
+// It stops early when f returns false, and at the first segment that is not
+// on one row or column (only a trail that failed ValidateTrail has one).
 func (c *Cycle) Cells(f func(Point) bool) {
 	if len(c.Verts) == 0 {
 		return
@@ -83,6 +88,9 @@ func (c *Cycle) Cells(f func(Point) bool) {
 		next := c.Head
 		if i < len(c.Verts) {
 			next = c.Verts[i]
+		}
+		if next.X != prev.X && next.Y != prev.Y {
+			return
 		}
 		dx, dy := sign(next.X-prev.X), sign(next.Y-prev.Y)
 		for prev != next {
@@ -129,20 +137,26 @@ var (
 	ErrTrailNotContiguous = errors.New("trail is not contiguous")
 	ErrTrailTooLong       = errors.New("trail longer than the arena")
 	ErrBadDir             = errors.New("invalid direction")
+	ErrBadColor           = errors.New("colour outside the palette")
+	ErrBadLedger          = errors.New("death ledger malformed")
 )
 
-// ValidateTrail checks a trail received from someone else: every vertex and
-// the head on the arena, each segment on one row or column, and no more
-// cells than the arena has.
+// ValidateTrail checks a trail received from someone else: a valid heading,
+// the head and every vertex on the arena, each segment on one row or
+// column, and no more cells or vertices than the arena has. A faded trail
+// (no vertices) still has its head on the arena.
 func (p Params) ValidateTrail(verts []Point, head Point, dir Dir) error {
 	if !dir.Valid() {
 		return ErrBadDir
 	}
+	if !p.In(head) {
+		return ErrTrailOffArena
+	}
 	if len(verts) == 0 {
 		return nil
 	}
-	if !p.In(head) {
-		return ErrTrailOffArena
+	if len(verts) > p.Width*p.Height {
+		return ErrTrailTooLong
 	}
 	cells := 1
 	prev := verts[0]
@@ -165,6 +179,25 @@ func (p Params) ValidateTrail(verts []Point, head Point, dir Dir) error {
 			return ErrTrailTooLong
 		}
 		prev = next
+	}
+	return nil
+}
+
+// validateLedger checks a death ledger received from someone else: sorted
+// by killer without repeats, no entry for nobody or for the victim itself,
+// no empty entry, and no more deaths by killers than deaths.
+func (c *Cycle) validateLedger() error {
+	total := 0
+	var last PlayerID
+	for _, t := range c.KilledBy {
+		if t.Killer <= last || t.Killer == c.ID || t.Count == 0 {
+			return ErrBadLedger
+		}
+		last = t.Killer
+		total += int(t.Count)
+	}
+	if total > int(c.Deaths) {
+		return ErrBadLedger
 	}
 	return nil
 }

@@ -12,9 +12,13 @@ const (
 )
 
 // spawn starts a new life of c at the safest of a few random spots, facing
-// the most open direction.
-func (s *State) spawn(c *Cycle, rng *rand.Rand) {
+// the most open direction. It reports false, leaving c as it was, when no
+// cell of the arena is free.
+func (s *State) spawn(c *Cycle, rng *rand.Rand) bool {
 	p, d := s.SafeSpot(rng, c.ID)
+	if !s.free(p) {
+		return false
+	}
 	c.Alive = true
 	c.Life++
 	c.Dir = d
@@ -23,74 +27,86 @@ func (s *State) spawn(c *Cycle, rng *rand.Rand) {
 	c.DeadTicks = 0
 	c.Killer = 0
 	c.queue = nil
-	s.ensureGrid()
 	s.grid[p.Y*s.Params.Width+p.X] = c.ID
+	return true
 }
 
 // SafeSpot picks a cell and heading for a new life: on the arena, on a free
-// cell with free cells around it, away from every living head, with open
-// road ahead. It tries spawnCandidates random cells and keeps the best;
-// when the arena is nearly full it settles for the best it saw.
+// cell with free cells around it, away from every living head but self's,
+// with open road ahead. It tries spawnCandidates random cells and keeps the
+// best; when none of them is free (a nearly full arena) it scores every
+// free cell instead. Only when no cell at all is free does it return an
+// occupied one, the centre (callers check Free).
 func (s *State) SafeSpot(rng *rand.Rand, self PlayerID) (Point, Dir) {
 	s.ensureGrid()
-	bestScore := -1 << 30
-	var best Point
-	bestDir := Right
 	w, h := s.Params.Width, s.Params.Height
-	for range spawnCandidates {
-		p := Point{rng.IntN(w-2*spawnMargin) + spawnMargin, rng.IntN(h-2*spawnMargin) + spawnMargin}
-		if !s.Free(p) {
-			continue
-		}
-		score := 0
-		for dy := -spawnMargin; dy <= spawnMargin; dy++ {
-			for dx := -spawnMargin; dx <= spawnMargin; dx++ {
-				if !s.Free(Point{p.X + dx, p.Y + dy}) {
-					score -= 20
-				}
-			}
-		}
-		near := w + h
-		for _, id := range s.order {
-			o := s.cycles[id]
-			if id == self || !o.Alive {
-				continue
-			}
-			near = min(near, abs(o.Head.X-p.X)+abs(o.Head.Y-p.Y))
-		}
-		if near < spawnHeadRoom {
-			score -= 100 * (spawnHeadRoom - near)
-		}
-		score += min(near, 2*spawnHeadRoom)
-		d, run := s.openest(p)
-		score += 4 * min(run, 2*spawnRunway)
-		if run < spawnRunway {
-			score -= 50
-		}
-		if score > bestScore {
-			bestScore, best, bestDir = score, p, d
+	var buf [MaxPlayers]Point
+	heads := buf[:0]
+	for _, id := range s.order {
+		if o := s.cycles[id]; id != self && o.Alive {
+			heads = append(heads, o.Head)
 		}
 	}
-	if bestScore == -1<<30 {
-		// Every candidate was taken: scan for any free cell.
+	best, bestScore, found := Point{w / 2, h / 2}, 0, false
+	consider := func(p Point) {
+		if !s.free(p) {
+			return
+		}
+		if score := s.spotScore(p, heads); !found || score > bestScore {
+			best, bestScore, found = p, score, true
+		}
+	}
+	for range spawnCandidates {
+		consider(Point{rng.IntN(w-2*spawnMargin) + spawnMargin, rng.IntN(h-2*spawnMargin) + spawnMargin})
+	}
+	if !found {
 		for y := range h {
 			for x := range w {
-				if p := (Point{x, y}); s.Free(p) {
-					d, _ := s.openest(p)
-					return p, d
-				}
+				consider(Point{x, y})
 			}
 		}
-		return Point{w / 2, h / 2}, Right
 	}
-	return best, bestDir
+	if !found {
+		return best, Right
+	}
+	d, _ := s.openest(best)
+	return best, d
+}
+
+// spotScore rates free cell p as a spawn spot, given the other living heads.
+func (s *State) spotScore(p Point, heads []Point) int {
+	score := 0
+	for dy := -spawnMargin; dy <= spawnMargin; dy++ {
+		for dx := -spawnMargin; dx <= spawnMargin; dx++ {
+			if !s.free(Point{p.X + dx, p.Y + dy}) {
+				score -= 20
+			}
+		}
+	}
+	near := s.Params.Width + s.Params.Height
+	for _, h := range heads {
+		near = min(near, dist(h, p))
+	}
+	if near < spawnHeadRoom {
+		score -= 100 * (spawnHeadRoom - near)
+	}
+	score += min(near, 2*spawnHeadRoom)
+	run := 0
+	for d := Up; d <= Left; d++ {
+		run = max(run, s.run(p, d, 2*spawnRunway))
+	}
+	score += 4 * run
+	if run < spawnRunway {
+		score -= 50
+	}
+	return score
 }
 
 // openest returns the heading from p with the longest free straight run.
 func (s *State) openest(p Point) (Dir, int) {
 	bestDir, bestRun := Right, -1
 	for d := Up; d <= Left; d++ {
-		run := s.Run(p, d, s.Params.Width+s.Params.Height)
+		run := s.run(p, d, s.Params.Width+s.Params.Height)
 		if run > bestRun {
 			bestDir, bestRun = d, run
 		}
@@ -100,13 +116,24 @@ func (s *State) openest(p Point) (Dir, int) {
 
 // Run counts the free cells straight ahead of p in direction d, up to limit.
 func (s *State) Run(p Point, d Dir, limit int) int {
+	s.ensureGrid()
+	return s.run(p, d, limit)
+}
+
+// run is Run on a grid known to be up to date.
+func (s *State) run(p Point, d Dir, limit int) int {
 	n := 0
 	for n < limit {
 		p = p.Add(d)
-		if !s.Free(p) {
+		if !s.free(p) {
 			break
 		}
 		n++
 	}
 	return n
+}
+
+// free is Free on a grid known to be up to date.
+func (s *State) free(p Point) bool {
+	return s.Params.In(p) && s.grid[p.Y*s.Params.Width+p.X] == 0
 }

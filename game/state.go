@@ -73,10 +73,14 @@ func (s *State) Cycles(f func(*Cycle)) {
 // IsLocal reports whether id is stepped by this replica.
 func (s *State) IsLocal(id PlayerID) bool { return s.local[id] }
 
-// Join adds a local cycle and spawns it at a safe spot at once.
+// Join adds a local cycle and spawns it at a safe spot at once. The name is
+// passed through CleanText, so every replica shows the same safe name.
 func (s *State) Join(id PlayerID, name string, color int, bot bool, rng *rand.Rand) (*Cycle, error) {
 	if id == 0 {
 		return nil, fmt.Errorf("player id 0 is reserved")
+	}
+	if color < 0 || color >= Colors {
+		return nil, ErrBadColor
 	}
 	if _, ok := s.cycles[id]; ok {
 		return nil, fmt.Errorf("player %d already in the arena", id)
@@ -84,10 +88,13 @@ func (s *State) Join(id PlayerID, name string, color int, bot bool, rng *rand.Ra
 	if len(s.order) >= MaxPlayers {
 		return nil, fmt.Errorf("arena full (%d players)", MaxPlayers)
 	}
-	c := &Cycle{ID: id, Name: name, Color: color, Bot: bot, credited: map[PlayerID]uint16{}}
+	c := &Cycle{ID: id, Name: CleanText(name, MaxNameRunes), Color: color, Bot: bot, credited: map[PlayerID]uint16{}}
 	s.insert(c)
 	s.local[id] = true
-	s.spawn(c, rng)
+	if !s.spawn(c, rng) {
+		s.Remove(id)
+		return nil, fmt.Errorf("arena has no free cell")
+	}
 	return c, nil
 }
 
@@ -195,33 +202,29 @@ type move struct {
 	killer PlayerID
 }
 
+// step moves the cycles ids by one cell, all at once against the arena as
+// it was at the start of the tick, then crashes, credits kills and respawns.
 func (s *State) step(ids []PlayerID, rng *rand.Rand) []Event {
 	s.Tick++
 	s.ensureGrid()
+	w := s.Params.Width
 	var events []Event
+	var dead []*Cycle
 	moves := make([]move, 0, len(ids))
 	for _, id := range ids {
 		c := s.cycles[id]
 		if !c.Alive {
-			events = s.stepDead(c, rng, events)
+			dead = append(dead, c)
 			continue
 		}
-		if len(c.queue) > 0 {
-			if d := c.queue[0]; d != c.Dir && d != c.Dir.Opposite() {
-				if len(c.Verts) == 0 || c.Verts[len(c.Verts)-1] != c.Head {
-					c.Verts = append(c.Verts, c.Head)
-				}
-				c.Dir = d
-			}
-			c.queue = c.queue[1:]
-		}
+		c.takeTurn()
 		m := move{c: c, next: c.Head.Add(c.Dir)}
 		switch {
 		case !s.Params.In(m.next):
 			m.crash = true
-		case s.grid[m.next.Y*s.Params.Width+m.next.X] != 0:
+		case s.grid[m.next.Y*w+m.next.X] != 0:
 			m.crash = true
-			if k := s.grid[m.next.Y*s.Params.Width+m.next.X]; k != c.ID {
+			if k := s.grid[m.next.Y*w+m.next.X]; k != c.ID {
 				m.killer = k
 			}
 		}
@@ -240,46 +243,81 @@ func (s *State) step(ids []PlayerID, rng *rand.Rand) []Event {
 			}
 		}
 	}
+	crashed := 0
 	for _, m := range moves {
 		if m.crash {
 			events = s.crash(m.c, m.killer, events)
+			crashed++
 			continue
 		}
 		m.c.Head = m.next
-		s.grid[m.next.Y*s.Params.Width+m.next.X] = m.c.ID
+		s.grid[m.next.Y*w+m.next.X] = m.c.ID
+	}
+	if crashed > 0 {
+		// Credit every kill of this tick before any streak ends, so that
+		// two cycles killing each other end alike whatever their ids.
+		for _, m := range moves {
+			if m.crash {
+				events = s.settle(m.c, events)
+			}
+		}
+		for _, m := range moves {
+			if m.crash {
+				m.c.Streak = 0
+			}
+		}
+	}
+	// Respawn last, on the arena as the moves left it, so that a new life
+	// never starts on the cell another cycle moves into this tick.
+	for _, c := range dead {
+		events = s.stepDead(c, rng, events)
 	}
 	return events
 }
 
+// takeTurn applies the first queued turn, recording the turn point.
+func (c *Cycle) takeTurn() {
+	if len(c.queue) == 0 {
+		return
+	}
+	if d := c.queue[0]; d != c.Dir && d != c.Dir.Opposite() {
+		if len(c.Verts) == 0 || c.Verts[len(c.Verts)-1] != c.Head {
+			c.Verts = append(c.Verts, c.Head)
+		}
+		c.Dir = d
+	}
+	c.queue = c.queue[1:]
+}
+
+// crash ends the life of c. Its trail stops blocking at once; the caller
+// credits the kill (settle) and ends the streak.
 func (s *State) crash(c *Cycle, killer PlayerID, events []Event) []Event {
 	c.Alive = false
 	c.DeadTicks = 0
 	c.Killer = killer
 	c.queue = nil
 	c.Deaths++
-	c.Streak = 0
 	if killer != 0 {
 		c.addKilledBy(killer)
 	}
 	s.gridDirty = true
-	events = append(events, Event{Kind: EventCrash, Player: c.ID, Other: killer, Tick: s.Tick})
-	return s.settle(c, events)
+	return append(events, Event{Kind: EventCrash, Player: c.ID, Other: killer, Tick: s.Tick})
 }
 
 func (s *State) stepDead(c *Cycle, rng *rand.Rand, events []Event) []Event {
 	c.DeadTicks++
-	if c.DeadTicks == s.Params.FadeTicks() {
+	if c.DeadTicks >= s.Params.FadeTicks() {
 		c.Verts = nil
 	}
-	if c.DeadTicks >= s.Params.RespawnTicks() {
-		s.ensureGrid()
-		s.spawn(c, rng)
+	// In an arena with no free cell the cycle waits on, dead.
+	if c.DeadTicks >= s.Params.RespawnTicks() && s.spawn(c, rng) {
 		events = append(events, Event{Kind: EventRespawn, Player: c.ID, Tick: s.Tick})
 	}
 	return events
 }
 
-// RespawnIn is how many ticks a dead cycle still waits.
+// RespawnIn is how many ticks a dead cycle still waits (0 also when it is
+// overdue, waiting for a free cell).
 func (s *State) RespawnIn(c *Cycle) int {
 	if c.Alive {
 		return 0
@@ -310,9 +348,18 @@ func (s *State) settle(v *Cycle, events []Event) []Event {
 	return events
 }
 
+// maxMergedNameRunes bounds a merged name: a player's name plus a short
+// suffix that tells clashing names apart.
+const maxMergedNameRunes = 2 * MaxNameRunes
+
 // Merge replaces the replica of a remote cycle with the owner's latest
-// state and credits any kill it announces to the local cycles. The trail
-// is validated first; an invalid one is refused whole.
+// state and credits any kill it announces to the local cycles, each death
+// once however often it is merged. The cycle is validated first (trail,
+// colour, death ledger: the errors ErrTrail…, ErrBadDir, ErrBadColor,
+// ErrBadLedger); an invalid one is refused whole and s is left unchanged.
+// The name is passed through CleanText with room for a display suffix
+// (maxMergedNameRunes), so a clean display name such as "bob#1a2b" is kept
+// as it is.
 func (s *State) Merge(remote *Cycle) ([]Event, error) {
 	if s.local[remote.ID] {
 		return nil, fmt.Errorf("player %d is owned here", remote.ID)
@@ -326,14 +373,24 @@ func (s *State) Merge(remote *Cycle) ([]Event, error) {
 	if remote.Alive && len(remote.Verts) == 0 {
 		return nil, ErrTrailNotContiguous
 	}
+	if remote.Color < 0 || remote.Color >= Colors {
+		return nil, ErrBadColor
+	}
+	if err := remote.validateLedger(); err != nil {
+		return nil, err
+	}
 	if _, ok := s.cycles[remote.ID]; !ok && len(s.order) >= MaxPlayers {
 		return nil, fmt.Errorf("arena full (%d players)", MaxPlayers)
 	}
 	c := remote.Clone()
-	if _, ok := s.cycles[c.ID]; !ok {
-		s.insert(c)
-	} else {
+	if old, ok := s.cycles[c.ID]; ok {
+		if c.Name != old.Name { // names stored here are clean already
+			c.Name = CleanText(c.Name, maxMergedNameRunes)
+		}
 		s.cycles[c.ID] = c
+	} else {
+		c.Name = CleanText(c.Name, maxMergedNameRunes)
+		s.insert(c)
 	}
 	s.gridDirty = true
 	return s.settle(c, nil), nil

@@ -13,9 +13,11 @@ const (
 )
 
 // CleanText makes text from a stranger safe to put on a terminal: it drops
-// escape sequences, control characters (C0, C1, DEL), bidirectional and
-// other format characters and invalid UTF-8, folds runs of spaces, and keeps
-// at most maxRunes runes.
+// escape sequences (7-bit ESC forms and their C1 twins such as U+009B CSI),
+// control characters (C0, C1, DEL), bidirectional and other format
+// characters, unprintable runes and invalid UTF-8; it folds runs of white
+// space into one space, trims both ends, and keeps at most maxRunes runes.
+// CleanText(CleanText(s, n), n) == CleanText(s, n).
 func CleanText(s string, maxRunes int) string {
 	var b strings.Builder
 	n := 0
@@ -29,19 +31,25 @@ func CleanText(s string, maxRunes int) string {
 		case r == 0x1b:
 			i = skipEscape(s, i)
 			continue
-		case r == '\t' || r == '\n' || r == '\r' || unicode.IsSpace(r):
+		case r == 0x9b: // CSI
+			i = skipControlSequence(s, i)
+			continue
+		case r == 0x90 || r == 0x98 || r == 0x9d || r == 0x9e || r == 0x9f: // DCS SOS OSC PM APC
+			i = skipControlString(s, i)
+			continue
+		case unicode.IsSpace(r):
 			space = n > 0
 			continue
 		case unicode.IsControl(r), unicode.Is(unicode.Cf, r), !unicode.IsPrint(r):
 			continue
 		}
 		if space {
+			if n+1 >= maxRunes {
+				break // no room for the space and a rune after it
+			}
 			b.WriteByte(' ')
 			n++
 			space = false
-			if n >= maxRunes {
-				break
-			}
 		}
 		b.WriteRune(r)
 		n++
@@ -50,30 +58,59 @@ func CleanText(s string, maxRunes int) string {
 }
 
 // skipEscape returns the index just past the escape sequence whose ESC was
-// just before i: CSI (ESC [ ... final), OSC/DCS/APC/PM/SOS (up to BEL or
-// ESC \), or a two-byte escape.
+// just before i: CSI (ESC [ ...), a control string (ESC ] or ESC P, X, ^, _
+// ... up to its terminator), an nF escape (ESC, intermediates 0x20-0x2F,
+// final), or a two-byte escape.
 func skipEscape(s string, i int) int {
 	if i >= len(s) {
 		return i
 	}
-	switch s[i] {
-	case '[':
-		for i++; i < len(s); i++ {
-			if s[i] >= 0x40 && s[i] <= 0x7e {
-				return i + 1
-			}
+	switch c := s[i]; {
+	case c == '[':
+		return skipControlSequence(s, i+1)
+	case c == ']' || c == 'P' || c == '_' || c == '^' || c == 'X':
+		return skipControlString(s, i+1)
+	case c >= 0x20 && c <= 0x2f:
+		for i++; i < len(s) && s[i] >= 0x20 && s[i] <= 0x2f; i++ {
+		}
+		if i < len(s) && s[i] >= 0x30 && s[i] <= 0x7e {
+			i++
 		}
 		return i
-	case ']', 'P', '_', '^', 'X':
-		for i++; i < len(s); i++ {
-			if s[i] == 0x07 {
-				return i + 1
-			}
-			if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '\\' {
-				return i + 2
-			}
-		}
-		return i
+	case c < 0x20 || c >= 0x7f:
+		return i // not an escape: let the loop judge that byte
 	}
 	return i + 1
+}
+
+// skipControlSequence returns the index just past the parameters,
+// intermediates and final byte of a CSI sequence starting at i. A byte that
+// cannot be part of one ends it unconsumed.
+func skipControlSequence(s string, i int) int {
+	for ; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 0x40 && c <= 0x7e:
+			return i + 1
+		case c < 0x20 || c > 0x7e:
+			return i
+		}
+	}
+	return i
+}
+
+// skipControlString returns the index just past the terminator (BEL, ESC \
+// or ST U+009C) of a control string starting at i, or len(s) when it has
+// none.
+func skipControlString(s string, i int) int {
+	for ; i < len(s); i++ {
+		switch {
+		case s[i] == 0x07:
+			return i + 1
+		case s[i] == 0x1b && i+1 < len(s) && s[i+1] == '\\':
+			return i + 2
+		case strings.HasPrefix(s[i:], "\u009c"):
+			return i + len("\u009c")
+		}
+	}
+	return i
 }

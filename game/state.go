@@ -181,6 +181,7 @@ func (s *State) Step(rng *rand.Rand) []Event {
 			movers = append(movers, id)
 		}
 	}
+	s.Tick++
 	return s.step(movers, rng)
 }
 
@@ -192,7 +193,41 @@ func (s *State) StepOwn(id PlayerID, rng *rand.Rand) []Event {
 		s.Tick++
 		return nil
 	}
+	s.Tick++
 	return s.step([]PlayerID{id}, rng)
+}
+
+// Move advances the single local cycle id by one step without advancing
+// the arena's tick: in server mode the host moves a client's cycle when
+// that client's request arrives, not on the host's clock.
+func (s *State) Move(id PlayerID, rng *rand.Rand) []Event {
+	if !s.local[id] {
+		return nil
+	}
+	return s.step([]PlayerID{id}, rng)
+}
+
+// SetLocal makes a cycle one this replica steps (a server-mode host taking
+// over every cycle), or hands it back to a remote owner. A cycle made local
+// counts as credited every kill its victims' ledgers already name, so that
+// no kill is counted twice.
+func (s *State) SetLocal(id PlayerID, local bool) {
+	c := s.cycles[id]
+	if c == nil || s.local[id] == local {
+		return
+	}
+	if !local {
+		delete(s.local, id)
+		c.queue = nil
+		return
+	}
+	s.local[id] = true
+	c.credited = map[PlayerID]uint16{}
+	for _, vid := range s.order {
+		if n := s.cycles[vid].KilledByCount(id); n > 0 {
+			c.credited[vid] = n
+		}
+	}
 }
 
 type move struct {
@@ -205,7 +240,6 @@ type move struct {
 // step moves the cycles ids by one cell, all at once against the arena as
 // it was at the start of the tick, then crashes, credits kills and respawns.
 func (s *State) step(ids []PlayerID, rng *rand.Rand) []Event {
-	s.Tick++
 	s.ensureGrid()
 	w := s.Params.Width
 	var events []Event

@@ -46,6 +46,8 @@ type loop struct {
 	noticeAt   time.Time
 	lastRates  time.Time
 	server     *serverState // server mode only
+	selfName   string       // this player's name and colour as shown
+	selfLook   int
 }
 
 type candidate struct {
@@ -77,14 +79,14 @@ func newLoop(p *Peer) *loop {
 
 func (l *loop) run(ctx context.Context) error {
 	cfg := l.p.cfg
-	if !cfg.Spectator {
+	if !cfg.Spectator && cfg.Mode != ModeServer {
 		if _, err := l.st.Join(l.p.id, cfg.Name, max(cfg.Color, 0), cfg.Bot, l.rng); err != nil {
 			return err
 		}
-		l.assignLooks()
 	}
+	l.assignLooks()
 	if cfg.Mode == ModeServer {
-		l.server = newServerState(l)
+		l.server = newServerState(l, time.Now())
 	}
 	tick := time.NewTicker(time.Second / time.Duration(cfg.Params.TickRate))
 	defer tick.Stop()
@@ -144,6 +146,9 @@ func (l *loop) tick(now time.Time) {
 			}
 		}
 		l.events(l.st.StepOwn(l.p.id, l.rng))
+		if c := l.self(); c != nil && l.p.cfg.Probe != nil {
+			l.p.cfg.Probe.Stepped(c.ID, l.st.Tick, c.Head, c.Alive, now)
+		}
 		l.broadcast()
 	}
 	if l.p.cfg.Publish {

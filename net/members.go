@@ -29,20 +29,26 @@ type member struct {
 	lagging   bool
 	replay    wire.Replay
 
-	// replication
-	stateSeq  uint32 // header seq of the newest state applied
-	haveState bool
-	state     wire.State   // newest state applied
-	verts     []game.Point // known trail vertices of the current life...
-	base      int          // ...starting at this index of the owner's list
-	ledger    []game.Tally // grow-only: max of every count announced
-	repairAt  time.Time
+	// what we know of its cycle
+	replica
 
 	// chat, see chat.go
 	chat chatPeer
 
 	// network figures
 	netStats
+}
+
+// replica is what a replica knows of one remote cycle: the owner's newest
+// state and as much of its trail as has arrived.
+type replica struct {
+	stateSeq  uint32 // sequence of the newest state applied
+	haveState bool
+	state     wire.State   // newest state applied (Verts not kept)
+	verts     []game.Point // known trail vertices of the current life...
+	base      int          // ...starting at this index of the owner's list
+	ledger    []game.Tally // grow-only: max of every count announced
+	repairAt  time.Time
 }
 
 // hello is this peer's hello message.
@@ -153,7 +159,7 @@ func (l *loop) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort
 		}
 	}
 	if mergeLedger(&m.ledger, hello.Ledger) && m.haveState {
-		l.applyReplica(m)
+		l.applyReplica(m.id, m.display, m.look, m.bot, &m.replica, m.addr)
 	}
 	if l.server != nil {
 		l.server.memberChanged()
@@ -250,6 +256,7 @@ func (l *loop) assignLooks() {
 			display = fmt.Sprintf("%s#%04x", p.name, uint32(p.id)&0xffff)
 		}
 		if p.id == l.p.id {
+			l.selfName, l.selfLook = display, c
 			if cyc := l.self(); cyc != nil {
 				cyc.Name, cyc.Color = display, c
 			}

@@ -53,9 +53,21 @@ type Config struct {
 	// LagAfter and TimeoutAfter override the membership timings (tests);
 	// zero keeps the defaults.
 	LagAfter, TimeoutAfter time.Duration
+	// Probe, when set, is told of every own step and every remote state
+	// applied: the bench harness measures replication with it.
+	Probe Probe
 	// Publish makes the loop put a fresh snapshot in the Snapshots mailbox
 	// every tick (a UI wants it; a headless bot does not).
 	Publish bool
+}
+
+// Probe observes a peer loop. Its methods run on the loop goroutine and
+// must return at once.
+type Probe interface {
+	// Stepped: this peer's cycle id is at head after its tick.
+	Stepped(id game.PlayerID, tick uint32, head game.Point, alive bool, at time.Time)
+	// Applied: this peer (self) applied owner's state of the owner's tick.
+	Applied(self, owner game.PlayerID, tick uint32, head game.Point, alive bool, at time.Time)
 }
 
 // Peer is one player of a room: it owns a game replica and a membership

@@ -118,7 +118,7 @@ func (l *loop) receive(pkt transport.Packet) {
 		l.handleChat(m, msg, now)
 	case *wire.ChatAck:
 		l.handleChatAck(m, msg)
-	case *wire.MoveReq, *wire.MoveAck, *wire.CycleState:
+	case *wire.MoveReq, *wire.MoveAck, *wire.CycleState, *wire.CycleTrailReq, *wire.CycleTrail:
 		if l.server == nil {
 			l.drop("wrong-mode", from, false)
 			return
@@ -151,23 +151,31 @@ func (l *loop) handleState(m *member, h wire.Header, s *wire.State, now time.Tim
 		l.drop("stale", m.addr, false)
 		return
 	}
-	if err := l.plausible(m, s); err != nil {
+	if err := plausible(l.p.cfg.Params, &m.replica, s); err != nil {
 		l.drop(err.Error(), m.addr, true)
 		return
 	}
-	if m.haveState && s.Life != m.state.Life {
-		m.verts, m.base = nil, 0
-	}
-	mergeVerts(m, s)
-	m.stateSeq, m.haveState = h.Seq, true
-	m.state = *s
-	m.state.Verts = nil
+	m.take(h.Seq, s)
 	m.lastState = now
-	if s.Killer != 0 {
-		mergeLedger(&m.ledger, []game.Tally{{Killer: s.Killer, Count: s.KillerCount}})
+	l.applyReplica(m.id, m.display, m.look, m.bot, &m.replica, m.addr)
+	if l.p.cfg.Probe != nil {
+		l.p.cfg.Probe.Applied(l.p.id, m.id, s.Tick, s.Head, s.Alive, now)
 	}
-	l.applyReplica(m)
 	l.repair(m, now)
+}
+
+// take folds a newer state into the replica.
+func (r *replica) take(seq uint32, s *wire.State) {
+	if r.haveState && s.Life != r.state.Life {
+		r.verts, r.base = nil, 0
+	}
+	r.mergeVerts(s)
+	r.stateSeq, r.haveState = seq, true
+	r.state = *s
+	r.state.Verts = nil
+	if s.Killer != 0 {
+		mergeLedger(&r.ledger, []game.Tally{{Killer: s.Killer, Count: s.KillerCount}})
+	}
 }
 
 var (
@@ -178,10 +186,9 @@ var (
 
 // plausible rejects states no honest owner sends: a head off the arena, a
 // cycle that moved farther than one cell per tick of its owner's clock, or
-// more recent vertices than the trail has.
-func (l *loop) plausible(m *member, s *wire.State) error {
-	p := l.p.cfg.Params
-	if !p.In(s.Head) || (s.VertTotal > 0 && !s.Alive && !p.In(s.Head)) {
+// fewer vertices than before in the same life.
+func plausible(p game.Params, r *replica, s *wire.State) error {
+	if !p.In(s.Head) {
 		return errOffArena
 	}
 	for _, v := range s.Verts {
@@ -192,13 +199,13 @@ func (l *loop) plausible(m *member, s *wire.State) error {
 	if s.Alive && s.VertTotal == 0 {
 		return errBadTrail
 	}
-	if m.haveState && s.Life == m.state.Life && s.Alive && m.state.Alive {
-		ticks := int64(s.Tick) - int64(m.state.Tick)
-		dist := int64(abs(s.Head.X-m.state.Head.X) + abs(s.Head.Y-m.state.Head.Y))
+	if r.haveState && s.Life == r.state.Life && s.Alive && r.state.Alive {
+		ticks := int64(s.Tick) - int64(r.state.Tick)
+		dist := int64(abs(s.Head.X-r.state.Head.X) + abs(s.Head.Y-r.state.Head.Y))
 		if ticks < 0 || dist > ticks {
 			return errTeleport
 		}
-		if s.VertTotal < m.state.VertTotal {
+		if s.VertTotal < r.state.VertTotal {
 			return errBadTrail
 		}
 	}
@@ -209,50 +216,64 @@ func (l *loop) plausible(m *member, s *wire.State) error {
 // of the owner's trail. The owner only ever appends to a life's vertex list,
 // so any overlap joins exactly; a gap keeps the newest part and leaves the
 // older part to trail repair.
-func mergeVerts(m *member, s *wire.State) {
+func (r *replica) mergeVerts(s *wire.State) {
 	total, n := int(s.VertTotal), len(s.Verts)
 	start := total - n
 	switch {
 	case total == 0:
-		m.verts, m.base = nil, 0
-	case len(m.verts) > 0 && m.base <= start && m.base+len(m.verts) >= start:
-		m.verts = append(m.verts[:start-m.base], s.Verts...)
-	case len(m.verts) > 0 && start > m.base+len(m.verts):
-		m.verts, m.base = slices.Clone(s.Verts), start
-	case len(m.verts) > 0 && start < m.base:
-		m.verts, m.base = slices.Clone(s.Verts), start
-	case len(m.verts) == 0:
-		m.verts, m.base = slices.Clone(s.Verts), start
+		r.verts, r.base = nil, 0
+	case len(r.verts) > 0 && r.base <= start && r.base+len(r.verts) >= start:
+		r.verts = append(r.verts[:start-r.base], s.Verts...)
+	default: // nothing known, a gap, or newer vertices than all we know
+		r.verts, r.base = slices.Clone(s.Verts), start
 	}
 }
 
-// applyReplica rebuilds the member's cycle from what we know and merges it
-// into the replica.
-func (l *loop) applyReplica(m *member) {
-	s := &m.state
+// addTrail prepends the older vertices from..from+len(verts) of the
+// current life. It reports whether they joined what we have.
+func (r *replica) addTrail(life uint16, from int, verts []game.Point) bool {
+	if !r.haveState || life != r.state.Life || r.base == 0 || from > r.base || from+len(verts) < r.base {
+		return false
+	}
+	r.verts = append(slices.Clone(verts[:r.base-from]), r.verts...)
+	r.base = from
+	return true
+}
+
+// applyReplica rebuilds a remote cycle from what we know and merges it
+// into the game replica.
+func (l *loop) applyReplica(id game.PlayerID, name string, look int, bot bool, r *replica, from netip.AddrPort) {
+	s := &r.state
 	c := &game.Cycle{
-		ID:        m.id,
-		Name:      m.display,
-		Color:     m.look,
-		Bot:       m.bot,
+		ID:        id,
+		Name:      name,
+		Color:     look,
+		Bot:       bot,
 		Alive:     s.Alive,
 		Life:      s.Life,
 		Dir:       s.Dir,
 		Head:      s.Head,
-		Verts:     m.verts,
+		Verts:     r.verts,
 		DeadTicks: int(s.DeadTicks),
 		Killer:    s.Killer,
 		Kills:     s.Kills,
 		Deaths:    s.Deaths,
 		Streak:    s.Streak,
 		Best:      s.Best,
-		KilledBy:  m.ledger,
+		KilledBy:  r.ledger,
 	}
+	// A hello can bring a death's ledger entry before the state that
+	// counts the death: count it now rather than refuse the ledger.
+	var ledgered uint16
+	for _, t := range r.ledger {
+		ledgered += t.Count
+	}
+	c.Deaths = max(c.Deaths, ledgered)
 	evs, err := l.st.Merge(c)
 	if err != nil {
-		l.drop(errBadTrail.Error(), m.addr, true)
-		l.p.log.Printf("merge %s: %v", m.display, err)
-		m.verts, m.base = nil, 0
+		l.drop(errBadTrail.Error(), from, true)
+		l.p.log.Printf("merge %s: %v", name, err)
+		r.verts, r.base = nil, 0
 		return
 	}
 	l.events(evs)
@@ -282,18 +303,11 @@ func (l *loop) handleTrailReq(m *member, req *wire.TrailReq) {
 }
 
 func (l *loop) handleTrail(m *member, t *wire.Trail) {
-	if !m.haveState || t.Life != m.state.Life || m.base == 0 {
+	if !m.addTrail(t.Life, int(t.From), t.Verts) {
 		l.drop("stale", m.addr, false)
 		return
 	}
-	from, n := int(t.From), len(t.Verts)
-	if from > m.base || from+n < m.base {
-		l.drop("stale", m.addr, false)
-		return
-	}
-	m.verts = append(slices.Clone(t.Verts[:m.base-from]), m.verts...)
-	m.base = from
-	l.applyReplica(m)
+	l.applyReplica(m.id, m.display, m.look, m.bot, &m.replica, m.addr)
 }
 
 func abs(x int) int {

@@ -1,24 +1,483 @@
 package net
 
 import (
+	"fmt"
+	"net/netip"
+	"slices"
 	"time"
 
 	"lanarena/game"
 	"lanarena/net/wire"
 )
 
-// serverState runs the blocking client-server mode (see server mode issue).
+// Server mode: the course's blocking client-server model, in the same game.
+//
+// One peer hosts: it runs the authoritative simulation of every cycle. A
+// client sends a move request and waits for the host's answer before it
+// sends the next one; its cycle moves one cell per answer, so it moves at
+// most at the lower of the tick rate and 1/RTT. The host reports every
+// cycle to every client each tick. Clients never wait in their own loop:
+// "waiting" is a state of the protocol, not a blocked goroutine, so the
+// screen stays responsive and says how long the answer has taken.
+const (
+	electionDelay  = 1500 * time.Millisecond // time to find an existing host
+	maxClientTurns = 3
+	reportGone     = 3 * time.Second // a cycle the host stopped reporting
+)
+
 type serverState struct {
-	l *loop
+	l     *loop
+	host  game.PlayerID // current host; 0 while electing
+	since time.Time     // since when no host is known
+
+	// hosting
+	clients map[game.PlayerID]*hostClient
+
+	// client
+	req         uint32 // number of the newest request
+	outstanding bool
+	turned      bool // the outstanding request carries the first queued turn
+	firstSent   time.Time
+	lastSent    time.Time
+	queue       []game.Dir
+	cycles      map[game.PlayerID]*hostedCycle // as the host reports them
+	notes       string
+	notesAt     time.Time
 }
 
-func newServerState(l *loop) *serverState { return &serverState{l: l} }
+type hostClient struct {
+	lastReq  uint32
+	lastAck  *wire.MoveAck
+	pending  *wire.MoveReq
+	movedAt  uint32 // host tick of the latest move
+	hasMoved bool
+}
 
-func (s *serverState) hosting() bool                                 { return true }
-func (s *serverState) turn(d game.Dir)                               {}
-func (s *serverState) tick(now time.Time)                            {}
-func (s *serverState) memberChanged()                                {}
-func (s *serverState) waiting(now time.Time) (time.Duration, string) { return 0, "" }
-func (s *serverState) notice() string                                { return "" }
+type hostedCycle struct {
+	replica
+	seen time.Time
+	name string
+}
+
+func newServerState(l *loop, now time.Time) *serverState {
+	s := &serverState{
+		l:       l,
+		since:   now,
+		clients: map[game.PlayerID]*hostClient{},
+		cycles:  map[game.PlayerID]*hostedCycle{},
+	}
+	if l.p.cfg.Host && !l.p.cfg.Spectator {
+		s.takeOver()
+	}
+	return s
+}
+
+func (s *serverState) hosting() bool { return s.host != 0 && s.host == s.l.p.id }
+
+func (s *serverState) setNotice(text string) {
+	s.notes, s.notesAt = text, time.Now()
+	s.l.logf("%s", text)
+}
+
+func (s *serverState) notice() string {
+	if s.notes != "" && time.Since(s.notesAt) < 8*time.Second {
+		return s.notes
+	}
+	if s.host == 0 {
+		return "looking for a host…"
+	}
+	return ""
+}
+
+func (s *serverState) waiting(now time.Time) (time.Duration, string) {
+	if s.hosting() {
+		return 0, ""
+	}
+	name := ""
+	if m := s.l.members[s.host]; m != nil {
+		name = m.display
+	}
+	if !s.outstanding {
+		return 0, name
+	}
+	return now.Sub(s.firstSent), name
+}
+
+// elect picks the host: the lowest id that announces hosting; when none
+// does for a while, the lowest id of the players present (the peer that
+// computes itself takes over; every peer computes the same).
+func (s *serverState) elect(now time.Time) {
+	l := s.l
+	var announced game.PlayerID
+	for id, m := range l.members {
+		if m.host && !m.lagging && (announced == 0 || id < announced) {
+			announced = id
+		}
+	}
+	if s.hosting() {
+		if announced != 0 && announced < l.p.id {
+			s.setNotice(fmt.Sprintf("%s hosts too: handing over", l.members[announced].display))
+			s.stepDown(announced)
+		}
+		return
+	}
+	if s.host != 0 {
+		m := l.members[s.host]
+		switch {
+		case m == nil:
+			s.setNotice("the host left: choosing a new host")
+			s.lost(now)
+		case m.lagging:
+			s.setNotice(fmt.Sprintf("host %s stopped answering: choosing a new host", m.display))
+			s.lost(now)
+		case !m.host && now.Sub(m.joined) > 2*heartbeatEvry:
+			s.lost(now)
+		}
+	}
+	if announced != 0 {
+		if s.host != announced {
+			s.host = announced
+			s.outstanding = false
+			l.logf("%s hosts the room", l.members[announced].display)
+		}
+		return
+	}
+	if s.host != 0 || now.Sub(s.since) < electionDelay {
+		return
+	}
+	best := game.PlayerID(0)
+	if !l.p.cfg.Spectator {
+		best = l.p.id
+	}
+	for id, m := range l.members {
+		if !m.spectator && !m.lagging && (best == 0 || id < best) {
+			best = id
+		}
+	}
+	if best == l.p.id {
+		s.takeOver()
+	}
+}
+
+func (s *serverState) lost(now time.Time) {
+	if m := s.l.members[s.host]; m != nil && m.lagging {
+		s.l.removeMember(s.host)
+	}
+	s.host = 0
+	s.since = now.Add(-electionDelay) // elect at once among who is left
+	s.outstanding = false
+}
+
+// takeOver makes this peer the host: every cycle it knows becomes its own
+// to simulate, and every player without a cycle gets one.
+func (s *serverState) takeOver() {
+	l := s.l
+	s.host = l.p.id
+	s.outstanding = false
+	for _, id := range l.st.IDs() {
+		if id != l.p.id && l.members[id] == nil {
+			l.st.Remove(id)
+			continue
+		}
+		l.st.SetLocal(id, true)
+	}
+	if !l.p.cfg.Spectator && l.st.Cycle(l.p.id) == nil {
+		if _, err := l.st.Join(l.p.id, l.p.cfg.Name, 0, l.p.cfg.Bot, l.rng); err != nil {
+			l.p.log.Printf("host: %v", err)
+		}
+	}
+	s.joinClients()
+	l.assignLooks()
+	l.logf("%s hosts the room", l.p.cfg.Name)
+	for _, m := range l.members {
+		l.send(m.addr, l.hello(0))
+	}
+}
+
+func (s *serverState) stepDown(to game.PlayerID) {
+	l := s.l
+	for _, id := range l.st.IDs() {
+		l.st.SetLocal(id, false)
+	}
+	clear(s.clients)
+	s.host = to
+	s.since = time.Now()
+	for _, m := range l.members {
+		l.send(m.addr, l.hello(0))
+	}
+}
+
+// joinClients gives every player of the room a cycle on the host.
+func (s *serverState) joinClients() {
+	l := s.l
+	for id, m := range l.members {
+		if m.spectator || l.st.Cycle(id) != nil {
+			continue
+		}
+		if _, err := l.st.Join(id, m.name, 0, m.bot, l.rng); err != nil {
+			l.p.log.Printf("host: join %s: %v", m.display, err)
+		}
+	}
+	l.assignLooks()
+}
+
+func (s *serverState) memberChanged() {
+	if s.hosting() {
+		s.joinClients()
+		for id := range s.clients {
+			if s.l.members[id] == nil {
+				delete(s.clients, id)
+			}
+		}
+	}
+}
+
+// turn queues a turn of this client's cycle for its next requests, with
+// the same rule as the game: no repeats, no reversal.
+func (s *serverState) turn(d game.Dir) {
+	if !d.Valid() || len(s.queue) >= maxClientTurns {
+		return
+	}
+	last := game.Dir(255)
+	if c := s.l.self(); c != nil && c.Alive {
+		last = c.Dir
+	}
+	if n := len(s.queue); n > 0 {
+		last = s.queue[n-1]
+	}
+	if last.Valid() && (d == last || d == last.Opposite()) {
+		return
+	}
+	s.queue = append(s.queue, d)
+}
+
+func (s *serverState) tick(now time.Time) {
+	s.elect(now)
+	if s.hosting() {
+		s.hostTick(now)
+		return
+	}
+	s.clientTick(now)
+}
+
+func (s *serverState) hostTick(now time.Time) {
+	l := s.l
+	if c := l.self(); c != nil && l.p.cfg.Bot && c.Alive {
+		if d := game.BotDir(l.st, l.p.id, l.rng); d != c.Dir {
+			l.st.Turn(l.p.id, d)
+		}
+	}
+	if l.st.IsLocal(l.p.id) {
+		l.events(l.st.StepOwn(l.p.id, l.rng))
+	} else {
+		l.st.StepOwn(0, l.rng) // a spectating host: the clock still runs
+	}
+	for _, id := range l.st.IDs() {
+		c := l.st.Cycle(id)
+		if id == l.p.id || !l.st.IsLocal(id) {
+			continue
+		}
+		if !c.Alive {
+			l.events(l.st.Move(id, l.rng)) // respawn on the host's clock
+			continue
+		}
+		if hc := s.clients[id]; hc != nil && hc.pending != nil {
+			s.move(id, hc)
+		}
+	}
+	s.report()
+}
+
+// report sends every cycle to every member.
+func (s *serverState) report() {
+	l := s.l
+	l.st.Cycles(func(c *game.Cycle) {
+		msg := &wire.CycleState{Owner: c.ID, Name: c.Name, Color: uint8(c.Color), State: *ownState(l.st, c)}
+		for _, m := range l.members {
+			l.send(m.addr, msg)
+		}
+	})
+}
+
+// move carries out a client's pending request: one cell, at most one per
+// host tick, then the answer.
+func (s *serverState) move(id game.PlayerID, hc *hostClient) {
+	l := s.l
+	if hc.hasMoved && hc.movedAt == l.st.Tick {
+		return // already moved this tick: the request waits for the next
+	}
+	req := hc.pending
+	hc.pending = nil
+	if req.Turn {
+		l.st.Turn(id, req.Dir)
+	}
+	l.events(l.st.Move(id, l.rng))
+	hc.movedAt, hc.hasMoved = l.st.Tick, true
+	c := l.st.Cycle(id)
+	ack := &wire.MoveAck{Req: req.Req, Tick: l.st.Tick, State: *ownState(l.st, c)}
+	ack.State.Verts = slices.Clone(ack.State.Verts)
+	hc.lastReq, hc.lastAck = req.Req, ack
+	if m := l.members[id]; m != nil {
+		l.send(m.addr, ack)
+	}
+}
+
+func (s *serverState) clientTick(now time.Time) {
+	l := s.l
+	m := l.members[s.host]
+	if m == nil {
+		return
+	}
+	if s.outstanding {
+		rto := max(3*m.rtt, 300*time.Millisecond)
+		if now.Sub(s.lastSent) >= rto {
+			s.sendReq(m, now) // the same request again: it or its answer was lost
+		}
+	} else {
+		s.req++
+		s.firstSent = now
+		s.outstanding = true
+		s.sendReq(m, now)
+	}
+	for id, hcy := range s.cycles {
+		if now.Sub(hcy.seen) > reportGone && l.members[id] == nil && id != l.p.id {
+			delete(s.cycles, id)
+			l.st.Remove(id)
+		}
+	}
+}
+
+func (s *serverState) sendReq(host *member, now time.Time) {
+	l := s.l
+	req := &wire.MoveReq{Req: s.req}
+	if c := l.self(); c != nil && c.Alive {
+		if s.bot() {
+			s.queue = s.queue[:0]
+			if d := game.BotDir(l.st, l.p.id, l.rng); d != c.Dir {
+				s.queue = append(s.queue, d)
+			}
+		}
+		for len(s.queue) > 0 && (s.queue[0] == c.Dir || s.queue[0] == c.Dir.Opposite()) {
+			s.queue = s.queue[1:]
+		}
+		if len(s.queue) > 0 {
+			req.Dir, req.Turn = s.queue[0], true
+		}
+	}
+	s.turned = req.Turn
+	s.lastSent = now
+	l.send(host.addr, req)
+}
+
+func (s *serverState) bot() bool { return s.l.p.cfg.Bot }
+
 func (s *serverState) receive(m *member, h wire.Header, msg wire.Message, now time.Time) {
+	l := s.l
+	switch msg := msg.(type) {
+	case *wire.MoveReq:
+		if !s.hosting() || m.spectator {
+			l.drop("not-host", m.addr, false)
+			return
+		}
+		hc := s.clients[m.id]
+		if hc == nil {
+			hc = &hostClient{}
+			s.clients[m.id] = hc
+			s.joinClients()
+		}
+		switch {
+		case msg.Req == hc.lastReq && hc.lastAck != nil:
+			l.send(m.addr, hc.lastAck) // our answer was lost: same answer, no second move
+		case msg.Req < hc.lastReq:
+			l.drop("stale", m.addr, false)
+		default:
+			hc.pending = msg
+			if l.st.Cycle(m.id) != nil && l.st.Cycle(m.id).Alive {
+				s.move(m.id, hc)
+			}
+		}
+	case *wire.MoveAck:
+		if m.id != s.host || !s.outstanding || msg.Req != s.req {
+			l.drop("stale", m.addr, false)
+			return
+		}
+		s.outstanding = false
+		if s.turned && len(s.queue) > 0 {
+			s.queue = s.queue[1:]
+		}
+		s.apply(l.p.id, h.Seq, &msg.State, now)
+		if host := l.members[s.host]; host != nil && now.Sub(s.lastSent) >= time.Second/time.Duration(l.p.cfg.Params.TickRate) {
+			// The answer took longer than a tick: ask again at once.
+			s.req++
+			s.firstSent = now
+			s.outstanding = true
+			s.sendReq(host, now)
+		}
+	case *wire.CycleState:
+		if m.id != s.host || s.hosting() {
+			l.drop("not-host", m.addr, false)
+			return
+		}
+		s.apply(msg.Owner, h.Seq, &msg.State, now)
+	case *wire.CycleTrailReq:
+		if !s.hosting() {
+			l.drop("not-host", m.addr, false)
+			return
+		}
+		c := l.st.Cycle(msg.Owner)
+		if c == nil || c.Life != msg.Life {
+			l.drop("stale", m.addr, false)
+			return
+		}
+		total := len(c.Verts)
+		from := min(int(msg.From), total)
+		to := min(total, from+maxTrailChunk)
+		l.send(m.addr, &wire.CycleTrail{Owner: c.ID, Life: c.Life, From: uint16(from), Total: uint16(total), Verts: c.Verts[from:to]})
+	case *wire.CycleTrail:
+		hcy := s.cycles[msg.Owner]
+		if m.id != s.host || hcy == nil || !hcy.addTrail(msg.Life, int(msg.From), msg.Verts) {
+			l.drop("stale", m.addr, false)
+			return
+		}
+		s.merge(msg.Owner, hcy, m.addr)
+	}
+}
+
+// apply folds the host's report of one cycle into this client's replica.
+func (s *serverState) apply(owner game.PlayerID, seq uint32, st *wire.State, now time.Time) {
+	l := s.l
+	if owner != l.p.id && l.members[owner] == nil {
+		return // a player we do not know (yet): its hello will come
+	}
+	hcy := s.cycles[owner]
+	if hcy == nil {
+		hcy = &hostedCycle{}
+		s.cycles[owner] = hcy
+	}
+	if hcy.haveState && seq <= hcy.stateSeq {
+		return
+	}
+	if !l.p.cfg.Params.In(st.Head) || (st.Alive && st.VertTotal == 0) {
+		l.drop(errOffArena.Error(), netip.AddrPort{}, false)
+		return
+	}
+	hcy.take(seq, st)
+	hcy.seen = now
+	s.merge(owner, hcy, l.members[s.host].addr)
+	if hcy.base > 0 && !now.Before(hcy.repairAt) {
+		hcy.repairAt = now.Add(200 * time.Millisecond)
+		l.send(l.members[s.host].addr, &wire.CycleTrailReq{Owner: owner, Life: hcy.state.Life, From: uint16(max(0, hcy.base-maxTrailChunk))})
+	}
+	if l.p.cfg.Probe != nil {
+		l.p.cfg.Probe.Applied(l.p.id, owner, st.Tick, st.Head, st.Alive, now)
+	}
+}
+
+func (s *serverState) merge(owner game.PlayerID, hcy *hostedCycle, from netip.AddrPort) {
+	l := s.l
+	name, look, bot := l.selfName, l.selfLook, l.p.cfg.Bot
+	if m := l.members[owner]; m != nil {
+		name, look, bot = m.display, m.look, m.bot
+	}
+	l.applyReplica(owner, name, look, bot, &hcy.replica, from)
 }

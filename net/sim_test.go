@@ -22,6 +22,7 @@ type simNet struct {
 	loss     float64
 	dup      float64
 	maxDelay int // in steps; random delays reorder packets
+	delayAll int // in steps, added to every packet
 	queue    []simPacket
 	loops    []*loop
 	byAddr   map[netip.AddrPort]*loop
@@ -64,11 +65,15 @@ func (n *simNet) enqueue(from, to netip.AddrPort, b []byte) {
 		if n.maxDelay > 0 {
 			delay = n.rng.IntN(n.maxDelay + 1)
 		}
-		n.queue = append(n.queue, simPacket{from: from, to: to, data: slices.Clone(b), due: n.step + delay})
+		n.queue = append(n.queue, simPacket{from: from, to: to, data: slices.Clone(b), due: n.step + n.delayAll + delay})
 	}
 }
 
 func newSimNet(t *testing.T, seed uint64, peers int, bots bool) *simNet {
+	return newSimNetMode(t, seed, peers, bots, ModeP2P)
+}
+
+func newSimNetMode(t *testing.T, seed uint64, peers int, bots bool, mode string) *simNet {
 	t.Helper()
 	n := &simNet{
 		rng:    rand.New(rand.NewPCG(seed, 7)),
@@ -85,6 +90,7 @@ func newSimNet(t *testing.T, seed uint64, peers int, bots bool) *simNet {
 			Room:   "sim",
 			Params: params,
 			Bot:    bots,
+			Mode:   mode,
 			Seed:   seed*100 + uint64(i) + 1,
 			ID:     game.PlayerID(1000 + i),
 		}, tr)
@@ -93,10 +99,15 @@ func newSimNet(t *testing.T, seed uint64, peers int, bots bool) *simNet {
 		}
 		p.start = n.now
 		l := newLoop(p)
-		if _, err := l.st.Join(p.id, p.cfg.Name, 0, bots, l.rng); err != nil {
-			t.Fatal(err)
+		if mode == ModeP2P {
+			if _, err := l.st.Join(p.id, p.cfg.Name, 0, bots, l.rng); err != nil {
+				t.Fatal(err)
+			}
 		}
 		l.assignLooks()
+		if mode == ModeServer {
+			l.server = newServerState(l, n.now)
+		}
 		l.lastRates = n.now
 		n.loops = append(n.loops, l)
 		n.byAddr[addr] = l

@@ -76,6 +76,7 @@ type RoomInfo struct {
 	Name       string
 	Players    int
 	Mode       string // "p2p" or "server"
+	Params     game.Params
 	Host       string // server mode: the host's name
 	Locked     bool   // needs a secret
 	Compatible bool

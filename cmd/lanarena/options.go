@@ -8,7 +8,6 @@ import (
 	"net/netip"
 	"os"
 	"os/user"
-	"strconv"
 	"strings"
 	"time"
 
@@ -37,6 +36,7 @@ type options struct {
 	width, height, tickRate int
 
 	mode   string
+	strict bool // room parameters or mode given on the command line
 	host   bool
 	secret string
 
@@ -105,6 +105,12 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "width", "height", "tick", "mode":
+			o.strict = true
+		}
+	})
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q (flags start with --)", fs.Arg(0))
 	}
@@ -166,5 +172,3 @@ func (o *options) joinAddrs() []netip.AddrPort {
 	}
 	return out
 }
-
-var _ = strconv.Itoa

@@ -7,6 +7,7 @@ func benchSamples() []sample {
 	names := []string{
 		"hello", "state", "leave", "ping", "pong", "trail-req", "trail",
 		"chat", "chat-ack", "move-req", "move-ack", "cycle-state",
+		"cycle-trail-req", "cycle-trail",
 	}
 	all := map[string]sample{}
 	for _, s := range samples() {

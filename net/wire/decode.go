@@ -175,6 +175,12 @@ func decodeBody(t Type, body []byte) (Message, error) {
 		box.m.Color = r.u8()
 		r.state(&box.m.State, &box.verts)
 		m = &box.m
+	case TypeCycleTrailReq:
+		owner := r.id()
+		life := r.u16()
+		m = &CycleTrailReq{Owner: owner, Life: life, From: r.u16()}
+	case TypeCycleTrail:
+		m = r.cycleTrail()
 	default:
 		return nil, ErrType
 	}
@@ -194,6 +200,8 @@ const (
 	tallyLen   = 4 + 2
 	pointLen   = 2
 	trailFixed = 2 + 2 + 2 + 2 // life, from, total, count
+
+	cycleTrailFixed = 4 + trailFixed // owner, then as Trail
 )
 
 // IP address families of PeerAddr.
@@ -292,18 +300,36 @@ func (r *reader) trail() *Trail {
 	m.Life = r.u16()
 	m.From = r.u16()
 	m.Total = r.u16()
+	m.Verts = r.trailVerts(m.From, m.Total, MaxTrailVerts)
+	return m
+}
+
+func (r *reader) cycleTrail() *CycleTrail {
+	m := &CycleTrail{}
+	m.Owner = r.id()
+	m.Life = r.u16()
+	m.From = r.u16()
+	m.Total = r.u16()
+	m.Verts = r.trailVerts(m.From, m.Total, MaxCycleTrailVerts)
+	return m
+}
+
+// trailVerts reads the vertex count and vertices of a trail whose from and
+// total are read: at most limit vertices, and from+n ≤ total.
+func (r *reader) trailVerts(from, total uint16, limit int) []game.Point {
 	n := int(r.u16())
 	switch {
 	case r.err != nil:
-	case n > MaxTrailVerts, int(m.From)+n > int(m.Total):
+	case n > limit, int(from)+n > int(total):
 		r.fail(ErrField)
 	case n > 0 && r.need(n*pointLen):
-		m.Verts = make([]game.Point, n)
-		for i := range m.Verts {
-			m.Verts[i] = r.point()
+		verts := make([]game.Point, n)
+		for i := range verts {
+			verts[i] = r.point()
 		}
+		return verts
 	}
-	return m
+	return nil
 }
 
 func (r *reader) chat() *Chat {

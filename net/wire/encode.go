@@ -109,7 +109,7 @@ func appendBody(b []byte, m Message) ([]byte, error) {
 		}
 	case *Trail:
 		if ok(&w, m) {
-			w.trail(m)
+			w.trail(m.Life, m.From, m.Total, m.Verts, MaxTrailVerts)
 		}
 	case *Chat:
 		if ok(&w, m) {
@@ -137,6 +137,17 @@ func appendBody(b []byte, m Message) ([]byte, error) {
 			w.str8(m.Name, MaxNameBytes, "cycle name")
 			w.u8(m.Color)
 			w.state(&m.State)
+		}
+	case *CycleTrailReq:
+		if ok(&w, m) {
+			w.id(m.Owner, "cycle owner")
+			w.u16(m.Life)
+			w.u16(m.From)
+		}
+	case *CycleTrail:
+		if ok(&w, m) {
+			w.id(m.Owner, "cycle owner")
+			w.trail(m.Life, m.From, m.Total, m.Verts, MaxCycleTrailVerts)
 		}
 	default:
 		return b, fmt.Errorf("%w: %T", ErrType, m)
@@ -231,21 +242,23 @@ func (w *writer) state(s *State) {
 	}
 }
 
-func (w *writer) trail(m *Trail) {
-	n := len(m.Verts)
-	if n > MaxTrailVerts {
-		w.fail(fmt.Errorf("%w: trail of %d verts, max %d", ErrField, n, MaxTrailVerts))
+// trail writes the body of a Trail, which CycleTrail shares after its
+// owner: at most limit vertices, and from+n ≤ total.
+func (w *writer) trail(life, from, total uint16, verts []game.Point, limit int) {
+	n := len(verts)
+	if n > limit {
+		w.fail(fmt.Errorf("%w: trail of %d verts, max %d", ErrField, n, limit))
 		return
 	}
-	if int(m.From)+n > int(m.Total) {
-		w.fail(fmt.Errorf("%w: trail verts %d+%d beyond total %d", ErrField, m.From, n, m.Total))
+	if int(from)+n > int(total) {
+		w.fail(fmt.Errorf("%w: trail verts %d+%d beyond total %d", ErrField, from, n, total))
 		return
 	}
-	w.u16(m.Life)
-	w.u16(m.From)
-	w.u16(m.Total)
+	w.u16(life)
+	w.u16(from)
+	w.u16(total)
 	w.u16(uint16(n))
-	for _, v := range m.Verts {
+	for _, v := range verts {
 		w.point(v, "vertex")
 	}
 }

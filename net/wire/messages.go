@@ -18,6 +18,9 @@ const (
 	// MaxTrailVerts is the most vertices one Trail carries: as many as fit
 	// in a sealed packet.
 	MaxTrailVerts = (MaxPacket - HeaderLen - TagLen - trailFixed) / 2
+	// MaxCycleTrailVerts is the most vertices one CycleTrail carries: as
+	// many as fit in a sealed packet.
+	MaxCycleTrailVerts = (MaxPacket - HeaderLen - TagLen - cycleTrailFixed) / 2
 )
 
 // Hello flags.
@@ -133,6 +136,25 @@ type CycleState struct {
 	State State
 }
 
+// CycleTrailReq asks the host of a server-mode room for the vertices
+// From.. of life Life of the cycle of player Owner.
+type CycleTrailReq struct {
+	Owner game.PlayerID // never 0
+	Life  uint16
+	From  uint16
+}
+
+// CycleTrail is a server-mode host's Trail of the cycle of player Owner:
+// vertices From .. From+len(Verts)-1 of the trail of life Life, which has
+// Total vertices.
+type CycleTrail struct {
+	Owner game.PlayerID // never 0
+	Life  uint16
+	From  uint16
+	Total uint16
+	Verts []game.Point // at most MaxCycleTrailVerts
+}
+
 // Type implements Message.
 func (*Hello) Type() Type { return TypeHello }
 
@@ -168,3 +190,9 @@ func (*MoveAck) Type() Type { return TypeMoveAck }
 
 // Type implements Message.
 func (*CycleState) Type() Type { return TypeCycleState }
+
+// Type implements Message.
+func (*CycleTrailReq) Type() Type { return TypeCycleTrailReq }
+
+// Type implements Message.
+func (*CycleTrail) Type() Type { return TypeCycleTrail }

@@ -113,6 +113,16 @@ func samples() []sample {
 		{"cycle-state-max", maxHeader(), &CycleState{
 			Owner: ^game.PlayerID(0), Name: strings.Repeat("\x00", MaxNameBytes), Color: 255, State: maxState(),
 		}},
+		{"cycle-trail-req", testHeader, &CycleTrailReq{Owner: 77, Life: 3, From: 0}},
+		{"cycle-trail-req-max", maxHeader(), &CycleTrailReq{Owner: ^game.PlayerID(0), Life: ^uint16(0), From: ^uint16(0)}},
+		{"cycle-trail-empty", testHeader, &CycleTrail{Owner: 77, Life: 1, From: 0, Total: 0}},
+		{"cycle-trail", testHeader, &CycleTrail{Owner: 77, Life: 3, From: 0, Total: 11, Verts: points(7, func(i int) game.Point {
+			return game.Point{X: 10 + i%2*5, Y: 3 * i}
+		})}},
+		{"cycle-trail-max", maxHeader(), &CycleTrail{
+			Owner: ^game.PlayerID(0), Life: ^uint16(0), From: ^uint16(0) - MaxCycleTrailVerts, Total: ^uint16(0),
+			Verts: points(MaxCycleTrailVerts, func(i int) game.Point { return game.Point{X: 255 - i%256, Y: i % 256} }),
+		}},
 	}
 }
 

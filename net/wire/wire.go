@@ -74,35 +74,39 @@ type Type uint8
 //
 // The numbers are the protocol: append only, never renumber or reuse.
 const (
-	TypeHello      Type = 1
-	TypeState      Type = 2
-	TypeLeave      Type = 3
-	TypePing       Type = 4
-	TypePong       Type = 5
-	TypeTrailReq   Type = 6
-	TypeTrail      Type = 7
-	TypeChat       Type = 8
-	TypeChatAck    Type = 9
-	TypeMoveReq    Type = 10
-	TypeMoveAck    Type = 11
-	TypeCycleState Type = 12
+	TypeHello         Type = 1
+	TypeState         Type = 2
+	TypeLeave         Type = 3
+	TypePing          Type = 4
+	TypePong          Type = 5
+	TypeTrailReq      Type = 6
+	TypeTrail         Type = 7
+	TypeChat          Type = 8
+	TypeChatAck       Type = 9
+	TypeMoveReq       Type = 10
+	TypeMoveAck       Type = 11
+	TypeCycleState    Type = 12
+	TypeCycleTrailReq Type = 13
+	TypeCycleTrail    Type = 14
 
-	maxType = TypeCycleState
+	maxType = TypeCycleTrail
 )
 
 var typeNames = [...]string{
-	TypeHello:      "hello",
-	TypeState:      "state",
-	TypeLeave:      "leave",
-	TypePing:       "ping",
-	TypePong:       "pong",
-	TypeTrailReq:   "trail-req",
-	TypeTrail:      "trail",
-	TypeChat:       "chat",
-	TypeChatAck:    "chat-ack",
-	TypeMoveReq:    "move-req",
-	TypeMoveAck:    "move-ack",
-	TypeCycleState: "cycle-state",
+	TypeHello:         "hello",
+	TypeState:         "state",
+	TypeLeave:         "leave",
+	TypePing:          "ping",
+	TypePong:          "pong",
+	TypeTrailReq:      "trail-req",
+	TypeTrail:         "trail",
+	TypeChat:          "chat",
+	TypeChatAck:       "chat-ack",
+	TypeMoveReq:       "move-req",
+	TypeMoveAck:       "move-ack",
+	TypeCycleState:    "cycle-state",
+	TypeCycleTrailReq: "cycle-trail-req",
+	TypeCycleTrail:    "cycle-trail",
 }
 
 // Valid reports whether t is a type this version knows.
@@ -116,8 +120,8 @@ func (t Type) String() string {
 }
 
 // Message is the body of a packet: one of *Hello, *State, *Leave, *Ping,
-// *Pong, *TrailReq, *Trail, *Chat, *ChatAck, *MoveReq, *MoveAck and
-// *CycleState.
+// *Pong, *TrailReq, *Trail, *Chat, *ChatAck, *MoveReq, *MoveAck,
+// *CycleState, *CycleTrailReq and *CycleTrail.
 type Message interface {
 	Type() Type
 }

@@ -139,6 +139,12 @@ func TestAppendRejects(t *testing.T) {
 		{"move ack state", testHeader, &MoveAck{State: State{Dir: 7}}, ErrField},
 		{"cycle owner", testHeader, &CycleState{}, ErrField},
 		{"cycle name", testHeader, &CycleState{Owner: 1, Name: long(MaxNameBytes + 1)}, ErrField},
+		{"nil cycle trail", testHeader, (*CycleTrail)(nil), ErrType},
+		{"cycle trail req owner", testHeader, &CycleTrailReq{Life: 1}, ErrField},
+		{"cycle trail owner", testHeader, &CycleTrail{Total: 1, Verts: make([]game.Point, 1)}, ErrField},
+		{"cycle trail verts", testHeader, &CycleTrail{Owner: 1, Total: ^uint16(0), Verts: make([]game.Point, MaxCycleTrailVerts+1)}, ErrField},
+		{"cycle trail beyond total", testHeader, &CycleTrail{Owner: 1, From: 2, Total: 3, Verts: make([]game.Point, 2)}, ErrField},
+		{"cycle trail vertex", testHeader, &CycleTrail{Owner: 1, Total: 1, Verts: []game.Point{{Y: -1}}}, ErrField},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -239,7 +245,7 @@ func TestCorrupt(t *testing.T) {
 		{"version 0", state, 2, 0, ErrVersion, true},
 		{"version 2", state, 2, 2, ErrVersion, true},
 		{"type 0", state, 3, 0, ErrType, true},
-		{"type 13", state, 3, 13, ErrType, true},
+		{"type 15", state, 3, 15, ErrType, true},
 		{"type 255", state, 3, 255, ErrType, true},
 		{"flags", state, 4, 2, ErrField, true},
 		{"type changes length", state, 3, byte(TypePing), ErrTrailing, true},
@@ -267,6 +273,11 @@ func TestCorrupt(t *testing.T) {
 		{"move turn", packet["move-req"], HeaderLen + 5, 2, ErrField, true},
 		{"cycle owner", packet["cycle-state"], HeaderLen, 0, ErrField, true},
 		{"cycle name short", packet["cycle-state"], HeaderLen + 4, 60, ErrShort, true},
+		{"cycle trail req owner", packet["cycle-trail-req"], HeaderLen, 0, ErrField, true},
+		{"cycle trail owner", packet["cycle-trail"], HeaderLen, 0, ErrField, true},
+		{"cycle trail beyond total", packet["cycle-trail"], HeaderLen + 8, 6, ErrField, true},
+		{"cycle trail count > max", packet["cycle-trail"], HeaderLen + 11, 3, ErrField, true},
+		{"cycle trail count short", packet["cycle-trail"], HeaderLen + 10, 8, ErrShort, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -339,6 +350,9 @@ func TestTypeString(t *testing.T) {
 	if got := TypeCycleState.String(); got != "cycle-state" {
 		t.Errorf("TypeCycleState.String() = %q", got)
 	}
+	if got := TypeCycleTrail.String(); got != "cycle-trail" {
+		t.Errorf("TypeCycleTrail.String() = %q", got)
+	}
 }
 
 func TestPeekHeader(t *testing.T) {
@@ -364,6 +378,8 @@ func TestSizes(t *testing.T) {
 		"chat-empty": 23, "chat-max": 663, "chat-ack": 21,
 		"move-req": 23, "move-ack": 60, "move-ack-max": 68,
 		"cycle-state-max": 130,
+		"cycle-trail-req": 25, "cycle-trail-req-max": 25,
+		"cycle-trail-empty": 29, "cycle-trail-max": 1183,
 	}
 	for _, s := range samples() {
 		if n, ok := want[s.name]; ok {

@@ -1,0 +1,207 @@
+// Command lanarena is a light-cycle arena for the terminal, played
+// peer-to-peer on a LAN: peers find each other with mDNS and exchange their
+// cycles' states over UDP without ever waiting for one another.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/signal"
+	"syscall"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"lanarena/game"
+	gamenet "lanarena/net"
+	"lanarena/ui"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "lanarena:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	o, err := parseOptions(args, stderr)
+	if err != nil {
+		return err
+	}
+	if o.version {
+		fmt.Fprintln(stdout, "lanarena", version)
+		return nil
+	}
+	logger, closeLog, err := openLog(o.logFile)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if o.bot {
+		return runBot(ctx, o, logger)
+	}
+	return runTUI(ctx, o, logger)
+}
+
+func openLog(path string) (*log.Logger, func(), error) {
+	if path == "" {
+		return log.New(io.Discard, "", 0), func() {}, nil
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, nil, fmt.Errorf("log file: %w", err)
+	}
+	return log.New(f, "", log.LstdFlags|log.Lmicroseconds), func() { f.Close() }, nil
+}
+
+// runBot plays one AI cycle headless until SIGINT or SIGTERM, then leaves.
+func runBot(ctx context.Context, o *options, logger *log.Logger) error {
+	room := o.room
+	if room == "" {
+		room = defaultRoom
+	}
+	f := newFleet(ctx, o, logger, room)
+	defer f.close()
+	n, err := f.start(o.name, o.color, true, false)
+	if err != nil {
+		return err
+	}
+	logger.Printf("bot %s playing in room %q at %s", o.name, room, n.Addr())
+	if err := f.addBots(o.bots); err != nil {
+		return err
+	}
+	stats := startStats(ctx, o.statsFile, n.Peer, logger)
+	defer stats()
+	select {
+	case <-ctx.Done():
+	case <-n.Peer.Done():
+		return n.Err()
+	}
+	return nil
+}
+
+const defaultRoom = "arena"
+
+// runTUI plays in the terminal: the lobby first unless --room was given.
+func runTUI(ctx context.Context, o *options, logger *log.Logger) error {
+	var (
+		f       *fleet
+		player  *gamenet.Node
+		started = make(chan *gamenet.Node, 1)
+		joined  = make(chan struct{})
+		book    roomBook
+	)
+	defer func() {
+		if f != nil {
+			f.close()
+		}
+	}()
+	join := func(room, secret string) (ui.Controller, error) {
+		if player != nil {
+			return nil, errors.New("already playing")
+		}
+		if secret != "" {
+			o.secret = secret
+		}
+		if r, ok := book.find(room); ok && !o.strict && r.Params.Validate() == nil {
+			// Joining from the lobby adopts the room's rules.
+			o.width, o.height, o.tickRate = r.Params.Width, r.Params.Height, r.Params.TickRate
+			if r.Mode != "" {
+				o.mode = r.Mode
+			}
+		}
+		f = newFleet(ctx, o, logger, room)
+		n, err := f.start(o.name, o.color, false, o.spectate)
+		if err != nil {
+			f.close()
+			f = nil
+			return nil, err
+		}
+		if err := f.addBots(o.bots); err != nil {
+			return nil, err
+		}
+		player = n
+		started <- n
+		close(joined)
+		return controller{peer: n.Peer, fleet: f}, nil
+	}
+	cfg := ui.Config{
+		Join:      join,
+		Room:      o.room,
+		Version:   version,
+		NoColor:   os.Getenv("NO_COLOR") != "",
+		Spectator: o.spectate,
+	}
+	if o.room != "" {
+		c, err := join(o.room, o.secret)
+		if err != nil {
+			return err
+		}
+		cfg.Controller = c
+	}
+	prog := tea.NewProgram(ui.New(cfg), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithFPS(30))
+	pumpCtx, stopPump := context.WithCancel(ctx)
+	defer stopPump()
+	go pump(pumpCtx, prog, started, o, logger)
+	if o.room == "" {
+		go lobby(pumpCtx, prog, o, logger, joined, &book)
+	}
+	_, err := prog.Run()
+	stopPump()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		err = nil // SIGTERM or SIGINT: a clean exit
+	}
+	if errors.Is(err, tea.ErrInterrupted) {
+		err = nil
+	}
+	return err
+}
+
+// pump hands the latest snapshot of the player's peer to the program. It is
+// the only goroutine that calls prog.Send for snapshots; the peer loop never
+// waits for the UI. It exits when ctx is done.
+func pump(ctx context.Context, prog *tea.Program, started <-chan *gamenet.Node, o *options, logger *log.Logger) {
+	var n *gamenet.Node
+	select {
+	case n = <-started:
+	case <-ctx.Done():
+		return
+	}
+	stats := startStats(ctx, o.statsFile, n.Peer, logger)
+	defer stats()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-n.Peer.Done():
+			return
+		case s := <-n.Peer.Snapshots():
+			prog.Send(ui.SnapshotMsg{Snapshot: s})
+		}
+	}
+}
+
+// controller is what the UI drives: the player's peer and the fleet of
+// bots. Every method returns at once.
+type controller struct {
+	peer  *gamenet.Peer
+	fleet *fleet
+}
+
+func (c controller) Turn(d game.Dir) { c.peer.Turn(d) }
+func (c controller) Say(text string) { c.peer.Say(text) }
+func (c controller) AddBot()         { c.fleet.requestBot(+1) }
+func (c controller) RemoveBot()      { c.fleet.requestBot(-1) }

@@ -1,0 +1,161 @@
+package net
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	stdnet "net"
+	"net/netip"
+	"sync"
+	"time"
+
+	"lanarena/game"
+	"lanarena/net/discovery"
+	"lanarena/net/transport"
+	"lanarena/net/wire"
+)
+
+// NodeConfig wires a Peer to the real world: a UDP socket, optional
+// impairment, mDNS advertising and browsing, and --join addresses.
+type NodeConfig struct {
+	Peer   Config
+	Port   int              // UDP port; 0 picks a free one
+	Joins  []netip.AddrPort // peers to say hello to at once
+	MDNS   bool             // advertise and browse with mDNS
+	Iface  string           // network interface for mDNS ("" for all)
+	Impair transport.ImpairConfig
+}
+
+// Node is a running peer with its socket and its discovery.
+type Node struct {
+	Peer *Peer
+
+	udp       *transport.UDP
+	tr        transport.Transport
+	adv       *discovery.Advertiser
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	closeOnce sync.Once
+	runErr    error
+}
+
+// StartNode opens the socket, starts the peer loop and, with MDNS set,
+// advertises this player and browses for the others of its room.
+func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
+	logger := cfg.Peer.Logger
+	if logger == nil {
+		logger = log.New(io.Discard, "", 0)
+		cfg.Peer.Logger = logger
+	}
+	udp, err := transport.ListenUDP(netip.AddrPortFrom(netip.IPv4Unspecified(), uint16(cfg.Port)))
+	if err != nil {
+		return nil, fmt.Errorf("listen on UDP port %d: %w", cfg.Port, err)
+	}
+	var tr transport.Transport = udp
+	if cfg.Impair.Enabled() {
+		tr = transport.Impair(udp, cfg.Impair)
+		cfg.Peer.Impairment = cfg.Impair.String()
+	}
+	p, err := New(cfg.Peer, tr)
+	if err != nil {
+		tr.Close()
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	n := &Node{Peer: p, udp: udp, tr: tr, cancel: cancel}
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		n.runErr = p.Run(ctx)
+	}()
+	for _, a := range cfg.Joins {
+		p.AddCandidate(a)
+	}
+	if cfg.MDNS {
+		if err := n.startMDNS(ctx, cfg, logger); err != nil {
+			n.Close()
+			return nil, err
+		}
+	}
+	return n, nil
+}
+
+func (n *Node) startMDNS(ctx context.Context, cfg NodeConfig, logger *log.Logger) error {
+	p := n.Peer
+	var iface *stdnet.Interface
+	if cfg.Iface != "" {
+		i, err := stdnet.InterfaceByName(cfg.Iface)
+		if err != nil {
+			return fmt.Errorf("interface %q: %w", cfg.Iface, err)
+		}
+		iface = i
+	}
+	role := ""
+	if p.cfg.Mode == ModeServer && p.cfg.Host {
+		role = "host"
+	}
+	ips := discovery.LocalIPs()
+	if len(ips) == 0 {
+		return errors.New("mDNS: no network interface with an address to advertise (use --no-mdns --join HOST:PORT)")
+	}
+	adv, err := discovery.Advertise(discovery.Announcement{
+		ID:       uint32(p.id),
+		Name:     p.cfg.Name,
+		Room:     p.cfg.Room,
+		Mode:     p.cfg.Mode,
+		Role:     role,
+		Version:  wire.Version,
+		Port:     int(n.udp.LocalAddr().Port()),
+		IPs:      ips,
+		Locked:   p.cfg.Secret != "",
+		Width:    p.cfg.Params.Width,
+		Height:   p.cfg.Params.Height,
+		TickRate: p.cfg.Params.TickRate,
+	}, logger)
+	if err != nil {
+		return fmt.Errorf("mDNS advertise: %w", err)
+	}
+	n.adv = adv
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		discovery.Browse(ctx, discovery.BrowseConfig{Logger: logger, Interval: time.Second, Interface: iface}, func(e discovery.Entry) {
+			if e.Room != p.cfg.Room || game.PlayerID(e.ID) == p.id {
+				return
+			}
+			p.AddCandidate(e.Addr)
+		})
+	}()
+	return nil
+}
+
+// Addr is the node's UDP address.
+func (n *Node) Addr() netip.AddrPort { return n.udp.LocalAddr() }
+
+// Close tells the room this peer leaves, stops discovery and closes the
+// socket, in that order. It is idempotent and waits for every goroutine.
+func (n *Node) Close() error {
+	n.closeOnce.Do(func() {
+		n.Peer.Stop()   // the loop sends its leave while the socket is open
+		<-n.Peer.Done() //
+		n.cancel()      // then browsing stops
+		if n.adv != nil {
+			n.adv.Close()
+		}
+		n.tr.Close() // and the socket closes last
+		n.wg.Wait()
+	})
+	return nil
+}
+
+// Err is what the peer loop returned, once it has.
+func (n *Node) Err() error {
+	select {
+	case <-n.Peer.Done():
+		return n.runErr
+	default:
+		return nil
+	}
+}

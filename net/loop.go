@@ -219,10 +219,20 @@ func (l *loop) name(id game.PlayerID) string {
 }
 
 // send encodes msg and writes it to addr. Errors are logged, never fatal:
-// UDP is best effort.
+// UDP is best effort. Each member gets its own run of sequence numbers, so
+// that it can count the packets it lost; other addresses share one run.
 func (l *loop) send(to netip.AddrPort, msg wire.Message) {
+	var m *member
+	if id, ok := l.byAddr[to]; ok {
+		m = l.members[id]
+	}
 	l.seq++
-	h := wire.Header{Sender: l.p.id, Seq: l.seq, Room: l.p.room}
+	seq := l.seq
+	if m != nil {
+		m.txSeq++
+		seq = m.txSeq
+	}
+	h := wire.Header{Sender: l.p.id, Seq: seq, Room: l.p.room}
 	b, err := wire.Append(l.buf[:0], h, msg)
 	if err == nil && l.p.key != nil {
 		b, err = wire.Seal(b, l.p.key)
@@ -236,10 +246,8 @@ func (l *loop) send(to netip.AddrPort, msg wire.Message) {
 		l.p.log.Printf("send to %s: %v", to, err)
 		return
 	}
-	if id, ok := l.byAddr[to]; ok {
-		if m := l.members[id]; m != nil {
-			m.sent(len(b))
-		}
+	if m != nil {
+		m.sent(len(b))
 	}
 }
 

@@ -28,6 +28,7 @@ type member struct {
 	lastPing  time.Time
 	lagging   bool
 	replay    wire.Replay
+	txSeq     uint32 // sequence of the newest packet sent to it
 
 	// what we know of its cycle
 	replica
@@ -122,7 +123,8 @@ func (l *loop) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort
 			l.logf("%s restarted", l.members[old].display)
 			l.removeMember(old)
 		}
-		m = &member{id: h.Sender, addr: from, joined: now, lastHello: now}
+		// Its own run of numbers starts above every number it has seen.
+		m = &member{id: h.Sender, addr: from, joined: now, lastHello: now, txSeq: l.seq}
 		m.netStats.init(now)
 		l.members[h.Sender] = m
 		l.byAddr[from] = h.Sender

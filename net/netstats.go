@@ -19,6 +19,7 @@ type netStats struct {
 	received          uint64
 	winExpected       uint64 // at the last rate window
 	winReceived       uint64
+	winStarted        bool
 	loss              float64
 
 	pktsIn, pktsOut, bytesIn, bytesOut uint64
@@ -84,6 +85,12 @@ func (n *netStats) rates(dt time.Duration) {
 		expected := uint64(n.highSeq-n.firstSeq) + 1
 		de, dr := expected-n.winExpected, n.received-n.winReceived
 		n.winExpected, n.winReceived = expected, n.received
+		if !n.winStarted {
+			// The first window spans the hellos sent before it knew us,
+			// numbered from another run: it measures nothing.
+			n.winStarted = true
+			return
+		}
 		if de > 0 {
 			loss := 1 - float64(dr)/float64(de)
 			n.loss = min(max(loss, 0), 1)

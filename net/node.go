@@ -58,6 +58,13 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 		tr = transport.Impair(udp, cfg.Impair)
 		cfg.Peer.Impairment = cfg.Impair.String()
 	}
+	if !cfg.Peer.Addr.IsValid() {
+		ip := netip.AddrFrom4([4]byte{127, 0, 0, 1})
+		if ips := discovery.LocalIPs(); len(ips) > 0 {
+			ip = ips[0]
+		}
+		cfg.Peer.Addr = netip.AddrPortFrom(ip, udp.LocalAddr().Port())
+	}
 	p, err := New(cfg.Peer, tr)
 	if err != nil {
 		tr.Close()

@@ -53,6 +53,9 @@ type Config struct {
 	// LagAfter and TimeoutAfter override the membership timings (tests);
 	// zero keeps the defaults.
 	LagAfter, TimeoutAfter time.Duration
+	// Addr is the address shown as this peer's (the socket listens on every
+	// interface); zero shows the socket's own address.
+	Addr netip.AddrPort
 	// Probe, when set, is told of every own step and every remote state
 	// applied: the bench harness measures replication with it.
 	Probe Probe

@@ -20,6 +20,9 @@ func (l *loop) snapshot() Snapshot {
 		Locked:     l.p.key != nil,
 		Notice:     l.notice,
 	}
+	if l.p.cfg.Addr.IsValid() {
+		s.Addr = l.p.cfg.Addr
+	}
 	if !l.p.cfg.Spectator {
 		s.Self = l.p.id
 	}

@@ -155,13 +155,22 @@ func (l *loop) handleState(m *member, h wire.Header, s *wire.State, now time.Tim
 		l.drop(err.Error(), m.addr, true)
 		return
 	}
+	crashed := m.crashes(s)
 	m.take(h.Seq, s)
 	m.lastState = now
 	l.applyReplica(m.id, m.display, m.look, m.bot, &m.replica, m.addr)
+	if crashed {
+		l.events([]game.Event{{Kind: game.EventCrash, Player: m.id, Other: s.Killer}})
+	}
 	if l.p.cfg.Probe != nil {
 		l.p.cfg.Probe.Applied(l.p.id, m.id, s.Tick, s.Head, s.Alive, now)
 	}
 	l.repair(m, now)
+}
+
+// crashes reports whether s announces the crash of the life we saw alive.
+func (r *replica) crashes(s *wire.State) bool {
+	return r.haveState && r.state.Alive && !s.Alive && r.state.Life == s.Life
 }
 
 // take folds a newer state into the replica.

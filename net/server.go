@@ -461,9 +461,13 @@ func (s *serverState) apply(owner game.PlayerID, seq uint32, st *wire.State, now
 		l.drop(errOffArena.Error(), netip.AddrPort{}, false)
 		return
 	}
+	crashed := hcy.crashes(st)
 	hcy.take(seq, st)
 	hcy.seen = now
 	s.merge(owner, hcy, l.members[s.host].addr)
+	if crashed {
+		l.events([]game.Event{{Kind: game.EventCrash, Player: owner, Other: st.Killer}})
+	}
 	if hcy.base > 0 && !now.Before(hcy.repairAt) {
 		hcy.repairAt = now.Add(200 * time.Millisecond)
 		l.send(l.members[s.host].addr, &wire.CycleTrailReq{Owner: owner, Life: hcy.state.Life, From: uint16(max(0, hcy.base-maxTrailChunk))})

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"log"
 	"sync"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -37,19 +36,19 @@ func (b *roomBook) find(name string) (gamenet.RoomInfo, bool) {
 
 // withDefault lists the default room first when nobody plays in it yet, so
 // that a player alone on the LAN presses Enter and plays.
-func withDefault(rooms []gamenet.RoomInfo, o *options) []gamenet.RoomInfo {
+func withDefault(rooms []gamenet.RoomInfo, cfg gamenet.RoomsConfig) []gamenet.RoomInfo {
 	for _, r := range rooms {
 		if r.Name == defaultRoom {
 			return rooms
 		}
 	}
-	def := gamenet.RoomInfo{Name: defaultRoom, Mode: o.mode, Params: o.params(), Compatible: true}
+	def := gamenet.RoomInfo{Name: defaultRoom, Mode: cfg.Mode, Params: cfg.Params, Compatible: true}
 	return append([]gamenet.RoomInfo{def}, rooms...)
 }
 
 // lobby feeds the lobby screen with the rooms on the LAN until a room is
-// joined or ctx is done.
-func lobby(ctx context.Context, prog *tea.Program, o *options, logger *log.Logger, joined <-chan struct{}, book *roomBook) {
+// joined or ctx is done. With mdns off it offers the default room only.
+func lobby(ctx context.Context, prog *tea.Program, cfg gamenet.RoomsConfig, mdns bool, joined <-chan struct{}, book *roomBook) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {
@@ -59,20 +58,14 @@ func lobby(ctx context.Context, prog *tea.Program, o *options, logger *log.Logge
 		case <-ctx.Done():
 		}
 	}()
-	if o.noMDNS {
-		rooms := withDefault(nil, o)
-		book.set(rooms)
-		prog.Send(ui.RoomsMsg{Rooms: rooms})
+	rooms := withDefault(nil, cfg)
+	book.set(rooms)
+	prog.Send(ui.RoomsMsg{Rooms: rooms, Searching: mdns})
+	if !mdns {
 		return
 	}
-	prog.Send(ui.RoomsMsg{Rooms: withDefault(nil, o), Searching: true})
-	gamenet.BrowseRooms(ctx, gamenet.RoomsConfig{
-		Logger: logger,
-		Params: o.params(),
-		Mode:   o.mode,
-		Strict: o.strict,
-	}, func(rooms []gamenet.RoomInfo) {
-		rooms = withDefault(rooms, o)
+	gamenet.BrowseRooms(ctx, cfg, func(rooms []gamenet.RoomInfo) {
+		rooms = withDefault(rooms, cfg)
 		book.set(rooms)
 		select {
 		case <-ctx.Done():

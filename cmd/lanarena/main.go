@@ -12,6 +12,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -97,67 +98,29 @@ const defaultRoom = "arena"
 
 // runTUI plays in the terminal: the lobby first unless --room was given.
 func runTUI(ctx context.Context, o *options, logger *log.Logger) error {
-	var (
-		f       *fleet
-		player  *gamenet.Node
-		started = make(chan *gamenet.Node, 1)
-		joined  = make(chan struct{})
-		book    roomBook
-	)
-	defer func() {
-		if f != nil {
-			f.close()
-		}
-	}()
-	join := func(room, secret string) (ui.Controller, error) {
-		if player != nil {
-			return nil, errors.New("already playing")
-		}
-		if secret != "" {
-			o.secret = secret
-		}
-		if r, ok := book.find(room); ok && !o.strict && r.Params.Validate() == nil {
-			// Joining from the lobby adopts the room's rules.
-			o.width, o.height, o.tickRate = r.Params.Width, r.Params.Height, r.Params.TickRate
-			if r.Mode != "" {
-				o.mode = r.Mode
-			}
-		}
-		f = newFleet(ctx, o, logger, room)
-		n, err := f.start(o.name, o.color, false, o.spectate)
-		if err != nil {
-			f.close()
-			f = nil
-			return nil, err
-		}
-		if err := f.addBots(o.bots); err != nil {
-			return nil, err
-		}
-		player = n
-		started <- n
-		close(joined)
-		return controller{peer: n.Peer, fleet: f}, nil
-	}
+	s := &session{o: o, ctx: ctx, logger: logger, started: make(chan *gamenet.Node, 1), joined: make(chan struct{})}
+	defer s.close()
 	cfg := ui.Config{
-		Join:      join,
+		Join:      s.join,
 		Room:      o.room,
 		Version:   version,
 		NoColor:   os.Getenv("NO_COLOR") != "",
 		Spectator: o.spectate,
 	}
 	if o.room != "" {
-		c, err := join(o.room, o.secret)
+		c, err := s.join(o.room, o.secret)
 		if err != nil {
 			return err
 		}
 		cfg.Controller = c
 	}
-	prog := tea.NewProgram(ui.New(cfg), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithFPS(30))
+	prog := tea.NewProgram(ui.New(cfg), tea.WithAltScreen(), tea.WithContext(ctx))
 	pumpCtx, stopPump := context.WithCancel(ctx)
 	defer stopPump()
-	go pump(pumpCtx, prog, started, o, logger)
+	go pump(pumpCtx, prog, s.started, o, logger)
 	if o.room == "" {
-		go lobby(pumpCtx, prog, o, logger, joined, &book)
+		rooms := gamenet.RoomsConfig{Logger: logger, Params: o.params(), Mode: o.mode, Strict: o.strict}
+		go lobby(pumpCtx, prog, rooms, !o.noMDNS, s.joined, &s.book)
 	}
 	_, err := prog.Run()
 	stopPump()
@@ -168,6 +131,64 @@ func runTUI(ctx context.Context, o *options, logger *log.Logger) error {
 		err = nil
 	}
 	return err
+}
+
+// session is the game this TUI plays: started at once with --room, or by
+// the lobby's Joiner, which bubbletea runs on a goroutine of its own.
+type session struct {
+	o       *options
+	ctx     context.Context
+	logger  *log.Logger
+	book    roomBook
+	started chan *gamenet.Node // to the pump, once
+	joined  chan struct{}      // closed once a room is joined
+
+	mu     sync.Mutex // guards fleet and closed
+	fleet  *fleet
+	closed bool
+}
+
+func (s *session) join(room, secret string) (ui.Controller, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fleet != nil || s.closed {
+		return nil, errors.New("already playing")
+	}
+	o := s.o
+	if secret != "" {
+		o.secret = secret
+	}
+	if r, ok := s.book.find(room); ok && !o.strict && r.Params.Validate() == nil {
+		// Joining from the lobby adopts the room's rules.
+		o.width, o.height, o.tickRate = r.Params.Width, r.Params.Height, r.Params.TickRate
+		if r.Mode != "" {
+			o.mode = r.Mode
+		}
+	}
+	f := newFleet(s.ctx, o, s.logger, room)
+	n, err := f.start(o.name, o.color, false, o.spectate)
+	if err != nil {
+		f.close()
+		return nil, err
+	}
+	if err := f.addBots(o.bots); err != nil {
+		f.close()
+		return nil, err
+	}
+	s.fleet = f
+	s.started <- n
+	close(s.joined)
+	return controller{peer: n.Peer, fleet: f}, nil
+}
+
+// close stops the bots and the player's peer, which tells the room.
+func (s *session) close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	if s.fleet != nil {
+		s.fleet.close()
+	}
 }
 
 // pump hands the latest snapshot of the player's peer to the program. It is

@@ -1,0 +1,430 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"lanarena/game"
+	gamenet "lanarena/net"
+)
+
+// Layout of the arena screen: the board, the panel to its right (a gap
+// column included), and two lines under both: the status bar and the help
+// or chat line.
+const (
+	minPanelWidth = 22
+	maxPanelWidth = 36
+	chromeRows    = 2
+)
+
+// arenaModel is the arena screen.
+type arenaModel struct {
+	st        *styles
+	keys      arenaKeyMap
+	help      help.Model
+	chat      textinput.Model
+	ctrl      Controller
+	room      string
+	spectator bool
+
+	width, height int
+	chatting      bool
+	showNet       bool
+	showHelp      bool
+
+	snap    gamenet.Snapshot
+	hasSnap bool
+	board   *board    // filled from snap
+	panel   panelData // derived from snap, cleaned
+	frame   frame     // drawn from all of the above
+
+	helpLine  string // the short help, rendered for helpWidth
+	helpWidth int
+}
+
+// frame is the arena screen drawn from the latest snapshot, the size and
+// the overlays. Update redraws it when one of those changes, so that View
+// costs next to nothing; while a chat line is typed, View swaps the input
+// in for the last line.
+type frame struct {
+	screen string   // the whole screen, centred
+	lines  []string // its lines before centring; nil for a message
+	width  int      // of lines
+}
+
+func newArenaModel(st *styles, cfg Config, ctrl Controller, room string) arenaModel {
+	h := help.New()
+	h.Styles = st.help
+
+	ti := textinput.New()
+	ti.Prompt = "say: "
+	ti.Placeholder = "a message for the room"
+	ti.CharLimit = game.MaxChatRunes
+	ti.PromptStyle = st.inputPrompt
+	ti.TextStyle = st.inputText
+	ti.PlaceholderStyle = st.inputDim
+	ti.CompletionStyle = st.inputDim
+	ti.Cursor.Style = st.renderer.NewStyle()
+	ti.Cursor.TextStyle = st.renderer.NewStyle()
+
+	return arenaModel{
+		st:        st,
+		keys:      newArenaKeyMap(),
+		help:      h,
+		chat:      ti,
+		ctrl:      ctrl,
+		room:      game.CleanText(room, 64),
+		spectator: cfg.Spectator,
+		board:     newBoard(st.profile),
+	}
+}
+
+// spectating reports whether this peer has no cycle of its own.
+func (m arenaModel) spectating() bool {
+	return m.spectator || (m.hasSnap && m.snap.Self == 0)
+}
+
+// Update plays a message: a snapshot or a resize redraws the frame, keys
+// steer or open overlays and the chat line.
+func (m arenaModel) Update(msg tea.Msg) (arenaModel, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.redraw()
+		return m, nil
+	case SnapshotMsg:
+		m.snap, m.hasSnap = msg.Snapshot, true
+		m.board.update(msg.Arena, msg.Self)
+		m.panel = newPanelData(msg.Snapshot)
+		m.redraw()
+		return m, nil
+	case tea.KeyMsg:
+		return playKeys(m, msg, arenaModel.playKey)
+	}
+	if m.chatting {
+		var cmd tea.Cmd
+		m.chat, cmd = m.chat.Update(msg) // the cursor's blinking
+		return m, cmd
+	}
+	return m, nil
+}
+
+// playKey plays one key.
+func (m arenaModel) playKey(msg tea.KeyMsg) (arenaModel, tea.Cmd) {
+	if m.chatting {
+		return m.updateChat(msg)
+	}
+	m = m.updateKey(msg)
+	return m, m.keyCmd(msg)
+}
+
+// updateKey plays a key. Controller calls happen here rather than in a
+// tea.Cmd: they return at once by contract, and Cmds run concurrently, which
+// could swap two quick turns.
+func (m arenaModel) updateKey(msg tea.KeyMsg) arenaModel {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		m.turn(game.Up)
+	case key.Matches(msg, k.Down):
+		m.turn(game.Down)
+	case key.Matches(msg, k.Left):
+		m.turn(game.Left)
+	case key.Matches(msg, k.Right):
+		m.turn(game.Right)
+	case key.Matches(msg, k.Help):
+		m.showHelp = !m.showHelp
+		m.redraw()
+	case key.Matches(msg, k.Net):
+		m.showNet = !m.showNet
+		m.redraw()
+	case key.Matches(msg, k.Close):
+		m.showHelp, m.showNet = false, false
+		m.redraw()
+	case key.Matches(msg, k.Chat):
+		m.chatting = true
+		m.chat.Reset()
+		m.chat.Focus()
+	case key.Matches(msg, k.AddBot):
+		if m.ctrl != nil {
+			m.ctrl.AddBot()
+		}
+	case key.Matches(msg, k.RemoveBot):
+		if m.ctrl != nil {
+			m.ctrl.RemoveBot()
+		}
+	}
+	return m
+}
+
+// keyCmd is the command a key starts, if any.
+func (m arenaModel) keyCmd(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Quit):
+		return tea.Quit
+	case key.Matches(msg, m.keys.Chat):
+		return textinput.Blink
+	}
+	return nil
+}
+
+func (m arenaModel) turn(d game.Dir) {
+	if m.ctrl != nil && !m.spectating() {
+		m.ctrl.Turn(d)
+	}
+}
+
+// updateChat handles a key while a chat line is typed: every key goes to
+// the input, none steers.
+func (m arenaModel) updateChat(msg tea.KeyMsg) (arenaModel, tea.Cmd) {
+	switch {
+	case key.Matches(msg, m.keys.Interrupt):
+		return m, tea.Quit
+	case key.Matches(msg, m.keys.Send):
+		if text := game.CleanText(m.chat.Value(), game.MaxChatRunes); text != "" && m.ctrl != nil {
+			m.ctrl.Say(text)
+		}
+		fallthrough
+	case key.Matches(msg, m.keys.Cancel):
+		m.chatting = false
+		m.chat.Blur()
+		m.chat.Reset()
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.chat, cmd = m.chat.Update(msg)
+	return m, cmd
+}
+
+// View is the frame drawn in Update, with the chat input while typing.
+func (m arenaModel) View() string {
+	if !m.chatting || m.frame.lines == nil {
+		return m.frame.screen
+	}
+	lines := slices.Clone(m.frame.lines)
+	lines[len(lines)-1] = fit(m.chat.View(), m.frame.width)
+	return centre(lines, m.frame.width, m.width, m.height)
+}
+
+// mainWidth is the width of the board and the panel beside it.
+func (m arenaModel) mainWidth() int {
+	bw := m.board.width()
+	return bw + min(maxPanelWidth, m.width-bw)
+}
+
+// redraw draws the frame anew after a change of what it shows.
+func (m *arenaModel) redraw() {
+	if m.st == nil {
+		return // the zero screen, before it is made
+	}
+	if w := m.mainWidth(); w != m.helpWidth {
+		m.help.Width = w
+		m.helpLine = m.help.ShortHelpView(m.keys.ShortHelp())
+		m.helpWidth = w
+	}
+	m.frame = m.draw()
+	if m.frame.width > 0 {
+		m.chat.Width = max(1, m.frame.width-ansi.StringWidth(m.chat.Prompt)-1)
+	}
+}
+
+// draw renders the screen: the board with the death box over it, the
+// panel beside it, the netgraph or help over both, the status line and
+// the help line under them.
+func (m arenaModel) draw() frame {
+	if m.st == nil || m.width <= 0 || m.height <= 0 {
+		return frame{}
+	}
+	st := m.st
+	if !m.hasSnap || m.snap.Arena == nil {
+		text := st.dim.Render("joining " + m.room + "…")
+		if n := game.CleanText(m.snap.Notice, 200); n != "" {
+			text += "\n\n" + st.warn.Render(n)
+		}
+		return frame{screen: message(text, m.width, m.height)}
+	}
+	bw, bh := m.board.width(), m.board.height()
+	if minW, minH := bw+minPanelWidth, bh+chromeRows; m.width < minW || m.height < minH {
+		return frame{screen: message(fmt.Sprintf("terminal too small: enlarge to at least %d×%d (now %d×%d)",
+			minW, minH, m.width, m.height), m.width, m.height)}
+	}
+	colour := !st.glyphs
+	mw := m.mainWidth()
+	pw := mw - bw
+
+	rows := m.board.rows
+	if len(rows) > 0 {
+		rows = slices.Clone(rows)
+		rows[0] = m.topEdge(bw)
+		rows[len(rows)-1] = m.bottomEdge(bw)
+	}
+	if box := m.deathBox(bw); box != "" {
+		rows = overlay(rows, box, bw, colour)
+	}
+	panel := m.panelLines(pw-1, bh)
+	lines := make([]string, bh, bh+chromeRows)
+	for i := range bh {
+		lines[i] = rows[i] + " " + panel[i]
+	}
+	if m.showNet {
+		lines = overlay(lines, m.netgraph(mw, bh), mw, colour)
+	}
+	if m.showHelp {
+		lines = overlay(lines, m.helpBox(mw), mw, colour)
+	}
+	lines = append(lines, m.statusLine(mw), m.bottomLine(mw))
+	return frame{screen: centre(lines, mw, m.width, m.height), lines: lines, width: mw}
+}
+
+// deathBox is the overlay that tells you how you crashed and when you are
+// back, or "" while you ride.
+func (m arenaModel) deathBox(boardWidth int) string {
+	if m.spectating() {
+		return ""
+	}
+	a := m.snap.Arena
+	c := a.Cycle(m.snap.Self)
+	if c == nil || c.Alive {
+		return ""
+	}
+	secs := float64(a.RespawnIn(c)) / float64(max(1, a.Params.TickRate))
+	cause := ansi.Truncate(crashCause(a, c), boardWidth-8, "…")
+	return m.st.deathBox.Render(lipgloss.JoinVertical(lipgloss.Center,
+		m.st.err.Render(cause),
+		m.st.text.Render(fmt.Sprintf("respawn in %.1fs", secs))))
+}
+
+// crashCause says in words what c hit.
+func crashCause(a *game.State, c *game.Cycle) string {
+	switch {
+	case c.Killer != 0 && c.Killer != c.ID:
+		name := ""
+		if k := a.Cycle(c.Killer); k != nil {
+			name = game.CleanText(k.Name, game.MaxNameRunes)
+		}
+		if name == "" {
+			name = fmt.Sprintf("player %d", c.Killer)
+		}
+		return "crashed into " + name + "'s trail"
+	case !a.Params.In(c.Head.Add(c.Dir)):
+		return "hit the wall"
+	}
+	return "hit your own trail"
+}
+
+// statusLine is the bar under the arena: where you are and what the
+// network is doing to you.
+func (m arenaModel) statusLine(w int) string {
+	st, s := m.st, m.snap
+	var segs []string
+	add := func(style ink, text string) { segs = append(segs, style.Render(text)) }
+
+	if m.spectating() {
+		add(st.barWarn, "spectating")
+	}
+	if imp := game.CleanText(s.Impairment, 80); imp != "" {
+		text := "IMPAIRED: " + imp
+		if !st.glyphs {
+			text = " " + text + " " // a red block, not just red letters
+		}
+		add(st.barAlert, text)
+	}
+	if s.Waiting > 0 {
+		add(st.barWarn, "waiting for host "+fmtDur(s.Waiting))
+	}
+	mode := game.CleanText(s.Mode, 16)
+	if mode == "server" {
+		if host := game.CleanText(s.Host, game.MaxNameRunes); host != "" {
+			mode += ", host " + host
+		} else {
+			mode += ", hosting"
+		}
+	}
+	if mode != "" {
+		add(st.bar, mode)
+	}
+	peers := "peers"
+	if len(s.Peers) == 1 {
+		peers = "peer"
+	}
+	add(st.bar, fmt.Sprintf("%d %s", len(s.Peers), peers))
+	line := st.bar.Render(" ") + strings.Join(segs, st.barDim.Render(" · "))
+	if lw := ansi.StringWidth(line); lw > w {
+		line = ansi.Truncate(line, w, "…")
+	}
+	if gap := w - ansi.StringWidth(line); gap > 0 {
+		line += st.bar.Render(strings.Repeat(" ", gap))
+	}
+	return line
+}
+
+// topEdge is the board's top wall with the room's name (and lock) on its
+// left and your address on its right.
+func (m arenaModel) topEdge(w int) string {
+	st, s := m.st, m.snap
+	room := game.CleanText(s.Room, maxRoomRunes)
+	if room == "" {
+		room = m.room
+	}
+	left := st.wall.Render("┌─ ") + st.title.Render(room)
+	if s.Locked {
+		left += st.warn.Render(" locked")
+	}
+	left += st.wall.Render(" ")
+	right := ""
+	if s.Addr.IsValid() {
+		right = st.wall.Render(" ") + st.dim.Render(s.Addr.String()) + st.wall.Render(" ")
+	}
+	right += st.wall.Render("─┐")
+	lw, rw := ansi.StringWidth(left), ansi.StringWidth(right)
+	if lw+rw > w {
+		right = st.wall.Render("─┐")
+		rw = 2
+	}
+	if lw+rw > w {
+		left = ansi.Truncate(left, w-rw, "…")
+		lw = ansi.StringWidth(left)
+	}
+	return left + st.wall.Render(strings.Repeat("─", w-lw-rw)) + right
+}
+
+// bottomEdge is the board's bottom wall with the tick on its right.
+func (m arenaModel) bottomEdge(w int) string {
+	st := m.st
+	tick := fmt.Sprintf(" tick %d ", m.snap.Arena.Tick)
+	fill := w - 2 - 1 - len(tick)
+	if fill < 1 {
+		return st.wall.Render("└" + strings.Repeat("─", w-2) + "┘")
+	}
+	return st.wall.Render("└"+strings.Repeat("─", fill)) + st.dim.Render(tick) + st.wall.Render("─┘")
+}
+
+// bottomLine is the notice if any, else the short help. (View puts the
+// chat input there while a line is typed.)
+func (m arenaModel) bottomLine(w int) string {
+	switch {
+	case m.snap.Notice != "":
+		return fit(m.st.warn.Render("! "+game.CleanText(m.snap.Notice, 200)), w)
+	}
+	return fit(m.helpLine, w)
+}
+
+// helpBox is the full help, with the scoreboard's marks explained.
+func (m arenaModel) helpBox(w int) string {
+	st := m.st
+	legend := st.accent.Render("▸") + st.dim.Render(" you  ") +
+		st.dim.Render("b bot  ") +
+		st.lag.Render("~") + st.dim.Render(" lagging  ") +
+		st.suspect.Render("!") + st.dim.Render(" suspect  ") +
+		st.dim.Render("K kills  D deaths  S(B) streak (best)")
+	return boxed(st.box, st.title.Render("keys")+"\n\n"+
+		m.help.FullHelpView(m.keys.FullHelp())+"\n\n"+legend, w)
+}

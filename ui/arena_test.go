@@ -1,0 +1,584 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+
+	"lanarena/game"
+	gamenet "lanarena/net"
+)
+
+func TestKeysCallTheController(t *testing.T) {
+	snap := testSnapshot(t, game.DefaultParams(), 4, 10)
+	tests := []struct {
+		key  string
+		want string
+	}{
+		{"up", "turn up"}, {"w", "turn up"}, {"k", "turn up"},
+		{"down", "turn down"}, {"s", "turn down"}, {"j", "turn down"},
+		{"left", "turn left"}, {"a", "turn left"}, {"h", "turn left"},
+		{"right", "turn right"}, {"d", "turn right"}, {"l", "turn right"},
+		{"b", "add bot"},
+		{"B", "remove bot"},
+		{"x", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.key, func(t *testing.T) {
+			ctrl := &fakeController{}
+			m := arenaAt(t, ctrl, termenv.Ascii, 80, 24, snap)
+			send(t, m, keyMsg(tt.key))
+			if got := ctrl.String(); got != tt.want {
+				t.Errorf("key %q: got calls %q, want %q", tt.key, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestQuitKeys(t *testing.T) {
+	snap := testSnapshot(t, game.DefaultParams(), 2, 5)
+	for _, k := range []string{"q", "ctrl+c"} {
+		m := arenaAt(t, &fakeController{}, termenv.Ascii, 80, 24, snap)
+		_, cmd := send(t, m, keyMsg(k))
+		if !isQuit(cmd) {
+			t.Errorf("%s: command is not tea.Quit", k)
+		}
+	}
+}
+
+func TestTurnsKeepTheirOrder(t *testing.T) {
+	ctrl := &fakeController{}
+	m := arenaAt(t, ctrl, termenv.Ascii, 80, 24, testSnapshot(t, game.DefaultParams(), 2, 5))
+	send(t, m, keyMsg("up"), keyMsg("l"), keyMsg("s"), keyMsg("a"))
+	if got, want := ctrl.String(), "turn up, turn right, turn down, turn left"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestChatTypingDoesNotSteer(t *testing.T) {
+	ctrl := &fakeController{}
+	m := arenaAt(t, ctrl, termenv.Ascii, 80, 24, testSnapshot(t, game.DefaultParams(), 4, 10))
+
+	m, _ = send(t, m, keyMsg("t"))
+	m, _ = send(t, m, typeText("wasd hjkl qbBn?")...)
+	if got := m.View(); !strings.Contains(got, "say: wasd hjkl qbBn?") {
+		t.Errorf("chat input not shown while typing:\n%s", got)
+	}
+	m, cmd := send(t, m, keyMsg("enter"))
+	if got, want := ctrl.String(), "say wasd hjkl qbBn?"; got != want {
+		t.Errorf("got calls %q, want %q", got, want)
+	}
+	if isQuit(cmd) {
+		t.Error("typing q in chat quit")
+	}
+	// The input is closed: keys steer again.
+	ctrl.reset()
+	m, _ = send(t, m, keyMsg("w"))
+	if got, want := ctrl.String(), "turn up"; got != want {
+		t.Errorf("after sending: got %q, want %q", got, want)
+	}
+
+	// Esc cancels without a word said; an empty line says nothing.
+	ctrl.reset()
+	m, _ = send(t, m, keyMsg("t"), keyMsg("h"), keyMsg("i"), keyMsg("esc"))
+	m, _ = send(t, m, keyMsg("t"), keyMsg(" "), keyMsg("enter"))
+	if got := ctrl.String(); got != "" {
+		t.Errorf("cancelled and empty chat: got calls %q, want none", got)
+	}
+	if got := m.View(); strings.Contains(got, "say:") {
+		t.Errorf("chat input still open after esc:\n%s", got)
+	}
+}
+
+func TestChatCtrlCQuits(t *testing.T) {
+	m := arenaAt(t, &fakeController{}, termenv.Ascii, 80, 24, testSnapshot(t, game.DefaultParams(), 2, 5))
+	_, cmd := send(t, m, keyMsg("t"), keyMsg("ctrl+c"))
+	if !isQuit(cmd) {
+		t.Error("ctrl+c while typing did not quit")
+	}
+}
+
+func TestHelpToggles(t *testing.T) {
+	m := arenaAt(t, &fakeController{}, termenv.Ascii, 80, 24, testSnapshot(t, game.DefaultParams(), 4, 10))
+	if got := m.View(); strings.Contains(got, "remove bot") || !strings.Contains(got, "? help") {
+		t.Fatalf("short help wrong before ?:\n%s", got)
+	}
+	m, _ = send(t, m, keyMsg("?"))
+	got := m.View()
+	for _, want := range []string{"remove bot", "↑/w/k", "→/d/l", "netgraph", "streak (best)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("full help lacks %q:\n%s", want, got)
+		}
+	}
+	m, _ = send(t, m, keyMsg("?"))
+	if got := m.View(); strings.Contains(got, "remove bot") {
+		t.Errorf("full help still shown after second ?:\n%s", got)
+	}
+}
+
+func TestTooSmall(t *testing.T) {
+	m := arenaAt(t, &fakeController{}, termenv.Ascii, 60, 20, testSnapshot(t, game.DefaultParams(), 4, 10))
+	got := m.View()
+	want := "terminal too small: enlarge to at least 80×24 (now 60×20)"
+	if !strings.Contains(got, want) {
+		t.Fatalf("got\n%s\nwant it to say %q", got, want)
+	}
+	checkFits(t, got, 60, 20)
+
+	// Growing the terminal brings the arena back.
+	m, _ = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	if got := m.View(); strings.Contains(got, "too small") || !strings.Contains(got, "┌") {
+		t.Errorf("at 80×24 still too small:\n%s", got)
+	}
+	// One row short is too small again.
+	m, _ = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 23})
+	if got := m.View(); !strings.Contains(got, "at least 80×24 (now 80×23)") {
+		t.Errorf("at 80×23:\n%s", got)
+	}
+}
+
+// checkFits fails unless view fits a w×h terminal.
+func checkFits(t *testing.T, view string, w, h int) {
+	t.Helper()
+	lines := strings.Split(view, "\n")
+	if len(lines) > h {
+		t.Errorf("view has %d lines, terminal %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if lw := ansi.StringWidth(l); lw > w {
+			t.Errorf("line %d is %d wide, terminal %d: %q", i, lw, w, ansi.Strip(l))
+		}
+	}
+}
+
+func TestResizeCentres(t *testing.T) {
+	snap := testSnapshot(t, game.DefaultParams(), 4, 30)
+	m := arenaAt(t, &fakeController{}, termenv.Ascii, 80, 24, snap)
+	for _, size := range [][2]int{{80, 24}, {100, 30}, {160, 50}, {81, 25}, {200, 60}} {
+		w, h := size[0], size[1]
+		m, _ = send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
+		view := m.View()
+		checkFits(t, view, w, h)
+		lines := strings.Split(view, "\n")
+		top := 0
+		for top < len(lines) && strings.TrimSpace(lines[top]) == "" {
+			top++
+		}
+		if top == len(lines) {
+			t.Fatalf("%dx%d: empty view", w, h)
+		}
+		left := strings.Index(lines[top], "┌")
+		bw := snap.Arena.Params.Width + 2
+		pw := min(maxPanelWidth, w-bw)
+		if wantLeft := (w - bw - pw) / 2; left != wantLeft {
+			t.Errorf("%dx%d: board at column %d, want %d", w, h, left, wantLeft)
+		}
+		if wantTop := (h - 24) / 2; top != wantTop {
+			t.Errorf("%dx%d: board at row %d, want %d", w, h, top, wantTop)
+		}
+	}
+}
+
+func TestBoardHalfBlocks(t *testing.T) {
+	p := game.Params{Width: 16, Height: 16, TickRate: 15}
+	snap := arenaWith(t, p, 1,
+		// A horizontal trail on row 2 (upper half of char row 1), head
+		// at (6,2).
+		&game.Cycle{ID: 1, Name: "me", Color: 0, Alive: true, Dir: game.Right,
+			Head: game.Point{X: 6, Y: 2}, Verts: []game.Point{{X: 2, Y: 2}}},
+		// A vertical trail on column 10, rows 3..6, head at the bottom.
+		&game.Cycle{ID: 2, Name: "bob", Color: 1, Alive: true, Dir: game.Down,
+			Head: game.Point{X: 10, Y: 6}, Verts: []game.Point{{X: 10, Y: 3}}},
+		// A crashed cycle's fading trail on row 9 (lower half of row 4).
+		&game.Cycle{ID: 3, Name: "carol", Color: 2, Alive: false, Dir: game.Right,
+			Head: game.Point{X: 4, Y: 9}, Verts: []game.Point{{X: 1, Y: 9}}},
+	)
+	b := newBoard(termenv.TrueColor)
+	b.update(snap.Arena, snap.Self)
+	if got, want := len(b.rows), 16/2+2; got != want {
+		t.Fatalf("%d rows, want %d", got, want)
+	}
+	plain := make([]string, len(b.rows))
+	for i, r := range b.rows {
+		plain[i] = ansi.Strip(r)
+		if w := ansi.StringWidth(r); w != 18 {
+			t.Errorf("row %d is %d wide, want 18", i, w)
+		}
+	}
+	want := []string{
+		"┌────────────────┐",
+		"│                │",
+		"│  ▀▀▀▀▀   ▄     │", // own head is a ▀ too, in white
+		"│          █     │",
+		"│          ▀     │", // bob's head, row 6
+		"│ ▄▄▄▄           │",
+		"│                │",
+		"│                │",
+		"│                │",
+		"└────────────────┘",
+	}
+	for i := range want {
+		if plain[i] != want[i] {
+			t.Errorf("row %d:\n got %q\nwant %q", i, plain[i], want[i])
+		}
+	}
+	// An escape only where the colour changes: row 1 holds the wall,
+	// the red trail, the white head, the wall again and the reset; bob's
+	// cell in between.
+	if n := strings.Count(b.rows[2], "\x1b["); n != 6 {
+		t.Errorf("row 2 has %d escapes, want 6: %q", n, b.rows[2])
+	}
+	esc := newEscapes(termenv.TrueColor)
+	if !strings.Contains(b.rows[2], esc.fgOnly[paintOwnHead]+"▀") {
+		t.Errorf("own head not drawn white: %q", b.rows[2])
+	}
+	if !strings.Contains(b.rows[5], esc.fgOnly[fadedPaint(2)]+"▄▄▄▄") {
+		t.Errorf("fading trail not drawn dim: %q", b.rows[5])
+	}
+	if !strings.Contains(b.rows[4], esc.fgOnly[headPaint(1)]+"▀") {
+		t.Errorf("bob's head not drawn bright: %q", b.rows[4])
+	}
+}
+
+func TestBoardTwoColoursInOneCharacter(t *testing.T) {
+	p := game.Params{Width: 16, Height: 16, TickRate: 15}
+	snap := arenaWith(t, p, 0,
+		&game.Cycle{ID: 1, Name: "a", Color: 0, Alive: true, Dir: game.Right,
+			Head: game.Point{X: 5, Y: 4}, Verts: []game.Point{{X: 1, Y: 4}}},
+		&game.Cycle{ID: 2, Name: "b", Color: 1, Alive: true, Dir: game.Right,
+			Head: game.Point{X: 5, Y: 5}, Verts: []game.Point{{X: 1, Y: 5}}},
+	)
+	b := newBoard(termenv.ANSI256)
+	b.update(snap.Arena, snap.Self)
+	want := b.esc.get(trailPaint(0), trailPaint(1)) + "▀▀▀▀"
+	if !strings.Contains(b.rows[3], want) {
+		t.Errorf("row 3 = %q, want it to hold %q", b.rows[3], want)
+	}
+}
+
+func TestUnchangedRowsAreIdentical(t *testing.T) {
+	// bubbletea rewrites only the lines that changed: a step that moves
+	// a few heads must leave the other rows byte for byte the same.
+	snap1 := testSnapshot(t, game.DefaultParams(), 4, 40)
+	snap2 := testSnapshot(t, game.DefaultParams(), 4, 41)
+	m := arenaAt(t, &fakeController{}, termenv.TrueColor, 80, 24, snap1)
+	v1 := strings.Split(m.View(), "\n")
+	m, _ = send(t, m, SnapshotMsg{snap2})
+	v2 := strings.Split(m.View(), "\n")
+	changed := 0
+	for i := range v1 {
+		if v1[i] != v2[i] {
+			changed++
+		}
+	}
+	// Four heads move (at most two rows each) and the tick in the status.
+	if changed > 9 {
+		t.Errorf("%d of %d lines changed after one tick", changed, len(v1))
+	}
+}
+
+func TestDeathOverlay(t *testing.T) {
+	p := game.DefaultParams()
+	bob := &game.Cycle{ID: 2, Name: "bob", Color: 1, Alive: true, Dir: game.Down,
+		Head: game.Point{X: 30, Y: 20}, Verts: []game.Point{{X: 30, Y: 5}}}
+	tests := []struct {
+		name string
+		me   *game.Cycle
+		want []string
+	}{
+		{"killer", &game.Cycle{ID: 1, Name: "me", Alive: false, Dir: game.Right, Killer: 2, DeadTicks: 10,
+			Head: game.Point{X: 29, Y: 10}, Verts: []game.Point{{X: 20, Y: 10}}},
+			[]string{"crashed into bob's trail", "respawn in 1.3s"}},
+		{"wall", &game.Cycle{ID: 1, Name: "me", Alive: false, Dir: game.Right, DeadTicks: 29,
+			Head: game.Point{X: 55, Y: 10}, Verts: []game.Point{{X: 40, Y: 10}}},
+			[]string{"hit the wall", "respawn in 0.1s"}},
+		{"own trail", &game.Cycle{ID: 1, Name: "me", Alive: false, Dir: game.Up, DeadTicks: 0,
+			Head: game.Point{X: 10, Y: 11}, Verts: []game.Point{{X: 10, Y: 10}, {X: 12, Y: 10}, {X: 12, Y: 12}, {X: 10, Y: 12}}},
+			[]string{"hit your own trail", "respawn in 2.0s"}},
+		{"killer gone", &game.Cycle{ID: 1, Name: "me", Alive: false, Dir: game.Right, Killer: 9, DeadTicks: 20,
+			Head: game.Point{X: 29, Y: 10}, Verts: []game.Point{{X: 20, Y: 10}}},
+			[]string{"crashed into player 9's trail", "respawn in 0.7s"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			snap := arenaWith(t, p, 1, tt.me, bob.Clone())
+			m := arenaAt(t, &fakeController{}, termenv.TrueColor, 80, 24, snap)
+			view := ansi.Strip(m.View())
+			for _, w := range tt.want {
+				if !strings.Contains(view, w) {
+					t.Errorf("view lacks %q:\n%s", w, view)
+				}
+			}
+			checkFits(t, m.View(), 80, 24)
+		})
+	}
+
+	// Alive: no overlay.
+	me := &game.Cycle{ID: 1, Name: "me", Alive: true, Dir: game.Right,
+		Head: game.Point{X: 29, Y: 10}, Verts: []game.Point{{X: 20, Y: 10}}}
+	m := arenaAt(t, &fakeController{}, termenv.Ascii, 80, 24, arenaWith(t, p, 1, me, bob.Clone()))
+	if view := m.View(); strings.Contains(view, "respawn") {
+		t.Errorf("overlay while alive:\n%s", view)
+	}
+}
+
+func TestSpectator(t *testing.T) {
+	p := game.DefaultParams()
+	dead := &game.Cycle{ID: 2, Name: "bob", Alive: false, Dir: game.Right, DeadTicks: 3,
+		Head: game.Point{X: 55, Y: 10}, Verts: []game.Point{{X: 40, Y: 10}}}
+	ctrl := &fakeController{}
+	m := arenaAt(t, ctrl, termenv.Ascii, 80, 24, arenaWith(t, p, 0, dead))
+	view := m.View()
+	if !strings.Contains(view, "spectating") {
+		t.Errorf("no spectating mark:\n%s", view)
+	}
+	if strings.Contains(view, "respawn") {
+		t.Errorf("death overlay for a spectator:\n%s", view)
+	}
+	send(t, m, keyMsg("up"), keyMsg("b"))
+	if got, want := ctrl.String(), "add bot"; got != want {
+		t.Errorf("spectator keys: got %q, want %q", got, want)
+	}
+}
+
+func TestStatusLine(t *testing.T) {
+	snap := testSnapshot(t, game.DefaultParams(), 4, 10)
+	snap.Impairment = "loss 20% delay 300ms"
+	snap.Locked = true
+	snap.Waiting = 230 * time.Millisecond
+	snap.Mode, snap.Host = "server", "alice"
+	snap.Notice = "host alice left: waiting for a new host"
+	m := arenaAt(t, &fakeController{}, termenv.TrueColor, 120, 30, snap)
+	view := ansi.Strip(m.View())
+	for _, want := range []string{"den", "locked", "IMPAIRED: loss 20% delay 300ms", "waiting for host 230ms", "den locked",
+		"server, host alice", "3 peers", "tick 10", "192.168.1.20:47000", "host alice left: waiting for a new host"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view lacks %q:\n%s", want, view)
+		}
+	}
+	// The impairment stands out: its own red block.
+	st := newStyles(termenv.TrueColor)
+	if raw := m.View(); !strings.Contains(raw, st.barAlert.Render(" IMPAIRED: loss 20% delay 300ms ")) {
+		t.Error("impairment not drawn in the alert style")
+	}
+}
+
+func TestScoreboard(t *testing.T) {
+	p := game.DefaultParams()
+	cyc := func(id game.PlayerID, name string, color int, kills, deaths, streak, best uint16, bot bool) *game.Cycle {
+		return &game.Cycle{ID: id, Name: name, Color: color, Bot: bot, Alive: true, Dir: game.Right,
+			Head: game.Point{X: 5, Y: int(id) * 3}, Verts: []game.Point{{X: 1, Y: int(id) * 3}},
+			Kills: kills, Deaths: deaths, Streak: streak, Best: best}
+	}
+	snap := arenaWith(t, p, 2,
+		cyc(1, "alice", 0, 2, 1, 1, 2, false),
+		cyc(2, "me", 1, 5, 0, 5, 5, false),
+		cyc(3, "botty", 2, 7, 3, 0, 4, true),
+		cyc(4, "laggy", 3, 0, 0, 0, 0, false),
+		cyc(5, "sus", 4, 1, 9, 0, 1, false),
+	)
+	snap.Peers = []gamenet.PeerStats{{ID: 4, Name: "laggy", Lagging: true}, {ID: 5, Name: "sus", Suspect: true}}
+	m := arenaAt(t, &fakeController{}, termenv.Ascii, 80, 24, snap)
+	lines := strings.Split(m.View(), "\n")
+	var board []string
+	for _, l := range lines[1:6] {
+		board = append(board, strings.TrimRight(l[strings.LastIndex(l, "│")+len("│")+1:], " "))
+	}
+	want := []string{
+		"+bbotty     7  3 0(4)",
+		"*▸me        5  0 5(5)",
+		"# alice     2  1 1(2)",
+		"=!sus       1  9 0(1)",
+		"%~laggy     0  0 0(0)",
+	}
+	for i := range want {
+		if board[i] != want[i] {
+			t.Errorf("scoreboard line %d:\n got %q\nwant %q", i, board[i], want[i])
+		}
+	}
+}
+
+func TestNetgraph(t *testing.T) {
+	snap := testSnapshot(t, game.DefaultParams(), 4, 10)
+	snap.Peers[1].RTT = 230 * time.Millisecond
+	snap.Peers[1].Jitter = 80 * time.Millisecond
+	snap.Peers[1].Loss = 0.2
+	snap.Peers[1].Age = 3100 * time.Millisecond
+	snap.Peers[1].PacketsInPerSec = 12
+	snap.Peers[1].PacketsOutPerSec = 15
+	snap.Peers[1].BytesInPerSec = 4300
+	snap.Peers[1].BytesOutPerSec = 980
+	snap.Peers[1].RTTHistory = []time.Duration{
+		10 * time.Millisecond, 20 * time.Millisecond, 40 * time.Millisecond, 80 * time.Millisecond,
+		160 * time.Millisecond, 230 * time.Millisecond}
+	snap.Drops = append(snap.Drops, gamenet.DropCount{Reason: "bad trail", Count: 1})
+
+	for _, size := range [][2]int{{80, 24}, {160, 50}} {
+		m := arenaAt(t, &fakeController{}, termenv.TrueColor, size[0], size[1], snap)
+		m, _ = send(t, m, keyMsg("n"))
+		raw := m.View()
+		checkFits(t, raw, size[0], size[1])
+		view := ansi.Strip(raw)
+		for _, want := range []string{
+			"netgraph", "rtt", "jitter", "loss",
+			"carol     ~  230ms   80ms   20%   3.1s     12/15    4.3k/980  ▁▁▂▃▆█",
+			"bob           17ms    1ms    1%   40ms     15/15   1.2k/1.1k",
+			"bad magic 3", "stale seq 12", "bad trail 1",
+		} {
+			if !strings.Contains(view, want) {
+				t.Errorf("%v: netgraph lacks %q:\n%s", size, want, view)
+			}
+		}
+		m, _ = send(t, m, keyMsg("n"))
+		if strings.Contains(m.View(), "jitter") {
+			t.Errorf("%v: netgraph still shown after second n", size)
+		}
+	}
+}
+
+func TestNetgraphManyPeersFits(t *testing.T) {
+	snap := testSnapshot(t, game.DefaultParams(), 16, 10)
+	for i := range 20 {
+		snap.Drops = append(snap.Drops, gamenet.DropCount{Reason: strings.Repeat("r", i+3), Count: uint64(i)})
+	}
+	m := arenaAt(t, &fakeController{}, termenv.TrueColor, 80, 24, snap)
+	m, _ = send(t, m, keyMsg("n"))
+	view := m.View()
+	checkFits(t, view, 80, 24)
+	if !strings.Contains(ansi.Strip(view), "more") {
+		t.Errorf("15 peers at 80×24: no \"more\" line:\n%s", ansi.Strip(view))
+	}
+}
+
+func TestNoColorHasNoEscapes(t *testing.T) {
+	snap := testSnapshot(t, game.DefaultParams(), 6, 60)
+	snap.Impairment = "loss 20% delay 300ms"
+	snap.Notice = "look out"
+	me := snap.Arena.Cycle(1)
+	me.Alive, me.Killer, me.DeadTicks = false, 2, 5
+	// NoColor wins over whatever profile the terminal claims.
+	m := newModel(Config{Controller: &fakeController{}, NoColor: true}, termenv.TrueColor)
+	m, _ = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24}, SnapshotMsg{snap})
+	views := map[string]string{"arena": m.View()}
+	m, _ = send(t, m, keyMsg("n"))
+	views["netgraph"] = m.View()
+	m, _ = send(t, m, keyMsg("n"), keyMsg("?"))
+	views["help"] = m.View()
+	m, _ = send(t, m, keyMsg("?"), keyMsg("t"), keyMsg("x"))
+	views["chat"] = m.View()
+	m, _ = send(t, m, tea.WindowSizeMsg{Width: 160, Height: 50})
+	views["big"] = m.View()
+	m, _ = send(t, m, tea.WindowSizeMsg{Width: 40, Height: 10})
+	views["small"] = m.View()
+	for name, v := range views {
+		if strings.ContainsRune(v, 0x1b) {
+			t.Errorf("%s: NO_COLOR output holds an escape: %q", name, v)
+		}
+	}
+	if !strings.Contains(views["arena"], "crashed into bob's trail") {
+		t.Errorf("death overlay missing without colour:\n%s", views["arena"])
+	}
+}
+
+func TestStrangerNamesCannotEscape(t *testing.T) {
+	const evil = "\x1b]0;pwn\x07\x1b[31m"
+	build := func(name string) gamenet.Snapshot {
+		snap := testSnapshot(t, game.DefaultParams(), 4, 20)
+		c := snap.Arena.Cycle(2)
+		c.Name = name + "bob"
+		me := snap.Arena.Cycle(1)
+		me.Alive, me.Killer, me.DeadTicks = false, 2, 5
+		snap.Peers[0].Name = name + "bob"
+		snap.Peers[0].Suspect = true
+		snap.Log = append(snap.Log, gamenet.LogLine{Text: name + "bob joined"})
+		snap.Chat = append(snap.Chat, gamenet.ChatLine{From: name + "bob", Text: "hi " + name + "there\x07\r\n"})
+		snap.Room = name + "den"
+		snap.Notice = name + "notice"
+		snap.Impairment = name + "loss 5%"
+		snap.Drops = append(snap.Drops, gamenet.DropCount{Reason: name + "odd", Count: 1})
+		return snap
+	}
+	clean := game.CleanText(evil, 100)
+	for _, p := range []termenv.Profile{termenv.TrueColor, termenv.ANSI256, termenv.Ascii} {
+		for _, overlay := range []string{"", "n"} {
+			render := func(name string) string {
+				m := arenaAt(t, &fakeController{}, p, 100, 30, build(name))
+				if overlay != "" {
+					m, _ = send(t, m, keyMsg(overlay))
+				}
+				return m.View()
+			}
+			got, want := render(evil), render(clean)
+			if got != want {
+				t.Errorf("profile %v overlay %q: a hostile name changed the output:\n got %q\nwant %q", p, overlay, got, want)
+			}
+			if strings.Contains(got, "pwn") || strings.Contains(got, "\x07") {
+				t.Errorf("profile %v: hostile sequence reached the output", p)
+			}
+		}
+	}
+}
+
+func TestJoiningBeforeFirstSnapshot(t *testing.T) {
+	m := newModel(Config{Controller: &fakeController{}, Room: "den"}, termenv.Ascii)
+	m, _ = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	if got := m.View(); !strings.Contains(got, "joining den…") {
+		t.Errorf("before the first snapshot:\n%s", got)
+	}
+}
+
+func TestSparkline(t *testing.T) {
+	ms := func(v ...int) []time.Duration {
+		var d []time.Duration
+		for _, x := range v {
+			d = append(d, time.Duration(x)*time.Millisecond)
+		}
+		return d
+	}
+	tests := []struct {
+		in   []time.Duration
+		n    int
+		want string
+	}{
+		{nil, 5, ""},
+		{ms(1, 2, 1), 5, "▁▁▁"}, // under the floor: flat
+		{ms(10, 20, 40, 80, 160), 5, "▁▁▂▄█"}, // scaled to the largest
+		{ms(5, 100, 100, 100), 2, "██"},       // the latest n only
+		{ms(0, 50, 100), 3, "▁▄█"},
+	}
+	for _, tt := range tests {
+		if got := sparkline(tt.in, tt.n); got != tt.want {
+			t.Errorf("sparkline(%v, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestFormats(t *testing.T) {
+	for _, tt := range []struct{ got, want string }{
+		{fmtDur(0), "-"}, {fmtDur(500 * time.Microsecond), "<1ms"}, {fmtDur(230 * time.Millisecond), "230ms"},
+		{fmtDur(1300 * time.Millisecond), "1.3s"}, {fmtDur(42 * time.Second), "42s"}, {fmtDur(3 * time.Hour), ">99m"},
+		{fmtLoss(0), "0%"}, {fmtLoss(0.004), "<1%"}, {fmtLoss(0.2), "20%"}, {fmtLoss(3), "100%"},
+		{fmtRate(15), "15"}, {fmtRate(1234), "1.2k"}, {fmtRate(45678), "46k"}, {fmtRate(2.5e6), "2.5M"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}
+
+func TestKeysReadTogetherAllCount(t *testing.T) {
+	ctrl := &fakeController{}
+	m := arenaAt(t, ctrl, termenv.Ascii, 80, 24, testSnapshot(t, game.DefaultParams(), 2, 5))
+	// bubbletea hands over the runes of one read as one message.
+	m, _ = send(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("wd")})
+	m, _ = send(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("thi")}, keyMsg("enter"))
+	// A paste is one chat line, not keys.
+	m, _ = send(t, m, keyMsg("t"), tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("wasd"), Paste: true}, keyMsg("enter"))
+	if got, want := ctrl.String(), "turn up, turn right, say hi, say wasd"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

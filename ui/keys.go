@@ -1,0 +1,121 @@
+package ui
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// splitKeys splits a key message that carries several runes into one per
+// rune. bubbletea delivers the runes of one read together, so keys pressed
+// in quick succession ("wd", or "t" and the first letters of a chat line)
+// can arrive as one message; each must still count. A paste stays whole.
+func splitKeys(msg tea.KeyMsg) []tea.KeyMsg {
+	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 || msg.Paste {
+		return []tea.KeyMsg{msg}
+	}
+	keys := make([]tea.KeyMsg, len(msg.Runes))
+	for i, r := range msg.Runes {
+		keys[i] = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}
+	}
+	return keys
+}
+
+// playKeys feeds each key of msg to update in turn and batches the commands.
+func playKeys[M any](m M, msg tea.KeyMsg, update func(M, tea.KeyMsg) (M, tea.Cmd)) (M, tea.Cmd) {
+	keys := splitKeys(msg)
+	if len(keys) == 1 {
+		return update(m, msg)
+	}
+	var cmds []tea.Cmd
+	for _, k := range keys {
+		var cmd tea.Cmd
+		m, cmd = update(m, k)
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// arenaKeyMap is every key of the arena screen. It feeds the help bubble.
+type arenaKeyMap struct {
+	Up, Down, Left, Right key.Binding
+	Steer                 key.Binding // help only: the four above in one line
+	Help, Net, Chat       key.Binding
+	AddBot, RemoveBot     key.Binding
+	Close                 key.Binding // close an overlay
+	Quit                  key.Binding
+	Interrupt             key.Binding // quits even while typing
+
+	Send, Cancel key.Binding // while typing a chat line
+}
+
+func newArenaKeyMap() arenaKeyMap {
+	return arenaKeyMap{
+		Up:        key.NewBinding(key.WithKeys("up", "w", "k"), key.WithHelp("↑/w/k", "up")),
+		Down:      key.NewBinding(key.WithKeys("down", "s", "j"), key.WithHelp("↓/s/j", "down")),
+		Left:      key.NewBinding(key.WithKeys("left", "a", "h"), key.WithHelp("←/a/h", "left")),
+		Right:     key.NewBinding(key.WithKeys("right", "d", "l"), key.WithHelp("→/d/l", "right")),
+		Steer:     key.NewBinding(key.WithKeys("up", "down", "left", "right"), key.WithHelp("←↑↓→/wasd/hjkl", "steer")),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Net:       key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "netgraph")),
+		Chat:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "chat")),
+		AddBot:    key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "add bot")),
+		RemoveBot: key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "remove bot")),
+		Close:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Interrupt: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Send:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send")),
+		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+// ShortHelp is the one line under the arena.
+func (k arenaKeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Steer, k.Chat, k.Net, k.AddBot, k.Help, k.Quit}
+}
+
+// FullHelp is the help overlay, a column per group.
+func (k arenaKeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.Left, k.Right},
+		{k.Chat, k.Net, k.AddBot, k.RemoveBot},
+		{k.Help, k.Close, k.Quit},
+	}
+}
+
+// chatKeyMap is the help shown while typing a chat line.
+type chatKeyMap struct{ arenaKeyMap }
+
+func (k chatKeyMap) ShortHelp() []key.Binding  { return []key.Binding{k.Send, k.Cancel} }
+func (k chatKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
+// lobbyKeyMap is every key of the lobby.
+type lobbyKeyMap struct {
+	Up, Down, Join, Create, Quit key.Binding
+	Interrupt                    key.Binding // quits even in a prompt
+	Confirm, Back                key.Binding // in a prompt
+}
+
+func newLobbyKeyMap() lobbyKeyMap {
+	return lobbyKeyMap{
+		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Join:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "join")),
+		Create:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new room")),
+		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Interrupt: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Confirm:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok")),
+		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+	}
+}
+
+func (k lobbyKeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Join, k.Create, k.Quit}
+}
+
+func (k lobbyKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
+// promptKeyMap is the help shown while a lobby prompt is open.
+type promptKeyMap struct{ lobbyKeyMap }
+
+func (k promptKeyMap) ShortHelp() []key.Binding  { return []key.Binding{k.Confirm, k.Back} }
+func (k promptKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }

@@ -1,0 +1,341 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"lanarena/game"
+	gamenet "lanarena/net"
+)
+
+// maxRoomRunes bounds a room's name.
+const maxRoomRunes = 24
+
+// lobbyPrompt is the question the lobby is asking, if any.
+type lobbyPrompt int
+
+const (
+	promptNone   lobbyPrompt = iota
+	promptName               // the name of a new room
+	promptSecret             // the secret of a room
+)
+
+// errNoJoiner is what joining says when the program gave the lobby no way
+// to join.
+var errNoJoiner = errors.New("joining is not available")
+
+// lobbyModel is the screen that lists the rooms seen on the LAN and lets
+// you join one or create your own.
+type lobbyModel struct {
+	st      *styles
+	keys    lobbyKeyMap
+	help    help.Model
+	spin    spinner.Model
+	input   textinput.Model
+	join    Joiner
+	version string
+
+	width, height int
+	rooms         []gamenet.RoomInfo // sorted by name, names cleaned
+	searching     bool
+	cursor        int
+	prompt        lobbyPrompt
+	target        string // the room the prompt is about
+	creating      bool   // the secret prompt is for a new room
+	joining       string // the room being joined, until it answers
+	err           string
+}
+
+func newLobbyModel(st *styles, cfg Config) lobbyModel {
+	h := help.New()
+	h.Styles = st.help
+	ti := textinput.New()
+	ti.PromptStyle = st.inputPrompt
+	ti.TextStyle = st.inputText
+	ti.PlaceholderStyle = st.inputDim
+	ti.CompletionStyle = st.inputDim
+	ti.Cursor.Style = st.renderer.NewStyle()
+	ti.Cursor.TextStyle = st.renderer.NewStyle()
+	ti.Width = 32
+	return lobbyModel{
+		st:        st,
+		keys:      newLobbyKeyMap(),
+		help:      h,
+		spin:      spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.inputPrompt)),
+		input:     ti,
+		join:      cfg.Join,
+		version:   game.CleanText(cfg.Version, 32),
+		searching: true,
+	}
+}
+
+func (m lobbyModel) Init() tea.Cmd { return m.spin.Tick }
+
+func (m lobbyModel) Update(msg tea.Msg) (lobbyModel, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		return m, nil
+	case RoomsMsg:
+		m.setRooms(msg.Rooms)
+		m.searching = msg.Searching
+		return m, nil
+	case spinner.TickMsg:
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
+	case joinFailedMsg:
+		m.joining = ""
+		m.err = fmt.Sprintf("could not join %s: %s", msg.room, game.CleanText(msg.err.Error(), 200))
+		return m, nil
+	case tea.KeyMsg:
+		return playKeys(m, msg, lobbyModel.playKey)
+	}
+	if m.prompt != promptNone {
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(msg)
+		return m, cmd
+	}
+	return m, nil
+}
+
+// playKey plays one key.
+func (m lobbyModel) playKey(msg tea.KeyMsg) (lobbyModel, tea.Cmd) {
+	if m.prompt != promptNone {
+		return m.updatePrompt(msg)
+	}
+	return m.updateBrowse(msg)
+}
+
+// setRooms replaces the list and keeps the cursor on the room it was on.
+func (m *lobbyModel) setRooms(rooms []gamenet.RoomInfo) {
+	var selected string
+	if m.cursor < len(m.rooms) {
+		selected = m.rooms[m.cursor].Name
+	}
+	m.rooms = make([]gamenet.RoomInfo, len(rooms))
+	for i, r := range rooms {
+		r.Name = game.CleanText(r.Name, maxRoomRunes)
+		r.Mode = game.CleanText(r.Mode, 16)
+		r.Host = game.CleanText(r.Host, game.MaxNameRunes)
+		r.Reason = game.CleanText(r.Reason, 48)
+		m.rooms[i] = r
+	}
+	slices.SortStableFunc(m.rooms, func(a, b gamenet.RoomInfo) int { return strings.Compare(a.Name, b.Name) })
+	m.cursor = max(0, min(m.cursor, len(m.rooms)-1))
+	for i, r := range m.rooms {
+		if r.Name == selected {
+			m.cursor = i
+		}
+	}
+}
+
+func (m lobbyModel) updateBrowse(msg tea.KeyMsg) (lobbyModel, tea.Cmd) {
+	switch {
+	case key.Matches(msg, m.keys.Quit):
+		return m, tea.Quit
+	case key.Matches(msg, m.keys.Up):
+		m.cursor = max(0, m.cursor-1)
+	case key.Matches(msg, m.keys.Down):
+		m.cursor = max(0, min(len(m.rooms)-1, m.cursor+1))
+	case key.Matches(msg, m.keys.Create):
+		m.err = ""
+		return m, m.ask(promptName, "", false)
+	case key.Matches(msg, m.keys.Join):
+		if m.cursor >= len(m.rooms) || m.joining != "" {
+			return m, nil
+		}
+		r := m.rooms[m.cursor]
+		m.err = ""
+		switch {
+		case !r.Compatible:
+			m.err = fmt.Sprintf("cannot join %s: incompatible: %s", r.Name, r.Reason)
+		case r.Locked:
+			return m, m.ask(promptSecret, r.Name, false)
+		default:
+			return m.startJoin(r.Name, "")
+		}
+	}
+	return m, nil
+}
+
+// ask opens a prompt.
+func (m *lobbyModel) ask(p lobbyPrompt, target string, creating bool) tea.Cmd {
+	m.prompt, m.target, m.creating = p, target, creating
+	m.input.Reset()
+	switch p {
+	case promptName:
+		m.input.Prompt = "room name: "
+		m.input.Placeholder = "a name for your room"
+		m.input.EchoMode = textinput.EchoNormal
+		m.input.CharLimit = maxRoomRunes
+	case promptSecret:
+		m.input.Prompt = "secret: "
+		m.input.Placeholder = ""
+		if creating {
+			m.input.Placeholder = "empty for an open room"
+		}
+		m.input.EchoMode = textinput.EchoPassword
+		m.input.EchoCharacter = '•'
+		m.input.CharLimit = 64
+	}
+	return m.input.Focus()
+}
+
+func (m lobbyModel) updatePrompt(msg tea.KeyMsg) (lobbyModel, tea.Cmd) {
+	switch {
+	case key.Matches(msg, m.keys.Interrupt):
+		return m, tea.Quit
+	case key.Matches(msg, m.keys.Back):
+		m.prompt = promptNone
+		m.input.Blur()
+		return m, nil
+	case key.Matches(msg, m.keys.Confirm):
+		switch m.prompt {
+		case promptName:
+			name := game.CleanText(m.input.Value(), maxRoomRunes)
+			if name == "" {
+				m.err = "a room needs a name"
+				return m, nil
+			}
+			m.err = ""
+			return m, m.ask(promptSecret, name, true)
+		case promptSecret:
+			secret := m.input.Value()
+			if secret == "" && !m.creating {
+				m.err = m.target + " is locked: type its secret"
+				return m, nil
+			}
+			return m.startJoin(m.target, secret)
+		}
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	return m, cmd
+}
+
+// startJoin closes any prompt and asks the Joiner for room; its answer
+// comes back as a joinedMsg or a joinFailedMsg.
+func (m lobbyModel) startJoin(room, secret string) (lobbyModel, tea.Cmd) {
+	m.prompt = promptNone
+	m.input.Blur()
+	m.input.Reset()
+	m.joining, m.err = room, ""
+	join := m.join
+	return m, func() tea.Msg {
+		if join == nil {
+			return joinFailedMsg{room: room, err: errNoJoiner}
+		}
+		ctrl, err := join(room, secret)
+		if err != nil {
+			return joinFailedMsg{room: room, err: err}
+		}
+		return joinedMsg{room: room, ctrl: ctrl}
+	}
+}
+
+func (m lobbyModel) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	st := m.st
+	var lines []string
+	add := func(s string) { lines = append(lines, s) }
+
+	title := st.title.Render("LANARENA")
+	if m.version != "" {
+		title += st.dim.Render("  " + m.version)
+	}
+	add(title)
+	add(st.dim.Render("light cycles on your LAN"))
+	add("")
+	switch {
+	case m.searching:
+		add(m.spin.View() + " " + st.text.Render("looking for rooms on the LAN…"))
+	case len(m.rooms) == 0:
+		add(st.dim.Render("no rooms found: press n to create one"))
+	default:
+		add(st.dim.Render(fmt.Sprintf("%d rooms found", len(m.rooms))))
+	}
+	add("")
+	if len(m.rooms) > 0 {
+		add(st.heading.Render(fmt.Sprintf("  %s %-7s %7s  %s", fit("room", maxRoomRunes), "", "players", "mode")))
+		visible := max(3, m.height-14)
+		first := max(0, min(m.cursor-visible/2, len(m.rooms)-visible))
+		for i := first; i < min(len(m.rooms), first+visible); i++ {
+			add(m.roomLine(m.rooms[i], i == m.cursor))
+		}
+	}
+	add("")
+	switch {
+	case m.prompt == promptName:
+		add(st.bold.Render("new room"))
+		add(m.input.View())
+	case m.prompt == promptSecret:
+		add(st.bold.Render("secret for " + m.target))
+		add(m.input.View())
+	case m.joining != "":
+		add(st.text.Render("joining " + m.joining + "…"))
+	}
+	if m.err != "" {
+		add(st.err.Render("✗ " + m.err))
+	}
+	add("")
+	if m.prompt != promptNone {
+		add(m.help.ShortHelpView(promptKeyMap{m.keys}.ShortHelp()))
+	} else {
+		add(m.help.ShortHelpView(m.keys.ShortHelp()))
+	}
+
+	w := 0
+	for _, l := range lines {
+		w = max(w, ansi.StringWidth(l))
+	}
+	w = min(w, m.width)
+	for i, l := range lines {
+		lines[i] = fit(l, w)
+	}
+	return centre(lines, w, m.width, m.height)
+}
+
+// roomLine is one room of the list.
+func (m lobbyModel) roomLine(r gamenet.RoomInfo, selected bool) string {
+	st := m.st
+	lock := ""
+	if r.Locked {
+		lock = "locked"
+	}
+	mode := r.Mode
+	if r.Mode == "server" {
+		if r.Host != "" {
+			mode += " · host " + r.Host
+		} else {
+			mode += " · host unknown"
+		}
+	}
+	line := fmt.Sprintf("%s %-7s %7d  %s", fit(r.Name, maxRoomRunes), lock, r.Players, mode)
+	if !r.Compatible {
+		line += "  incompatible: " + r.Reason
+	}
+	cursor := "  "
+	style := st.text
+	switch {
+	case !r.Compatible:
+		style = st.greyed
+	case selected:
+		style = st.selected
+	}
+	if selected {
+		cursor = st.accent.Render("▸ ")
+	}
+	return cursor + style.Render(line)
+}

@@ -1,0 +1,149 @@
+package ui
+
+import (
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"lanarena/game"
+	gamenet "lanarena/net"
+)
+
+// Controller is what the UI asks of the game. Every method must return at
+// once: the UI calls them from Update, in the order of the keys pressed.
+type Controller interface {
+	Turn(d game.Dir)
+	AddBot()
+	RemoveBot()
+	Say(text string)
+}
+
+// Joiner starts the game for a room chosen in the lobby. It must return at
+// once; errors found later (a wrong secret, say) arrive as Snapshot.Notice.
+type Joiner func(room, secret string) (Controller, error)
+
+// Config says how the UI starts.
+type Config struct {
+	Controller Controller // nil: start in the lobby
+	Join       Joiner     // used by the lobby
+	Room       string
+	Version    string
+	NoColor    bool // no colour at all: players told apart by glyphs
+	Spectator  bool
+}
+
+// SnapshotMsg brings the latest picture of the game. Send it with
+// tea.Program.Send from a pump goroutine, at most once per frame.
+type SnapshotMsg struct{ gamenet.Snapshot }
+
+// RoomsMsg brings the rooms seen on the LAN, for the lobby.
+type RoomsMsg struct {
+	Rooms     []gamenet.RoomInfo
+	Searching bool // still looking: the lobby shows a spinner
+}
+
+// joinedMsg says the lobby's Joiner started the game for room.
+type joinedMsg struct {
+	room string
+	ctrl Controller
+}
+
+// joinFailedMsg says the Joiner refused room.
+type joinFailedMsg struct {
+	room string
+	err  error
+}
+
+type screen int
+
+const (
+	screenLobby screen = iota
+	screenArena
+)
+
+// Model is the whole UI: the lobby until a room is joined, then the arena.
+// It implements tea.Model; run it with tea.WithAltScreen().
+type Model struct {
+	cfg    Config
+	st     *styles
+	screen screen
+	lobby  lobbyModel
+	arena  arenaModel
+	width  int
+	height int
+}
+
+// New returns the UI for cfg, with the colour profile detected from the
+// terminal (and NO_COLOR) unless cfg.NoColor asks for none.
+func New(cfg Config) Model {
+	p := lipgloss.ColorProfile()
+	return newModel(cfg, p)
+}
+
+// newModel is New with a fixed colour profile, for tests.
+func newModel(cfg Config, p termenv.Profile) Model {
+	if cfg.NoColor {
+		p = termenv.Ascii
+	}
+	st := newStyles(p)
+	m := Model{cfg: cfg, st: st}
+	if cfg.Controller != nil {
+		m.screen = screenArena
+		m.arena = newArenaModel(st, cfg, cfg.Controller, cfg.Room)
+	} else {
+		m.screen = screenLobby
+		m.lobby = newLobbyModel(st, cfg)
+	}
+	return m
+}
+
+// Init starts the lobby's spinner.
+func (m Model) Init() tea.Cmd {
+	if m.screen == screenLobby {
+		return m.lobby.Init()
+	}
+	return nil
+}
+
+// Update routes msg to the screen it concerns.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		if m.screen == screenArena {
+			m.arena, _ = m.arena.Update(msg)
+		} else {
+			m.lobby, _ = m.lobby.Update(msg)
+		}
+		return m, nil
+	case joinedMsg:
+		m.screen = screenArena
+		m.arena = newArenaModel(m.st, m.cfg, msg.ctrl, msg.room)
+		m.arena, _ = m.arena.Update(tea.WindowSizeMsg{Width: m.width, Height: m.height})
+		return m, nil
+	case RoomsMsg:
+		m.lobby, cmd = m.lobby.Update(msg)
+		return m, cmd
+	case SnapshotMsg:
+		if m.screen == screenArena {
+			m.arena, cmd = m.arena.Update(msg)
+		}
+		return m, cmd
+	}
+	switch m.screen {
+	case screenLobby:
+		m.lobby, cmd = m.lobby.Update(msg)
+	case screenArena:
+		m.arena, cmd = m.arena.Update(msg)
+	}
+	return m, cmd
+}
+
+// View draws the current screen.
+func (m Model) View() string {
+	if m.screen == screenLobby {
+		return m.lobby.View()
+	}
+	return m.arena.View()
+}

@@ -1,0 +1,171 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"lanarena/game"
+)
+
+// Widths of the netgraph's columns.
+const (
+	netNameW  = 11
+	netSparkW = 12
+)
+
+// netgraph is the overlay that shows the network as this peer sees it: a
+// row per peer, then the packets dropped by reason. It fits within w×h.
+func (m arenaModel) netgraph(w, h int) string {
+	st, s := m.st, m.snap
+	var lines []string
+	add := func(l string) { lines = append(lines, l) }
+
+	add(st.title.Render("netgraph") + st.dim.Render("   n to close"))
+	add(st.heading.Render(fmt.Sprintf("%-*s %6s %6s %5s %6s %9s %11s  %s",
+		netNameW, "peer", "rtt", "jitter", "loss", "age", "pkt/s i/o", "B/s in/out", "rtt history")))
+
+	drops := m.dropLines(w - 4)
+	room := h - 2 - len(lines) - 2 - len(drops) // border; a blank and the drops heading
+	peers := s.Peers
+	more := 0
+	if len(peers) > room {
+		peers, more = peers[:max(0, room-1)], len(peers)-max(0, room-1)
+	}
+	for _, p := range peers {
+		name := game.CleanText(p.Name, game.MaxNameRunes)
+		mark, style := " ", st.text
+		switch {
+		case p.Suspect:
+			mark, style = "!", st.suspect
+		case p.Lagging:
+			mark, style = "~", st.lag
+		case p.Bot:
+			mark = "b"
+		}
+		row := fmt.Sprintf("%s %6s %6s %5s %6s %9s %11s",
+			fit(name, netNameW-1)+mark,
+			fmtDur(p.RTT), fmtDur(p.Jitter), fmtLoss(p.Loss), fmtDur(p.Age),
+			fmtRate(p.PacketsInPerSec)+"/"+fmtRate(p.PacketsOutPerSec),
+			fmtRate(p.BytesInPerSec)+"/"+fmtRate(p.BytesOutPerSec))
+		add(style.Render(row) + "  " + st.accent.Render(sparkline(p.RTTHistory, netSparkW)))
+	}
+	if more > 0 {
+		add(st.dim.Render(fmt.Sprintf("+%d more", more)))
+	}
+	if len(s.Peers) == 0 {
+		add(st.dim.Render("no peers yet"))
+	}
+	add("")
+	add(st.heading.Render("dropped packets, by reason"))
+	lines = append(lines, drops...)
+	if len(lines) > h-2 {
+		lines = lines[:h-2]
+	}
+	return boxed(st.netBox, strings.Join(lines, "\n"), w)
+}
+
+// maxDropLines bounds the drop counters' share of the netgraph.
+const maxDropLines = 3
+
+// dropLines packs the drop counters into as few lines of width w as they
+// need, at most maxDropLines.
+func (m arenaModel) dropLines(w int) []string {
+	st := m.st
+	if len(m.snap.Drops) == 0 {
+		return []string{st.dim.Render("none")}
+	}
+	var lines []string
+	line := ""
+	for _, d := range m.snap.Drops {
+		item := fmt.Sprintf("%s %d", game.CleanText(d.Reason, 40), d.Count)
+		switch {
+		case line == "":
+			line = item
+		case ansi.StringWidth(line)+3+ansi.StringWidth(item) <= w:
+			line += " · " + item
+		default:
+			lines = append(lines, line)
+			line = item
+		}
+	}
+	lines = append(lines, line)
+	if len(lines) > maxDropLines {
+		lines = lines[:maxDropLines]
+		lines[maxDropLines-1] = ansi.Truncate(lines[maxDropLines-1]+" · …", w, "…")
+	}
+	for i, l := range lines {
+		lines[i] = st.text.Render(fit(l, w))
+	}
+	return lines
+}
+
+// sparkBars are the eight levels of a sparkline.
+var sparkBars = []rune("▁▂▃▄▅▆▇█")
+
+// sparkFloor is the least full scale of a sparkline, so that a few
+// milliseconds of jitter on a quiet LAN do not fill it.
+const sparkFloor = 20 * time.Millisecond
+
+// sparkline draws the latest n samples, scaled to the largest of them.
+func sparkline(samples []time.Duration, n int) string {
+	samples = samples[max(0, len(samples)-n):]
+	top := sparkFloor
+	for _, s := range samples {
+		top = max(top, s)
+	}
+	out := make([]rune, 0, n)
+	for _, s := range samples {
+		lvl := 0
+		if top > 0 && s > 0 {
+			lvl = min(len(sparkBars)-1, int(int64(s)*int64(len(sparkBars))/int64(top+1)))
+		}
+		out = append(out, sparkBars[lvl])
+	}
+	return string(out)
+}
+
+// fmtDur is a duration in at most six columns: "230ms", "1.3s", "42s".
+func fmtDur(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "-"
+	case d < time.Millisecond:
+		return "<1ms"
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	case d < 10*time.Second:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	case d < 100*time.Minute:
+		return fmt.Sprintf("%.0fs", d.Seconds())
+	}
+	return ">99m"
+}
+
+// fmtLoss is a fraction as a percentage.
+func fmtLoss(f float64) string {
+	switch {
+	case f <= 0:
+		return "0%"
+	case f < 0.01:
+		return "<1%"
+	}
+	return fmt.Sprintf("%.0f%%", min(f, 1)*100)
+}
+
+// fmtRate is a count per second in at most four columns: "15", "1.2k".
+func fmtRate(r float64) string {
+	switch {
+	case r < 0:
+		return "0"
+	case r < 1000:
+		return fmt.Sprintf("%.0f", r)
+	case r < 10_000:
+		return fmt.Sprintf("%.1fk", r/1000)
+	case r < 1_000_000:
+		return fmt.Sprintf("%.0fk", r/1000)
+	}
+	return fmt.Sprintf("%.1fM", r/1_000_000)
+}

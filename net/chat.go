@@ -34,12 +34,11 @@ type outChat struct {
 	rto  time.Duration
 }
 
-func (l *loop) say(text string) {
+func (l *loop) say(text string, now time.Time) {
 	text = game.CleanText(text, game.MaxChatRunes)
 	if text == "" {
 		return
 	}
-	now := time.Now()
 	l.addChat(l.p.cfg.Name, text, now)
 	for _, m := range l.members {
 		cp := &m.chat

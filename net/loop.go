@@ -111,7 +111,7 @@ func (l *loop) run(ctx context.Context) error {
 		case d := <-l.p.turns:
 			l.turn(d)
 		case text := <-l.p.says:
-			l.say(text)
+			l.say(text, time.Now())
 		case a := <-l.p.candidates:
 			l.addCandidate(a)
 		case reply := <-l.p.snapReq:

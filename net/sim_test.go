@@ -74,6 +74,11 @@ func newSimNet(t *testing.T, seed uint64, peers int, bots bool) *simNet {
 }
 
 func newSimNetMode(t *testing.T, seed uint64, peers int, bots bool, mode string) *simNet {
+	return newSimNetWith(t, seed, peers, func(i int, c *Config) { c.Bot, c.Mode = bots, mode })
+}
+
+// newSimNetWith builds peers whose configuration tune adjusts.
+func newSimNetWith(t *testing.T, seed uint64, peers int, tune func(i int, c *Config)) *simNet {
 	t.Helper()
 	n := &simNet{
 		rng:    rand.New(rand.NewPCG(seed, 7)),
@@ -84,28 +89,28 @@ func newSimNetMode(t *testing.T, seed uint64, peers int, bots bool, mode string)
 	for i := range peers {
 		addr := netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 0, 0, byte(i + 1)}), 4000)
 		tr := &simTransport{net: n, addr: addr, ch: make(chan transport.Packet)}
-		p, err := New(Config{
+		cfg := Config{
 			Name:   fmt.Sprintf("p%d", i),
 			Color:  -1,
 			Room:   "sim",
 			Params: params,
-			Bot:    bots,
-			Mode:   mode,
 			Seed:   seed*100 + uint64(i) + 1,
 			ID:     game.PlayerID(1000 + i),
-		}, tr)
+		}
+		tune(i, &cfg)
+		p, err := New(cfg, tr)
 		if err != nil {
 			t.Fatal(err)
 		}
 		p.start = n.now
 		l := newLoop(p)
-		if mode == ModeP2P {
-			if _, err := l.st.Join(p.id, p.cfg.Name, 0, bots, l.rng); err != nil {
+		if p.cfg.Mode == ModeP2P && !p.cfg.Spectator {
+			if _, err := l.st.Join(p.id, p.cfg.Name, 0, p.cfg.Bot, l.rng); err != nil {
 				t.Fatal(err)
 			}
 		}
 		l.assignLooks()
-		if mode == ModeServer {
+		if p.cfg.Mode == ModeServer {
 			l.server = newServerState(l, n.now)
 		}
 		l.lastRates = n.now

@@ -1,0 +1,78 @@
+package net
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"lanarena/game"
+)
+
+// TestChatExactlyOnceInOrderUnderLoss: under 30% loss with duplication and
+// reordering, every chat line reaches every peer exactly once, in the order
+// its sender sent it.
+func TestChatExactlyOnceInOrderUnderLoss(t *testing.T) {
+	for seed := range uint64(4) {
+		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+			n := newSimNet(t, seed+10, 3, false)
+			for range 30 {
+				n.advance(false)
+			}
+			n.loss, n.dup, n.maxDelay = 0.3, 0.1, 5
+			sent := map[string][]string{}
+			for i := range 40 {
+				for _, l := range n.loops {
+					if (i+int(l.p.id))%3 == 0 {
+						text := fmt.Sprintf("%s says %d", l.p.cfg.Name, i)
+						l.say(text, n.now)
+						sent[l.p.cfg.Name] = append(sent[l.p.cfg.Name], text)
+					}
+				}
+				n.advance(false)
+			}
+			for range 15 * 20 { // 20 s of retransmissions, still lossy
+				n.advance(false)
+			}
+			for _, recv := range n.loops {
+				got := map[string][]string{}
+				for _, line := range recv.chatLines {
+					got[line.From] = append(got[line.From], line.Text)
+				}
+				for from, want := range sent {
+					if from == recv.p.cfg.Name {
+						continue
+					}
+					if !slices.Equal(got[from], want) {
+						t.Errorf("%s got from %s:\n%q\nwant:\n%q", recv.p.cfg.Name, from, got[from], want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestChatIsCleanedAndLimited: control characters and escape sequences
+// never reach the chat log, and a line is cut at the limit.
+func TestChatIsCleanedAndLimited(t *testing.T) {
+	n := newSimNet(t, 1, 2, false)
+	for range 30 {
+		n.advance(false)
+	}
+	a, b := n.loops[0], n.loops[1]
+	a.say("hi \x1b]0;pwned\x07\x1b[31mred\x1b[0m\r\n"+strings.Repeat("x", 400), n.now)
+	n.advance(false)
+	if len(b.chatLines) == 0 {
+		t.Fatal("no chat line arrived")
+	}
+	line := b.chatLines[len(b.chatLines)-1]
+	if strings.ContainsAny(line.Text, "\x1b\x07\r\n") {
+		t.Errorf("chat line keeps control characters: %q", line.Text)
+	}
+	if !strings.HasPrefix(line.Text, "hi red ") {
+		t.Errorf("chat line %q, want it to start %q", line.Text, "hi red ")
+	}
+	if r := len([]rune(line.Text)); r > game.MaxChatRunes {
+		t.Errorf("chat line of %d runes, limit %d", r, game.MaxChatRunes)
+	}
+}

@@ -1,0 +1,268 @@
+package net
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+	"testing"
+	"time"
+
+	"lanarena/game"
+	"lanarena/net/transport"
+)
+
+var loopback = netip.AddrFrom4([4]byte{127, 0, 0, 1})
+
+// testPeer is a peer running its loop on a transport for a test.
+type testPeer struct {
+	*Peer
+	tr transport.Transport
+}
+
+type transportFactory func(t *testing.T) transport.Transport
+
+func udpFactory(t *testing.T) transport.Transport {
+	tr, err := transport.ListenUDP(netip.AddrPortFrom(loopback, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
+
+func memFactory() transportFactory {
+	n := transport.NewMemNetwork()
+	return func(t *testing.T) transport.Transport {
+		tr, err := n.Listen(netip.AddrPortFrom(loopback, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tr
+	}
+}
+
+// startPeer runs a peer until the test ends.
+func startPeer(t *testing.T, tr transport.Transport, cfg Config) *testPeer {
+	t.Helper()
+	if cfg.Room == "" {
+		cfg.Room = "test"
+	}
+	if cfg.Params == (game.Params{}) {
+		cfg.Params = game.DefaultParams()
+	}
+	if cfg.Color == 0 {
+		cfg.Color = -1
+	}
+	p, err := New(cfg, tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("%s: Run: %v", cfg.Name, err)
+		}
+		tr.Close()
+	})
+	return &testPeer{Peer: p, tr: tr}
+}
+
+func snap(t *testing.T, p *Peer) Snapshot {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	s, err := p.Snapshot(ctx)
+	if err != nil {
+		t.Fatalf("snapshot: %v", err)
+	}
+	return s
+}
+
+// eventually polls cond until it holds or the timeout passes.
+func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("after %v: %s", timeout, what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// sees reports whether p's arena holds a cycle for every id.
+func sees(t *testing.T, p *Peer, ids ...game.PlayerID) bool {
+	s := snap(t, p)
+	for _, id := range ids {
+		if s.Arena.Cycle(id) == nil {
+			return false
+		}
+	}
+	return true
+}
+
+func cellsOf(c *game.Cycle) []game.Point {
+	var out []game.Point
+	c.Cells(func(p game.Point) bool { out = append(out, p); return true })
+	return out
+}
+
+// trailsAgree reports whether a replica's trail is the owner's trail as it
+// was a moment ago: same life, and its cells a prefix of the owner's.
+func trailsAgree(replica, owner *game.Cycle, slack int) error {
+	if replica.Life != owner.Life {
+		if replica.Life+1 == owner.Life {
+			return nil // the owner respawned a moment ago
+		}
+		return fmt.Errorf("life %d, owner's %d", replica.Life, owner.Life)
+	}
+	rc, oc := cellsOf(replica), cellsOf(owner)
+	if len(rc) > len(oc) || len(oc)-len(rc) > slack {
+		return fmt.Errorf("trail %d cells, owner's %d", len(rc), len(oc))
+	}
+	if !slices.Equal(rc, oc[:len(rc)]) {
+		return fmt.Errorf("trail is not a prefix of the owner's")
+	}
+	return nil
+}
+
+// TestPeersReplicate runs several peers joined by address, over the
+// in-memory transport and over real UDP on loopback: everybody sees
+// everybody by name, and every replica's trail is its owner's.
+func TestPeersReplicate(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		make transportFactory
+	}{{"mem", memFactory()}, {"udp", udpFactory}} {
+		t.Run(tc.name, func(t *testing.T) {
+			const n = 4
+			var peers []*testPeer
+			for i := range n {
+				tr := tc.make(t)
+				p := startPeer(t, tr, Config{Name: fmt.Sprintf("bot%d", i), Bot: true})
+				peers = append(peers, p)
+			}
+			for _, p := range peers[1:] {
+				p.AddCandidate(peers[0].Addr()) // like --join; gossip does the rest
+			}
+			var ids []game.PlayerID
+			for _, p := range peers {
+				ids = append(ids, p.ID())
+			}
+			for _, p := range peers {
+				eventually(t, 10*time.Second, p.cfg.Name+" sees every cycle", func() bool { return sees(t, p.Peer, ids...) })
+			}
+			for _, p := range peers {
+				s := snap(t, p.Peer)
+				var names []string
+				for _, ps := range s.Peers {
+					names = append(names, ps.Name)
+				}
+				if len(names) != n-1 {
+					t.Errorf("%s sees peers %v, want %d", p.cfg.Name, names, n-1)
+				}
+			}
+			time.Sleep(time.Second) // let trails grow and some turns happen
+			for _, owner := range peers {
+				eventually(t, 5*time.Second, "replicas of "+owner.cfg.Name+" agree with it", func() bool {
+					own := snap(t, owner.Peer).Arena.Cycle(owner.ID())
+					for _, p := range peers {
+						if p == owner {
+							continue
+						}
+						rep := snap(t, p.Peer).Arena.Cycle(owner.ID())
+						if err := trailsAgree(rep, own, 15); err != nil {
+							t.Logf("%s's replica of %s: %v", p.cfg.Name, owner.cfg.Name, err)
+							return false
+						}
+					}
+					return true
+				})
+			}
+		})
+	}
+}
+
+// TestLeaveRemovesAtOnce: a peer that stops says so, and the others drop
+// its cycle long before the timeout.
+func TestLeaveRemovesAtOnce(t *testing.T) {
+	a := startPeer(t, udpFactory(t), Config{Name: "a"})
+	trB := udpFactory(t)
+	b, err := New(Config{Name: "b", Room: "test", Params: game.DefaultParams(), Color: -1}, trB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go b.Run(context.Background())
+	t.Cleanup(func() { b.Stop(); <-b.Done(); trB.Close() })
+	b.AddCandidate(a.Addr())
+	eventually(t, 5*time.Second, "a sees b", func() bool { return sees(t, a.Peer, b.ID()) })
+	start := time.Now()
+	b.Stop()
+	<-b.Done()
+	eventually(t, 2*time.Second, "a drops b after its leave", func() bool { return !sees(t, a.Peer, b.ID()) })
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("leave took %v to act, want well under the %v timeout", d, TimeoutAfter)
+	}
+}
+
+// TestSilentPeerTimesOut: a peer that vanishes without a word is shown as
+// lagging, then removed with its cycle.
+func TestSilentPeerTimesOut(t *testing.T) {
+	a := startPeer(t, udpFactory(t), Config{Name: "a", LagAfter: 300 * time.Millisecond, TimeoutAfter: time.Second})
+	trB := udpFactory(t)
+	b, err := New(Config{Name: "b", Room: "test", Params: game.DefaultParams(), Color: -1}, trB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go b.Run(context.Background())
+	t.Cleanup(func() { <-b.Done() })
+	b.AddCandidate(a.Addr())
+	eventually(t, 5*time.Second, "a sees b", func() bool { return sees(t, a.Peer, b.ID()) })
+	trB.Close() // b's machine drops off the network: its loop ends, no leave
+	eventually(t, 3*time.Second, "a shows b lagging", func() bool {
+		s := snap(t, a.Peer)
+		return len(s.Peers) == 1 && s.Peers[0].Lagging || len(s.Peers) == 0
+	})
+	eventually(t, 5*time.Second, "a removes b", func() bool { return !sees(t, a.Peer, b.ID()) && len(snap(t, a.Peer).Peers) == 0 })
+}
+
+// TestOwnCycleTurnsOnNextTickUnderImpairment: with 300 ms of delay and 20%
+// loss, your own cycle still turns on the very next tick.
+func TestOwnCycleTurnsOnNextTickUnderImpairment(t *testing.T) {
+	mk := memFactory()
+	other := startPeer(t, mk(t), Config{Name: "other", Bot: true})
+	tr := transport.Impair(mk(t), transport.ImpairConfig{Loss: 0.2, Delay: 300 * time.Millisecond, Seed: 1})
+	me := startPeer(t, tr, Config{Name: "me", Publish: true})
+	me.AddCandidate(other.Addr())
+	eventually(t, 10*time.Second, "me sees other", func() bool { return sees(t, me.Peer, other.ID()) })
+	turned := 0
+	for range 5 {
+		s := <-me.Snapshots()
+		c := s.Arena.Cycle(me.ID())
+		if !c.Alive {
+			continue
+		}
+		want := (c.Dir + 1) % 4 // a right turn is always allowed
+		me.Turn(want)
+		// The first snapshot after the next tick shows the turn.
+		tick := s.Arena.Tick
+		for {
+			s = <-me.Snapshots()
+			if s.Arena.Tick > tick {
+				break
+			}
+		}
+		if c := s.Arena.Cycle(me.ID()); c.Alive && c.Life == s.Arena.Cycle(me.ID()).Life {
+			if c.Dir != want && c.DeadTicks == 0 {
+				t.Fatalf("tick %d: heading %v, want %v one tick after the key", s.Arena.Tick, c.Dir, want)
+			}
+			turned++
+		}
+	}
+	if turned == 0 {
+		t.Fatal("never alive to turn")
+	}
+}

@@ -3,8 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -45,7 +43,8 @@ type lobbyModel struct {
 	version string
 
 	width, height int
-	rooms         []gamenet.RoomInfo // sorted by name, names cleaned
+	rooms         []gamenet.RoomInfo // in the order given (busiest first), names cleaned
+	moved         bool               // the player moved the cursor: keep it on its room
 	searching     bool
 	cursor        int
 	prompt        lobbyPrompt
@@ -130,8 +129,12 @@ func (m *lobbyModel) setRooms(rooms []gamenet.RoomInfo) {
 		r.Reason = game.CleanText(r.Reason, 48)
 		m.rooms[i] = r
 	}
-	slices.SortStableFunc(m.rooms, func(a, b gamenet.RoomInfo) int { return strings.Compare(a.Name, b.Name) })
 	m.cursor = max(0, min(m.cursor, len(m.rooms)-1))
+	if !m.moved {
+		// Until the player picks, Enter joins the busiest room (first).
+		m.cursor = 0
+		return
+	}
 	for i, r := range m.rooms {
 		if r.Name == selected {
 			m.cursor = i
@@ -145,8 +148,10 @@ func (m lobbyModel) updateBrowse(msg tea.KeyMsg) (lobbyModel, tea.Cmd) {
 		return m, tea.Quit
 	case key.Matches(msg, m.keys.Up):
 		m.cursor = max(0, m.cursor-1)
+		m.moved = true
 	case key.Matches(msg, m.keys.Down):
 		m.cursor = max(0, min(len(m.rooms)-1, m.cursor+1))
+		m.moved = true
 	case key.Matches(msg, m.keys.Create):
 		m.err = ""
 		return m, m.ask(promptName, "", false)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -115,13 +116,21 @@ func TestLobbyJoin(t *testing.T) {
 func TestLobbyCursor(t *testing.T) {
 	j := &fakeJoiner{ctrl: &fakeController{}}
 	m := lobbyAt(t, j, 80, 24)
-	// Rooms arrive unsorted; the list is by name.
-	m, _ = send(t, m, RoomsMsg{Rooms: []gamenet.RoomInfo{lanRooms[2], lanRooms[0], lanRooms[1]}})
-	m, _ = send(t, m, keyMsg("j"), keyMsg("down"), keyMsg("down"), keyMsg("k"))
+	// Until the player moves, the cursor follows the first (busiest) room.
+	m, _ = send(t, m, RoomsMsg{Rooms: []gamenet.RoomInfo{{Name: "arena", Mode: "p2p", Compatible: true}}})
+	m, _ = send(t, m, RoomsMsg{Rooms: append(slices.Clone(lanRooms), gamenet.RoomInfo{Name: "arena", Mode: "p2p", Compatible: true})})
+	if !strings.Contains(m.View(), "▸ den") {
+		t.Fatalf("cursor not on the busiest room:\n%s", m.View())
+	}
+	// Rooms keep the order they arrive in.
+	if v := m.View(); strings.Index(v, "den") > strings.Index(v, "lab") || strings.Index(v, "lab") > strings.Index(v, "old") {
+		t.Errorf("rooms not in the order given:\n%s", v)
+	}
+	m, _ = send(t, m, keyMsg("j"), keyMsg("down"), keyMsg("down"), keyMsg("k"), keyMsg("k"))
 	if !strings.Contains(m.View(), "▸ lab") {
 		t.Fatalf("cursor not on lab:\n%s", m.View())
 	}
-	// A new list keeps the cursor on the same room.
+	// Once moved, a new list keeps the cursor on the same room.
 	m, _ = send(t, m, RoomsMsg{Rooms: append([]gamenet.RoomInfo{{Name: "aaa", Mode: "p2p", Compatible: true}}, lanRooms...)})
 	if !strings.Contains(m.View(), "▸ lab") {
 		t.Errorf("cursor moved off lab when the list changed:\n%s", m.View())

@@ -34,8 +34,9 @@ func (b *roomBook) find(name string) (gamenet.RoomInfo, bool) {
 	return gamenet.RoomInfo{}, false
 }
 
-// withDefault lists the default room first when nobody plays in it yet, so
-// that a player alone on the LAN presses Enter and plays.
+// withDefault lists the default room, after the rooms where people play,
+// when nobody plays in it yet: a player alone on the LAN presses Enter and
+// plays; with others around, Enter joins the busiest room.
 func withDefault(rooms []gamenet.RoomInfo, cfg gamenet.RoomsConfig) []gamenet.RoomInfo {
 	for _, r := range rooms {
 		if r.Name == defaultRoom {
@@ -43,7 +44,7 @@ func withDefault(rooms []gamenet.RoomInfo, cfg gamenet.RoomsConfig) []gamenet.Ro
 		}
 	}
 	def := gamenet.RoomInfo{Name: defaultRoom, Mode: cfg.Mode, Params: cfg.Params, Compatible: true}
-	return append([]gamenet.RoomInfo{def}, rooms...)
+	return append(rooms, def)
 }
 
 // lobby feeds the lobby screen with the rooms on the LAN until a room is

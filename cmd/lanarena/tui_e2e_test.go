@@ -1,0 +1,156 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"lanarena/net/netns"
+)
+
+// tmuxSession is the real TUI in a tmux session of its own server, the
+// program running inside a host's namespace.
+type tmuxSession struct {
+	t      *testing.T
+	socket string
+}
+
+func startTUI(t *testing.T, h netns.Host, width, height int, args ...string) *tmuxSession {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed")
+	}
+	b := make([]byte, 4)
+	rand.Read(b)
+	s := &tmuxSession{t: t, socket: "lanarena-e2e-" + hex.EncodeToString(b)}
+	cmd := append([]string{"ip", "netns", "exec", h.Name, binary(t)}, args...)
+	out, err := exec.Command("tmux", "-L", s.socket, "new-session", "-d", "-s", "game",
+		"-x", strconv.Itoa(width), "-y", strconv.Itoa(height), strings.Join(cmd, " ")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("tmux: %v\n%s", err, out)
+	}
+	exec.Command("tmux", "-L", s.socket, "set-option", "-t", "game", "remain-on-exit", "on").Run()
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("screen at the end:\n%s", s.screen())
+		}
+		exec.Command("tmux", "-L", s.socket, "kill-server").Run()
+	})
+	return s
+}
+
+// screen is what a person would see now.
+func (s *tmuxSession) screen() string {
+	out, err := exec.Command("tmux", "-L", s.socket, "capture-pane", "-p", "-t", "game").Output()
+	if err != nil {
+		return ""
+	}
+	return string(out)
+}
+
+func (s *tmuxSession) keys(keys ...string) {
+	s.t.Helper()
+	args := append([]string{"-L", s.socket, "send-keys", "-t", "game"}, keys...)
+	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
+		s.t.Fatalf("send-keys: %v\n%s", err, out)
+	}
+}
+
+// waitScreen waits until the screen contains every one of want.
+func (s *tmuxSession) waitScreen(timeout time.Duration, want ...string) string {
+	s.t.Helper()
+	var scr string
+	waitFor(s.t, timeout, "the screen shows "+strings.Join(want, ", "), func() bool {
+		scr = s.screen()
+		for _, w := range want {
+			if !strings.Contains(scr, w) {
+				return false
+			}
+		}
+		return true
+	})
+	return scr
+}
+
+// paneDead reports whether the program in the session has exited.
+func (s *tmuxSession) paneDead() bool {
+	out, _ := exec.Command("tmux", "-L", s.socket, "display-message", "-p", "-t", "game", "#{pane_dead}").Output()
+	return strings.TrimSpace(string(out)) == "1"
+}
+
+// TestTUIAgainstBotOnLAN drives the real TUI as a person would: start it
+// with no flags, find the bot's room in the lobby through mDNS, join it,
+// see the bot on the scoreboard, open help and the netgraph, steer, chat,
+// and quit; the bot sees the player leave at once.
+func TestTUIAgainstBotOnLAN(t *testing.T) {
+	lan := netns.New(t, 2)
+	hosts := lan.Hosts()
+	bot := startProc(t, hosts[1], "robo", "--bot", "--room", "lab")
+	s := startTUI(t, hosts[0], 80, 24, "--name", "alice", "--log", t.TempDir()+"/tui.log")
+
+	scr := s.waitScreen(10*time.Second, "lab")
+	if !strings.Contains(scr, "arena") {
+		t.Errorf("the lobby does not offer the default room:\n%s", scr)
+	}
+	s.keys("Enter") // the busiest room is first
+	scr = s.waitScreen(10*time.Second, "robo", "alice", "1 peer")
+	if strings.Contains(scr, "too small") {
+		t.Fatalf("80×24 is reported too small:\n%s", scr)
+	}
+	waitFor(t, 10*time.Second, "the bot sees alice", func() bool {
+		l, ok := bot.last(t)
+		if !ok {
+			return false
+		}
+		_, ok = l.player("alice")
+		return ok
+	})
+
+	s.keys("?")
+	s.waitScreen(3*time.Second, "quit")
+	s.keys("?")
+	s.keys("n")
+	s.waitScreen(3*time.Second, "netgraph", "robo")
+	s.keys("n")
+	for _, k := range []string{"Up", "Left", "Down", "Right", "w", "a", "s", "d"} {
+		s.keys(k)
+		time.Sleep(80 * time.Millisecond)
+	}
+	s.keys("t")
+	s.keys("-l", "hello robo")
+	s.keys("Enter")
+	s.waitScreen(3*time.Second, "hello robo")
+
+	s.keys("q")
+	waitFor(t, 5*time.Second, "the TUI exits on q", s.paneDead)
+	waitFor(t, 3*time.Second, "the bot drops alice at once", func() bool {
+		l, _ := bot.last(t)
+		_, ok := l.player("alice")
+		return !ok
+	})
+}
+
+// TestTUIServerModeAcrossHosts: two machines play in server mode: a bot
+// hosts, a person plays through the TUI as a client and sees who hosts.
+func TestTUIServerModeAcrossHosts(t *testing.T) {
+	lan := netns.New(t, 2)
+	hosts := lan.Hosts()
+	host := startProc(t, hosts[1], "hal", "--bot", "--room", "srv", "--mode", "server", "--host")
+	s := startTUI(t, hosts[0], 100, 30, "--name", "dave", "--room", "srv", "--mode", "server", "--delay", "100ms")
+	s.waitScreen(10*time.Second, "hal", "dave", "server")
+	waitFor(t, 10*time.Second, "the host moves dave's cycle", func() bool {
+		l, ok := host.last(t)
+		if !ok {
+			return false
+		}
+		p, ok := l.player("dave")
+		return ok && p.Trail > 5
+	})
+	s.waitScreen(5*time.Second, "IMPAIRED")
+	s.keys("q")
+	waitFor(t, 5*time.Second, "the TUI exits on q", s.paneDead)
+}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/netip"
 	"os"
 	"os/user"
@@ -51,10 +52,16 @@ type addrList []string
 
 func (a *addrList) String() string { return strings.Join(*a, ",") }
 func (a *addrList) Set(s string) error {
-	if _, err := netip.ParseAddrPort(s); err != nil {
-		return fmt.Errorf("want HOST:PORT with a numeric address, got %q", s)
+	if _, err := netip.ParseAddrPort(s); err == nil {
+		*a = append(*a, s)
+		return nil
 	}
-	*a = append(*a, s)
+	// A host name: resolve it once, now.
+	ua, err := net.ResolveUDPAddr("udp4", s)
+	if err != nil {
+		return fmt.Errorf("want HOST:PORT, got %q: %w", s, err)
+	}
+	*a = append(*a, ua.AddrPort().String())
 	return nil
 }
 
@@ -74,7 +81,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs := flag.NewFlagSet("lanarena", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.name, "name", defaultName(), "your name on the scoreboard")
-	fs.IntVar(&o.color, "color", -1, "your colour, 0-11 (default: assigned)")
+	fs.IntVar(&o.color, "color", -1, "your colour, 0-11 (default: one is assigned)")
 	fs.StringVar(&o.room, "room", "", "room to join; without it a lobby lists the rooms on the LAN")
 	fs.IntVar(&o.bots, "bots", 0, "add `N` AI players (each a full peer of its own)")
 	fs.BoolVar(&o.bot, "bot", false, "run one AI player headless (no TUI) until SIGINT/SIGTERM")
@@ -98,10 +105,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.Float64Var(&o.dup, "dup", 0, "simulated duplication, `PCT` percent")
 	fs.Float64Var(&o.reord, "reorder", 0, "simulated reordering, `PCT` percent")
 	fs.Uint64Var(&o.seed, "seed", 0, "seed of the impairment and of spawns and bots (default: random)")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "lanarena: a light-cycle arena for the terminal, peer-to-peer on your LAN.\n\nUsage: lanarena [flags]\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() { usage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -171,4 +175,23 @@ func (o *options) joinAddrs() []netip.AddrPort {
 		}
 	}
 	return out
+}
+
+// usage lists every flag in its long form.
+func usage(fs *flag.FlagSet) {
+	w := fs.Output()
+	fmt.Fprintf(w, "lanarena: a light-cycle arena for the terminal, peer-to-peer on your LAN.\n\n")
+	fmt.Fprintf(w, "Usage: lanarena [flags]\n\nFlags:\n")
+	fs.VisitAll(func(f *flag.Flag) {
+		name, text := flag.UnquoteUsage(f)
+		left := "  --" + f.Name
+		if name != "" {
+			left += " " + name
+		}
+		if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "false" && f.DefValue != "-1" && f.DefValue != "0s" {
+			text += fmt.Sprintf(" (default %s)", f.DefValue)
+		}
+		fmt.Fprintf(w, "%-22s %s\n", left, text)
+	})
+	fmt.Fprintf(w, "\nKeys: arrows/WASD/hjkl steer, ? help, n netgraph, t chat, b/B add/remove a bot, q quit.\n")
 }

@@ -28,6 +28,12 @@ type NodeConfig struct {
 	Impair transport.ImpairConfig
 }
 
+// mDNS browsing pace.
+const (
+	browseSlowAfter = 10 * time.Second
+	browseSlowEvery = 3 * time.Second
+)
+
 // Node is a running peer with its socket and its discovery.
 type Node struct {
 	Peer *Peer
@@ -35,6 +41,7 @@ type Node struct {
 	udp       *transport.UDP
 	tr        transport.Transport
 	adv       *discovery.Advertiser
+	slow      *time.Timer
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
 	closeOnce sync.Once
@@ -125,10 +132,14 @@ func (n *Node) startMDNS(ctx context.Context, cfg NodeConfig, logger *log.Logger
 		return fmt.Errorf("mDNS advertise: %w", err)
 	}
 	n.adv = adv
+	// Look about every second at first, then more slowly: once playing,
+	// newcomers find us (they query at once) and gossip fills the gaps.
+	br := discovery.NewBrowser(discovery.BrowseConfig{Logger: logger, Interval: time.Second, Interface: iface})
+	n.slow = time.AfterFunc(browseSlowAfter, func() { br.SetInterval(browseSlowEvery) })
 	n.wg.Add(1)
 	go func() {
 		defer n.wg.Done()
-		discovery.Browse(ctx, discovery.BrowseConfig{Logger: logger, Interval: time.Second, Interface: iface}, func(e discovery.Entry) {
+		br.Run(ctx, func(e discovery.Entry) {
 			if e.Room != p.cfg.Room || game.PlayerID(e.ID) == p.id {
 				return
 			}
@@ -148,6 +159,9 @@ func (n *Node) Close() error {
 		n.Peer.Stop()   // the loop sends its leave while the socket is open
 		<-n.Peer.Done() //
 		n.cancel()      // then browsing stops
+		if n.slow != nil {
+			n.slow.Stop()
+		}
 		if n.adv != nil {
 			n.adv.Close()
 		}

@@ -29,7 +29,7 @@ var (
 )
 
 // binary builds cmd/lanarena once per test run.
-func binary(t *testing.T) string {
+func binary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "lanarena-e2e-")
@@ -59,6 +59,13 @@ type proc struct {
 }
 
 func startProc(t *testing.T, h netns.Host, name string, args ...string) *proc {
+	t.Helper()
+	return startProcB(t, h, name, args...)
+}
+
+// startProcB starts lanarena on host h as player name; it is killed when
+// the test or benchmark ends.
+func startProcB(t testing.TB, h netns.Host, name string, args ...string) *proc {
 	t.Helper()
 	dir := t.TempDir()
 	p := &proc{name: name, stats: filepath.Join(dir, "stats.jsonl"), log: filepath.Join(dir, "log.txt"), done: make(chan error, 1)}
@@ -249,5 +256,37 @@ func checkReplicated(t *testing.T, observer, owner *proc) {
 			matches++
 		}
 		return matches >= 2
+	})
+}
+
+// TestRestartNoGhost: a peer that crashes and restarts on its port comes
+// back as a new player at once, with no ghost of the old one.
+func TestRestartNoGhost(t *testing.T) {
+	lan := netns.New(t, 2)
+	hosts := lan.Hosts()
+	ada := startProc(t, hosts[0], "ada", "--bot", "--room", "phoenix")
+	bob := startProc(t, hosts[1], "bob", "--bot", "--room", "phoenix", "--port", "40123")
+	var oldID uint32
+	waitFor(t, 10*time.Second, "ada sees bob", func() bool {
+		l, _ := ada.last(t)
+		p, ok := l.player("bob")
+		oldID = p.ID
+		return ok
+	})
+	bob.cmd.Process.Kill()
+	<-bob.done
+	bob.done <- nil
+	startProc(t, hosts[1], "bob", "--bot", "--room", "phoenix", "--port", "40123")
+	waitFor(t, 5*time.Second, "ada shows the new bob and no ghost of the old one", func() bool {
+		l, _ := ada.last(t)
+		n := 0
+		fresh := false
+		for _, p := range l.Players {
+			if p.Name == "bob" {
+				n++
+				fresh = p.ID != oldID
+			}
+		}
+		return n == 1 && fresh
 	})
 }

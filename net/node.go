@@ -40,7 +40,9 @@ type Node struct {
 
 	udp       *transport.UDP
 	tr        transport.Transport
+	mu        sync.Mutex // guards adv and ann: the peer loop updates the role
 	adv       *discovery.Advertiser
+	ann       discovery.Announcement
 	slow      *time.Timer
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
@@ -72,13 +74,17 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 		}
 		cfg.Peer.Addr = netip.AddrPortFrom(ip, udp.LocalAddr().Port())
 	}
+	n := &Node{udp: udp, tr: tr}
+	if cfg.MDNS && cfg.Peer.Mode == ModeServer {
+		cfg.Peer.OnHost = n.hosting
+	}
 	p, err := New(cfg.Peer, tr)
 	if err != nil {
 		tr.Close()
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	n := &Node{Peer: p, udp: udp, tr: tr, cancel: cancel}
+	n.Peer, n.cancel = p, cancel
 	n.wg.Add(1)
 	go func() {
 		defer n.wg.Done()
@@ -114,7 +120,7 @@ func (n *Node) startMDNS(ctx context.Context, cfg NodeConfig, logger *log.Logger
 	if len(ips) == 0 {
 		return errors.New("mDNS: no network interface with an address to advertise (use --no-mdns --join HOST:PORT)")
 	}
-	adv, err := discovery.Advertise(discovery.Announcement{
+	ann := discovery.Announcement{
 		ID:       uint32(p.id),
 		Name:     p.cfg.Name,
 		Room:     p.cfg.Room,
@@ -127,11 +133,18 @@ func (n *Node) startMDNS(ctx context.Context, cfg NodeConfig, logger *log.Logger
 		Width:    p.cfg.Params.Width,
 		Height:   p.cfg.Params.Height,
 		TickRate: p.cfg.Params.TickRate,
-	}, logger)
+	}
+	n.mu.Lock()
+	if n.ann.Role == "host" {
+		ann.Role = "host" // the loop took over before we advertised
+	}
+	n.ann = ann
+	adv, err := discovery.Advertise(n.ann, logger)
+	n.adv = adv
+	n.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("mDNS advertise: %w", err)
 	}
-	n.adv = adv
 	// Look about every second at first, then more slowly: once playing,
 	// newcomers find us (they query at once) and gossip fills the gaps.
 	br := discovery.NewBrowser(discovery.BrowseConfig{Logger: logger, Interval: time.Second, Interface: iface})
@@ -149,6 +162,22 @@ func (n *Node) startMDNS(ctx context.Context, cfg NodeConfig, logger *log.Logger
 	return nil
 }
 
+// hosting updates the mDNS record when this peer starts or stops hosting
+// a server-mode room. The peer loop calls it; Update does not block.
+func (n *Node) hosting(host bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.ann.Role = ""
+	if host {
+		n.ann.Role = "host"
+	}
+	if n.adv != nil {
+		if err := n.adv.Update(n.ann); err != nil {
+			n.Peer.log.Printf("mDNS update: %v", err)
+		}
+	}
+}
+
 // Addr is the node's UDP address.
 func (n *Node) Addr() netip.AddrPort { return n.udp.LocalAddr() }
 
@@ -162,9 +191,11 @@ func (n *Node) Close() error {
 		if n.slow != nil {
 			n.slow.Stop()
 		}
+		n.mu.Lock()
 		if n.adv != nil {
 			n.adv.Close()
 		}
+		n.mu.Unlock()
 		n.tr.Close() // and the socket closes last
 		n.wg.Wait()
 	})

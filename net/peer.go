@@ -56,6 +56,10 @@ type Config struct {
 	// Addr is the address shown as this peer's (the socket listens on every
 	// interface); zero shows the socket's own address.
 	Addr netip.AddrPort
+	// OnHost, when set, is told when this peer starts or stops hosting a
+	// server-mode room (to update its mDNS record). It runs on the loop
+	// goroutine and must return at once.
+	OnHost func(hosting bool)
 	// Probe, when set, is told of every own step and every remote state
 	// applied: the bench harness measures replication with it.
 	Probe Probe

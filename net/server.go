@@ -189,6 +189,9 @@ func (s *serverState) takeOver() {
 	s.joinClients()
 	l.assignLooks()
 	l.logf("%s hosts the room", l.p.cfg.Name)
+	if l.p.cfg.OnHost != nil {
+		l.p.cfg.OnHost(true)
+	}
 	for _, m := range l.members {
 		l.send(m.addr, l.hello(0))
 	}
@@ -202,6 +205,9 @@ func (s *serverState) stepDown(to game.PlayerID) {
 	clear(s.clients)
 	s.host = to
 	s.since = time.Now()
+	if l.p.cfg.OnHost != nil {
+		l.p.cfg.OnHost(false)
+	}
 	for _, m := range l.members {
 		l.send(m.addr, l.hello(0))
 	}

@@ -135,12 +135,17 @@ func TestTUIAgainstBotOnLAN(t *testing.T) {
 }
 
 // TestTUIServerModeAcrossHosts: two machines play in server mode: a bot
-// hosts, a person plays through the TUI as a client and sees who hosts.
+// hosts, advertised as such in the lobby; a person joins through the
+// lobby and plays as a client over a 100 ms link.
 func TestTUIServerModeAcrossHosts(t *testing.T) {
 	lan := netns.New(t, 2)
 	hosts := lan.Hosts()
 	host := startProc(t, hosts[1], "hal", "--bot", "--room", "srv", "--mode", "server", "--host")
-	s := startTUI(t, hosts[0], 100, 30, "--name", "dave", "--room", "srv", "--mode", "server", "--delay", "100ms")
+	// No --room, no --mode: the lobby shows the hosted room and joining it
+	// adopts its mode.
+	s := startTUI(t, hosts[0], 100, 30, "--name", "dave", "--delay", "100ms")
+	s.waitScreen(10*time.Second, "srv", "server", "hal")
+	s.keys("Enter")
 	s.waitScreen(10*time.Second, "hal", "dave", "server")
 	waitFor(t, 10*time.Second, "the host moves dave's cycle", func() bool {
 		l, ok := host.last(t)

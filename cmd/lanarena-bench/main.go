@@ -1,0 +1,209 @@
+// Command lanarena-bench measures lanarena's peer-to-peer layer: it starts
+// N headless bot peers in one process over real UDP on 127.0.0.1 (mDNS
+// off; they meet through --join-style addresses and gossip), and reports
+// replication latency, traffic, divergence, CPU and memory as N grows.
+//
+// With --models it compares the course's two synchronisation models from a
+// player's seat; with --terminal it measures what the real TUI writes to a
+// terminal, through tmux.
+//
+// Usage:
+//
+//	go run ./cmd/lanarena-bench [--peers 2,8,16,32,64] [--duration 10s] [--json]
+//	go run ./cmd/lanarena-bench --loss 5 --delay 20ms --jitter 5ms --peers 8
+//	go run ./cmd/lanarena-bench --models [--mode p2p|server|both] [--presses 30]
+//	go run ./cmd/lanarena-bench --terminal
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/pprof"
+	"runtime/trace"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"lanarena/game"
+	"lanarena/net/transport"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "lanarena-bench:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	peers       []int
+	duration    time.Duration
+	meetTimeout time.Duration
+	maxP99      time.Duration
+	overfill    bool
+	impair      transport.ImpairConfig
+	seed        uint64
+	json        bool
+
+	models  bool
+	mode    string
+	presses int
+	delays  []time.Duration
+
+	terminal    bool
+	termWindow  time.Duration
+	keepCapture bool
+
+	cpuProfile, memProfile, trace string
+}
+
+func parseOptions(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	var peers, delays string
+	var loss, dup, reorder float64
+	fs := flag.NewFlagSet("lanarena-bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&peers, "peers", "2,8,16,32,64", "comma-separated `LIST` of peer counts, run in turn with fresh peers")
+	fs.DurationVar(&o.duration, "duration", 10*time.Second, "measurement window of each run, once every peer has met every other")
+	fs.DurationVar(&o.meetTimeout, "meet-timeout", 10*time.Second, "stop the sweep when the peers of a run have not all met within this time")
+	fs.DurationVar(&o.maxP99, "max-p99", 100*time.Millisecond, "stop the sweep after a run whose replication latency p99 exceeds this (plus twice the --delay and --jitter)")
+	fs.BoolVar(&o.overfill, "overfill", false, fmt.Sprintf("make every peer a player even past the room's limit of %d (default: the rest spectate)", game.MaxPlayers))
+	fs.Float64Var(&loss, "loss", 0, "simulated packet loss on every peer, `PCT` percent, in and out")
+	fs.DurationVar(&o.impair.Delay, "delay", 0, "simulated one-way delay on every peer, in and out (so a pair sees 2× per direction)")
+	fs.DurationVar(&o.impair.Jitter, "jitter", 0, "simulated delay jitter (±)")
+	fs.Float64Var(&dup, "dup", 0, "simulated duplication, `PCT` percent")
+	fs.Float64Var(&reorder, "reorder", 0, "simulated reordering, `PCT` percent")
+	fs.Uint64Var(&o.seed, "seed", 0, "seed of spawns, bots and impairment (default: random)")
+	fs.BoolVar(&o.json, "json", false, "print one JSON object per run instead of tables")
+	fs.BoolVar(&o.models, "models", false, "compare the p2p and server models from a player's seat at several delays")
+	fs.StringVar(&o.mode, "mode", "both", "with --models: p2p, server or both")
+	fs.IntVar(&o.presses, "presses", 30, "with --models: turns pressed per model and delay")
+	fs.StringVar(&delays, "delays", "0,50ms,100ms,200ms", "with --models: one-way delays applied on the player's peer")
+	fs.BoolVar(&o.terminal, "terminal", false, "measure the real TUI's terminal output through tmux")
+	fs.DurationVar(&o.termWindow, "terminal-window", 10*time.Second, "with --terminal: measurement window per screen size")
+	fs.BoolVar(&o.keepCapture, "keep-capture", false, "with --terminal: keep the captured terminal output files")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to `FILE`")
+	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile at the end to `FILE`")
+	fs.StringVar(&o.trace, "trace", "", "write a runtime execution trace of the whole run to `FILE` (go tool trace; large: keep --duration short)")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "lanarena-bench: measure lanarena's peer-to-peer layer over real UDP on loopback.\n\nUsage: lanarena-bench [flags]\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q (flags start with --)", fs.Arg(0))
+	}
+	var err error
+	if o.peers, err = parseInts(peers); err != nil {
+		return nil, fmt.Errorf("--peers: %w", err)
+	}
+	if o.delays, err = parseDurations(delays); err != nil {
+		return nil, fmt.Errorf("--delays: %w", err)
+	}
+	o.impair.Loss, o.impair.Dup, o.impair.Reorder = loss/100, dup/100, reorder/100
+	o.impair.Seed = o.seed
+	switch o.mode {
+	case "p2p", "server", "both":
+	default:
+		return nil, fmt.Errorf("--mode: want p2p, server or both, got %q", o.mode)
+	}
+	if o.duration <= 0 || o.meetTimeout <= 0 || o.presses <= 0 || o.termWindow <= 0 {
+		return nil, errors.New("--duration, --meet-timeout, --presses and --terminal-window must be positive")
+	}
+	return o, nil
+}
+
+func parseInts(s string) ([]int, error) {
+	var out []int
+	for f := range strings.SplitSeq(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 2 || n > 1000 {
+			return nil, fmt.Errorf("want peer counts from 2 to 1000, got %q", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func parseDurations(s string) ([]time.Duration, error) {
+	var out []time.Duration
+	for f := range strings.SplitSeq(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "0" {
+			out = append(out, 0)
+			continue
+		}
+		d, err := time.ParseDuration(f)
+		if err != nil || d < 0 {
+			return nil, fmt.Errorf("want durations such as 50ms, got %q", f)
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	o, err := parseOptions(args, stderr)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if o.trace != "" {
+		f, err := os.Create(o.trace)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			return err
+		}
+		defer trace.Stop()
+	}
+	if o.memProfile != "" {
+		defer writeHeapProfile(o.memProfile, stderr)
+	}
+	switch {
+	case o.models:
+		return runModels(ctx, o, stdout, stderr)
+	case o.terminal:
+		return runTerminal(ctx, o, stdout, stderr)
+	}
+	return runSweep(ctx, o, stdout, stderr)
+}
+
+func writeHeapProfile(path string, stderr io.Writer) {
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(stderr, "memprofile:", err)
+		return
+	}
+	defer f.Close()
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		fmt.Fprintln(stderr, "memprofile:", err)
+	}
+}

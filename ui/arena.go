@@ -396,10 +396,14 @@ func (m arenaModel) topEdge(w int) string {
 	return left + st.wall.Render(strings.Repeat("─", w-lw-rw)) + right
 }
 
-// bottomEdge is the board's bottom wall with the tick on its right.
+// bottomEdge is the board's bottom wall with the tick on its right. The
+// tick shown moves once a second, not every tick: a line that changes every
+// frame costs its whole width in terminal output every frame.
 func (m arenaModel) bottomEdge(w int) string {
 	st := m.st
-	tick := fmt.Sprintf(" tick %d ", m.snap.Arena.Tick)
+	a := m.snap.Arena
+	rate := uint32(max(1, a.Params.TickRate))
+	tick := fmt.Sprintf(" tick %d ", a.Tick/rate*rate)
 	fill := w - 2 - 1 - len(tick)
 	if fill < 1 {
 		return st.wall.Render("└" + strings.Repeat("─", w-2) + "┘")

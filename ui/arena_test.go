@@ -346,7 +346,7 @@ func TestSpectator(t *testing.T) {
 }
 
 func TestStatusLine(t *testing.T) {
-	snap := testSnapshot(t, game.DefaultParams(), 4, 10)
+	snap := testSnapshot(t, game.DefaultParams(), 4, 34)
 	snap.Impairment = "loss 20% delay 300ms"
 	snap.Locked = true
 	snap.Waiting = 230 * time.Millisecond
@@ -355,7 +355,7 @@ func TestStatusLine(t *testing.T) {
 	m := arenaAt(t, &fakeController{}, termenv.TrueColor, 120, 30, snap)
 	view := ansi.Strip(m.View())
 	for _, want := range []string{"den", "locked", "IMPAIRED: loss 20% delay 300ms", "waiting for host 230ms", "den locked",
-		"server, host alice", "3 peers", "tick 10", "192.168.1.20:47000", "host alice left: waiting for a new host"} {
+		"server, host alice", "3 peers", "tick 30", "192.168.1.20:47000", "host alice left: waiting for a new host"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("view lacks %q:\n%s", want, view)
 		}

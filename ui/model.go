@@ -77,6 +77,11 @@ type Model struct {
 // terminal (and NO_COLOR) unless cfg.NoColor asks for none.
 func New(cfg Config) Model {
 	p := lipgloss.ColorProfile()
+	if p == termenv.TrueColor {
+		// Twelve player colours need no more than 256, and 24-bit escapes
+		// nearly double the bytes written per frame.
+		p = termenv.ANSI256
+	}
 	return newModel(cfg, p)
 }
 

@@ -46,7 +46,7 @@ func TestProgramArena(t *testing.T) {
 	ctrl := &syncController{}
 	tm := teatest.NewTestModel(t, New(Config{Controller: ctrl, Room: "den"}), teatest.WithInitialTermSize(80, 24))
 	tm.Send(SnapshotMsg{testSnapshot(t, game.DefaultParams(), 4, 40)})
-	waitFor(t, tm, "tick 40")
+	waitFor(t, tm, "tick 30")
 	tm.Send(keyMsg("up"))
 	tm.Type("b")
 	tm.Send(keyMsg("t"))

@@ -114,7 +114,9 @@ func runTUI(ctx context.Context, o *options, logger *log.Logger) error {
 		}
 		cfg.Controller = c
 	}
-	prog := tea.NewProgram(ui.New(cfg), tea.WithAltScreen(), tea.WithContext(ctx))
+	// Frames change at the tick rate (15/s by default): 30 FPS shows every
+	// one without waking the renderer 60 times a second.
+	prog := tea.NewProgram(ui.New(cfg), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithFPS(30))
 	pumpCtx, stopPump := context.WithCancel(ctx)
 	defer stopPump()
 	go pump(pumpCtx, prog, s.started, o, logger)

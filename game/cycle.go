@@ -137,6 +137,7 @@ var (
 	ErrTrailNotContiguous = errors.New("trail is not contiguous")
 	ErrTrailTooLong       = errors.New("trail longer than the arena")
 	ErrBadDir             = errors.New("invalid direction")
+	ErrArenaFull          = errors.New("arena full")
 	ErrBadColor           = errors.New("colour outside the palette")
 	ErrBadLedger          = errors.New("death ledger malformed")
 )

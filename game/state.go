@@ -86,7 +86,7 @@ func (s *State) Join(id PlayerID, name string, color int, bot bool, rng *rand.Ra
 		return nil, fmt.Errorf("player %d already in the arena", id)
 	}
 	if len(s.order) >= MaxPlayers {
-		return nil, fmt.Errorf("arena full (%d players)", MaxPlayers)
+		return nil, fmt.Errorf("%w (%d players)", ErrArenaFull, MaxPlayers)
 	}
 	c := &Cycle{ID: id, Name: CleanText(name, MaxNameRunes), Color: color, Bot: bot, credited: map[PlayerID]uint16{}}
 	s.insert(c)
@@ -414,18 +414,27 @@ func (s *State) Merge(remote *Cycle) ([]Event, error) {
 		return nil, err
 	}
 	if _, ok := s.cycles[remote.ID]; !ok && len(s.order) >= MaxPlayers {
-		return nil, fmt.Errorf("arena full (%d players)", MaxPlayers)
+		return nil, ErrArenaFull
+	}
+	if old, ok := s.cycles[remote.ID]; ok {
+		// Update in place, reusing the replica's slices: this runs for
+		// every state packet, and a fresh copy of the trail each time is
+		// most of what the network loop allocates.
+		verts := append(old.Verts[:0], remote.Verts...)
+		ledger := append(old.KilledBy[:0], remote.KilledBy...)
+		name := old.Name
+		*old = *remote
+		old.Verts, old.KilledBy = verts, ledger
+		old.queue, old.credited = nil, nil
+		if old.Name != name { // names stored here are clean already
+			old.Name = CleanText(old.Name, maxMergedNameRunes)
+		}
+		s.gridDirty = true
+		return s.settle(old, nil), nil
 	}
 	c := remote.Clone()
-	if old, ok := s.cycles[c.ID]; ok {
-		if c.Name != old.Name { // names stored here are clean already
-			c.Name = CleanText(c.Name, maxMergedNameRunes)
-		}
-		s.cycles[c.ID] = c
-	} else {
-		c.Name = CleanText(c.Name, maxMergedNameRunes)
-		s.insert(c)
-	}
+	c.Name = CleanText(c.Name, maxMergedNameRunes)
+	s.insert(c)
 	s.gridDirty = true
 	return s.settle(c, nil), nil
 }

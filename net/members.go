@@ -117,6 +117,12 @@ func (l *loop) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort
 		l.drop("spoofed", from, true)
 		return
 	}
+	_, restarted := l.byAddr[from]
+	if m == nil && !restarted && hello.Flags&wire.HelloSpectator == 0 && l.players() >= game.MaxPlayers {
+		l.drop("room-full", from, false)
+		l.setNotice(fmt.Sprintf("room full (%d players): %s cannot join", game.MaxPlayers, game.CleanText(hello.Name, game.MaxNameRunes)))
+		return
+	}
 	if m == nil {
 		if old, ok := l.byAddr[from]; ok {
 			// Same address, new id: that peer restarted. No ghost.
@@ -166,6 +172,21 @@ func (l *loop) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort
 	if l.server != nil {
 		l.server.memberChanged()
 	}
+}
+
+// players counts the players (not spectators) this peer knows, itself
+// included.
+func (l *loop) players() int {
+	n := 0
+	if !l.p.cfg.Spectator {
+		n++
+	}
+	for _, m := range l.members {
+		if !m.spectator {
+			n++
+		}
+	}
+	return n
 }
 
 func (l *loop) removeMember(id game.PlayerID) {

@@ -279,6 +279,10 @@ func (l *loop) applyReplica(id game.PlayerID, name string, look int, bot bool, r
 	}
 	c.Deaths = max(c.Deaths, ledgered)
 	evs, err := l.st.Merge(c)
+	if errors.Is(err, game.ErrArenaFull) {
+		l.drop("room-full", from, false)
+		return
+	}
 	if err != nil {
 		l.drop(errBadTrail.Error(), from, true)
 		l.p.log.Printf("merge %s: %v", name, err)

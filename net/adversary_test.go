@@ -18,7 +18,7 @@ import (
 func TestHostileTraffic(t *testing.T) {
 	a := startPeer(t, udpFactory(t), Config{Name: "a", Bot: true})
 	b := startPeer(t, udpFactory(t), Config{Name: "b", Bot: true})
-	b.AddCandidate(a.Addr())
+	b.Join(a.Addr())
 	eventually(t, 5*time.Second, "a sees b", func() bool { return sees(t, a.Peer, b.ID()) })
 
 	conn, err := stdnet.ListenUDP("udp4", &stdnet.UDPAddr{IP: stdnet.IPv4(127, 0, 0, 1)})

@@ -101,7 +101,7 @@ func (l *loop) handleChat(m *member, c *wire.Chat, now time.Time) {
 func (l *loop) handleChatAck(m *member, a *wire.ChatAck) {
 	cp := &m.chat
 	if a.UpTo > cp.lastSeq {
-		l.drop("bad-ack", m.addr, true)
+		l.drop("bad-ack", m.addr, false) // an ack of an older session of ours
 		return
 	}
 	cp.unacked = slices.DeleteFunc(cp.unacked, func(o outChat) bool { return o.seq <= a.UpTo })

@@ -15,7 +15,7 @@ func TestLooksAgreeAndDiffer(t *testing.T) {
 	for _, l := range n.loops[1:] {
 		for _, o := range n.loops {
 			if o != l {
-				l.addCandidate(o.p.Addr())
+				l.addCandidate(o.p.Addr(), false, n.now)
 			}
 		}
 	}

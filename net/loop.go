@@ -21,9 +21,11 @@ const (
 	maxChatLines   = 50
 	stateVerts     = 4   // recent turn points carried by every state packet
 	maxTrailChunk  = 500 // vertices per trail repair packet
+	repairEvery    = 200 * time.Millisecond
 	suspectAfter   = 20  // bad packets in a window mark a source
 	perAddrRate    = 150 // packets/s a single source may send
 	perAddrBurst   = 100
+	maxSources     = 4096
 	housekeepEvery = 250 * time.Millisecond
 )
 
@@ -38,7 +40,10 @@ type loop struct {
 	members    map[game.PlayerID]*member
 	byAddr     map[netip.AddrPort]game.PlayerID
 	candidates map[netip.AddrPort]*candidate
-	sources    map[netip.AddrPort]*source // rate limits and junk counts per address
+	sources    map[netip.AddrPort]*source   // rate limits and junk counts per address
+	overflow   *source                      // shared by addresses past maxSources
+	refused    map[netip.AddrPort]time.Time // not to be greeted again until then
+	joined     map[netip.AddrPort]bool      // addresses given with --join
 	drops      map[string]uint64
 	logLines   []LogLine
 	chatLines  []ChatLine
@@ -46,13 +51,15 @@ type loop struct {
 	noticeAt   time.Time
 	lastRates  time.Time
 	server     *serverState // server mode only
+	scratch    []game.Point // trail checked before a state is applied
 	selfName   string       // this player's name and colour as shown
 	selfLook   int
 }
 
 type candidate struct {
-	tries int
-	next  time.Time
+	tries     int
+	next      time.Time
+	permanent bool // given with --join: never given up, only slowed down
 }
 
 type source struct {
@@ -73,6 +80,8 @@ func newLoop(p *Peer) *loop {
 		byAddr:     map[netip.AddrPort]game.PlayerID{},
 		candidates: map[netip.AddrPort]*candidate{},
 		sources:    map[netip.AddrPort]*source{},
+		refused:    map[netip.AddrPort]time.Time{},
+		joined:     map[netip.AddrPort]bool{},
 		drops:      map[string]uint64{},
 	}
 }
@@ -112,8 +121,10 @@ func (l *loop) run(ctx context.Context) error {
 			l.turn(d)
 		case text := <-l.p.says:
 			l.say(text, time.Now())
-		case a := <-l.p.candidates:
-			l.addCandidate(a)
+		case c := <-l.p.candidates:
+			if c.id == 0 || l.members[c.id] == nil { // a member found again elsewhere is no news
+				l.addCandidate(c.addr, c.permanent, time.Now())
+			}
 		case reply := <-l.p.snapReq:
 			reply <- l.snapshot()
 		case now := <-tick.C:
@@ -282,26 +293,37 @@ func (l *loop) drop(reason string, from netip.AddrPort, bad bool) {
 	}
 }
 
+// source is the rate limit and junk count of one address. Past
+// maxSources addresses (a flood from many), the newcomers share one: the
+// map never grows without bound and the hot path never scans it;
+// housekeep forgets quiet addresses.
 func (l *loop) source(addr netip.AddrPort, now time.Time) *source {
 	s := l.sources[addr]
 	if s == nil {
-		if len(l.sources) > 4096 {
-			l.pruneSources(now)
+		if len(l.sources) >= maxSources {
+			if l.overflow == nil {
+				l.overflow = &source{lim: rate.NewLimiter(perAddrRate, perAddrBurst), badSince: now}
+			}
+			s = l.overflow
+		} else {
+			s = &source{lim: rate.NewLimiter(l.rateLimit(), l.rateBurst()), badSince: now}
+			l.sources[addr] = s
 		}
-		s = &source{lim: rate.NewLimiter(perAddrRate, perAddrBurst), badSince: now}
-		l.sources[addr] = s
 	}
 	s.seen = now
 	return s
 }
 
-func (l *loop) pruneSources(now time.Time) {
-	for a, s := range l.sources {
-		if now.Sub(s.seen) > 30*time.Second {
-			delete(l.sources, a)
-		}
+// rateLimit is how many packets a second one address may send: a
+// server-mode host reports every cycle every tick.
+func (l *loop) rateLimit() rate.Limit {
+	if l.p.cfg.Mode == ModeServer {
+		return rate.Limit(max(perAddrRate, l.p.cfg.Params.TickRate*(game.MaxPlayers+4)))
 	}
+	return rate.Limit(max(perAddrRate, l.p.cfg.Params.TickRate*4))
 }
+
+func (l *loop) rateBurst() int { return max(perAddrBurst, int(l.rateLimit())) }
 
 func (l *loop) setNotice(text string) {
 	if l.notice != text {
@@ -321,19 +343,23 @@ func (l *loop) housekeep(now time.Time) {
 		if now.Before(c.next) {
 			continue
 		}
+		every := helloEvery
 		if c.tries >= maxHelloTries {
-			delete(l.candidates, addr)
-			continue
+			if !c.permanent {
+				delete(l.candidates, addr)
+				continue
+			}
+			every = 5 * helloEvery
 		}
 		c.tries++
-		c.next = now.Add(jitter(l.rng, helloEvery))
+		c.next = now.Add(jitter(l.rng, every))
 		l.send(addr, l.hello(wire.HelloReply))
 	}
-	for id, m := range l.members {
+	for _, m := range l.members {
 		silent := now.Sub(m.lastHeard)
 		if silent > l.p.cfg.TimeoutAfter {
 			l.logf("%s timed out", m.display)
-			l.removeMember(id)
+			l.dropMember(m, now)
 			continue
 		}
 		if !m.lagging && silent > l.p.cfg.LagAfter {
@@ -365,6 +391,11 @@ func (l *loop) housekeep(now time.Time) {
 				delete(l.sources, a)
 			}
 		}
+		for a, until := range l.refused {
+			if now.After(until) {
+				delete(l.refused, a)
+			}
+		}
 	}
 	if l.notice != "" && now.Sub(l.noticeAt) > 10*time.Second {
 		l.notice = ""
@@ -375,23 +406,26 @@ func jitter(rng *rand.Rand, d time.Duration) time.Duration {
 	return d*3/4 + time.Duration(rng.Int64N(int64(d/2)+1))
 }
 
-func (l *loop) addCandidate(a netip.AddrPort) {
+// addCandidate says hello to an address where a peer may be, and keeps
+// saying it (see housekeep) until it answers or a while has passed.
+func (l *loop) addCandidate(a netip.AddrPort, permanent bool, now time.Time) {
 	a = netip.AddrPortFrom(a.Addr().Unmap(), a.Port())
-	if !a.IsValid() || a == l.p.Addr() {
+	if !a.IsValid() || a.Port() == 0 || a == l.p.Addr() {
 		return
 	}
 	if _, ok := l.byAddr[a]; ok {
 		return
 	}
+	if until, ok := l.refused[a]; ok && now.Before(until) {
+		return
+	}
 	if c, ok := l.candidates[a]; ok {
-		c.tries = 0 // found again: keep trying
+		c.permanent = c.permanent || permanent
 		return
 	}
 	if len(l.candidates) >= maxCandidates {
 		return
 	}
-	l.candidates[a] = &candidate{}
+	l.candidates[a] = &candidate{tries: 1, next: now.Add(jitter(l.rng, helloEvery)), permanent: permanent}
 	l.send(a, l.hello(wire.HelloReply))
-	l.candidates[a].tries = 1
-	l.candidates[a].next = time.Now().Add(jitter(l.rng, helloEvery))
 }

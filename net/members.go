@@ -78,7 +78,7 @@ func (l *loop) hello(flags uint8) *wire.Hello {
 		}
 	}
 	for id, m := range l.members {
-		if len(h.Peers) >= 16 {
+		if len(h.Peers) >= wire.MaxPeers {
 			break
 		}
 		h.Peers = append(h.Peers, wire.PeerAddr{ID: id, Addr: m.addr})
@@ -120,6 +120,7 @@ func (l *loop) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort
 	_, restarted := l.byAddr[from]
 	if m == nil && !restarted && hello.Flags&wire.HelloSpectator == 0 && l.players() >= game.MaxPlayers {
 		l.drop("room-full", from, false)
+		l.refused[from] = now.Add(l.p.cfg.TimeoutAfter)
 		l.setNotice(fmt.Sprintf("room full (%d players): %s cannot join", game.MaxPlayers, game.CleanText(hello.Name, game.MaxNameRunes)))
 		return
 	}
@@ -134,6 +135,9 @@ func (l *loop) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort
 		m.netStats.init(now)
 		l.members[h.Sender] = m
 		l.byAddr[from] = h.Sender
+		if c := l.candidates[from]; c != nil && c.permanent {
+			l.joined[from] = true
+		}
 		delete(l.candidates, from)
 		m.name = game.CleanText(hello.Name, game.MaxNameRunes)
 		if m.name == "" {
@@ -162,11 +166,14 @@ func (l *loop) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort
 		}
 	}
 	for _, pa := range hello.Peers {
-		if pa.ID != l.p.id && l.members[pa.ID] == nil {
-			l.addCandidate(pa.Addr)
+		// A loopback address is only good from the same machine.
+		if pa.ID != l.p.id && l.members[pa.ID] == nil && (!pa.Addr.Addr().IsLoopback() || from.Addr().IsLoopback()) {
+			l.addCandidate(pa.Addr, false, now)
 		}
 	}
-	if mergeLedger(&m.ledger, hello.Ledger) && m.haveState {
+	if l.server != nil {
+		l.server.hello(m, hello.Ledger)
+	} else if mergeLedger(&m.ledger, hello.Ledger) && m.haveState {
 		l.applyReplica(m.id, m.display, m.look, m.bot, &m.replica, m.addr)
 	}
 	if l.server != nil {
@@ -187,6 +194,17 @@ func (l *loop) players() int {
 		}
 	}
 	return n
+}
+
+// dropMember gives up on a member that went silent: it is told so,
+// should it still listen, so that both sides start afresh (chat numbering
+// included) when they meet again, and its address becomes a candidate.
+func (l *loop) dropMember(m *member, now time.Time) {
+	l.send(m.addr, &wire.Leave{})
+	l.removeMember(m.id)
+	if len(l.candidates) < maxCandidates {
+		l.candidates[m.addr] = &candidate{next: now.Add(helloEvery), permanent: l.joined[m.addr]}
+	}
 }
 
 func (l *loop) removeMember(id game.PlayerID) {

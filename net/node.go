@@ -40,14 +40,14 @@ type Node struct {
 
 	udp       *transport.UDP
 	tr        transport.Transport
-	mu        sync.Mutex // guards adv and ann: the peer loop updates the role
+	mu        sync.Mutex // guards adv, ann and role: the peer loop sets the role
 	adv       *discovery.Advertiser
 	ann       discovery.Announcement
+	role      string
 	slow      *time.Timer
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
 	closeOnce sync.Once
-	runErr    error
 }
 
 // StartNode opens the socket, starts the peer loop and, with MDNS set,
@@ -88,10 +88,10 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 	n.wg.Add(1)
 	go func() {
 		defer n.wg.Done()
-		n.runErr = p.Run(ctx)
+		p.Run(ctx) // its error stays in p.Err
 	}()
 	for _, a := range cfg.Joins {
-		p.AddCandidate(a)
+		p.Join(a)
 	}
 	if cfg.MDNS {
 		if err := n.startMDNS(ctx, cfg, logger); err != nil {
@@ -112,10 +112,6 @@ func (n *Node) startMDNS(ctx context.Context, cfg NodeConfig, logger *log.Logger
 		}
 		iface = i
 	}
-	role := ""
-	if p.cfg.Mode == ModeServer && p.cfg.Host {
-		role = "host"
-	}
 	ips := discovery.LocalIPs()
 	if len(ips) == 0 {
 		return errors.New("mDNS: no network interface with an address to advertise (use --no-mdns --join HOST:PORT)")
@@ -125,7 +121,6 @@ func (n *Node) startMDNS(ctx context.Context, cfg NodeConfig, logger *log.Logger
 		Name:     p.cfg.Name,
 		Room:     p.cfg.Room,
 		Mode:     p.cfg.Mode,
-		Role:     role,
 		Version:  wire.Version,
 		Port:     int(n.udp.LocalAddr().Port()),
 		IPs:      ips,
@@ -134,16 +129,19 @@ func (n *Node) startMDNS(ctx context.Context, cfg NodeConfig, logger *log.Logger
 		Height:   p.cfg.Params.Height,
 		TickRate: p.cfg.Params.TickRate,
 	}
-	n.mu.Lock()
-	if n.ann.Role == "host" {
-		ann.Role = "host" // the loop took over before we advertised
-	}
-	n.ann = ann
-	adv, err := discovery.Advertise(n.ann, logger)
-	n.adv = adv
-	n.mu.Unlock()
+	// Advertise outside the lock (it opens sockets); the loop may change
+	// the role meanwhile, so install the advertiser, then bring it up to
+	// date.
+	adv, err := discovery.Advertise(ann, logger)
 	if err != nil {
 		return fmt.Errorf("mDNS advertise: %w", err)
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	ann.Role = n.role
+	n.ann, n.adv = ann, adv
+	if err := adv.Update(ann); err != nil {
+		logger.Printf("mDNS update: %v", err)
 	}
 	// Look about every second at first, then more slowly: once playing,
 	// newcomers find us (they query at once) and gossip fills the gaps.
@@ -156,7 +154,7 @@ func (n *Node) startMDNS(ctx context.Context, cfg NodeConfig, logger *log.Logger
 			if e.Room != p.cfg.Room || game.PlayerID(e.ID) == p.id {
 				return
 			}
-			p.AddCandidate(e.Addr)
+			p.AddCandidate(e.Addr, game.PlayerID(e.ID))
 		})
 	}()
 	return nil
@@ -167,10 +165,11 @@ func (n *Node) startMDNS(ctx context.Context, cfg NodeConfig, logger *log.Logger
 func (n *Node) hosting(host bool) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	n.ann.Role = ""
+	n.role = ""
 	if host {
-		n.ann.Role = "host"
+		n.role = "host"
 	}
+	n.ann.Role = n.role
 	if n.adv != nil {
 		if err := n.adv.Update(n.ann); err != nil {
 			n.Peer.log.Printf("mDNS update: %v", err)
@@ -203,11 +202,4 @@ func (n *Node) Close() error {
 }
 
 // Err is what the peer loop returned, once it has.
-func (n *Node) Err() error {
-	select {
-	case <-n.Peer.Done():
-		return n.runErr
-	default:
-		return nil
-	}
-}
+func (n *Node) Err() error { return n.Peer.Err() }

@@ -94,10 +94,11 @@ type Peer struct {
 
 	turns      chan game.Dir
 	says       chan string
-	candidates chan netip.AddrPort
+	candidates chan candidateMsg
 	snaps      chan Snapshot
 	snapReq    chan chan Snapshot
 	done       chan struct{}
+	err        error // what Run returned; read after done is closed
 	stopOnce   sync.Once
 	stop       chan struct{}
 }
@@ -147,7 +148,7 @@ func New(cfg Config, tr transport.Transport) (*Peer, error) {
 		start:      time.Now(),
 		turns:      make(chan game.Dir, 8),
 		says:       make(chan string, 8),
-		candidates: make(chan netip.AddrPort, 64),
+		candidates: make(chan candidateMsg, 64),
 		snaps:      make(chan Snapshot, 1),
 		snapReq:    make(chan chan Snapshot),
 		done:       make(chan struct{}),
@@ -185,11 +186,28 @@ func (p *Peer) Say(text string) {
 	}
 }
 
-// AddCandidate tells the peer of an address where another peer may be
-// (found by mDNS or given with --join). It never blocks.
-func (p *Peer) AddCandidate(addr netip.AddrPort) {
+// AddCandidate tells the peer of an address where another peer may be,
+// found by mDNS: id is the player it announced (0 if unknown). It never
+// blocks.
+func (p *Peer) AddCandidate(addr netip.AddrPort, id game.PlayerID) {
+	p.postCandidate(candidateMsg{addr: addr, id: id})
+}
+
+// Join tells the peer of an address given by the player (--join): it says
+// hello there until it is answered, and again whenever that peer is lost.
+func (p *Peer) Join(addr netip.AddrPort) {
+	p.postCandidate(candidateMsg{addr: addr, permanent: true})
+}
+
+type candidateMsg struct {
+	addr      netip.AddrPort
+	id        game.PlayerID
+	permanent bool
+}
+
+func (p *Peer) postCandidate(c candidateMsg) {
 	select {
-	case p.candidates <- addr:
+	case p.candidates <- c:
 	default:
 	}
 }
@@ -222,8 +240,21 @@ func (p *Peer) Stop() { p.stopOnce.Do(func() { close(p.stop) }) }
 // Run is the peer loop: the one goroutine that owns the replica and the
 // membership table. It returns when ctx is done, Stop is called or the
 // transport closes, after telling the other peers it leaves.
-func (p *Peer) Run(ctx context.Context) error {
-	defer close(p.done)
+func (p *Peer) Run(ctx context.Context) (err error) {
+	defer func() {
+		p.err = err
+		close(p.done)
+	}()
 	l := newLoop(p)
 	return l.run(ctx)
+}
+
+// Err is what Run returned, once Done is closed; nil before.
+func (p *Peer) Err() error {
+	select {
+	case <-p.done:
+		return p.err
+	default:
+		return nil
+	}
 }

@@ -146,7 +146,7 @@ func TestPeersReplicate(t *testing.T) {
 				peers = append(peers, p)
 			}
 			for _, p := range peers[1:] {
-				p.AddCandidate(peers[0].Addr()) // like --join; gossip does the rest
+				p.Join(peers[0].Addr()) // like --join; gossip does the rest
 			}
 			var ids []game.PlayerID
 			for _, p := range peers {
@@ -197,7 +197,7 @@ func TestLeaveRemovesAtOnce(t *testing.T) {
 	}
 	go b.Run(context.Background())
 	t.Cleanup(func() { b.Stop(); <-b.Done(); trB.Close() })
-	b.AddCandidate(a.Addr())
+	b.Join(a.Addr())
 	eventually(t, 5*time.Second, "a sees b", func() bool { return sees(t, a.Peer, b.ID()) })
 	start := time.Now()
 	b.Stop()
@@ -219,7 +219,7 @@ func TestSilentPeerTimesOut(t *testing.T) {
 	}
 	go b.Run(context.Background())
 	t.Cleanup(func() { <-b.Done() })
-	b.AddCandidate(a.Addr())
+	b.Join(a.Addr())
 	eventually(t, 5*time.Second, "a sees b", func() bool { return sees(t, a.Peer, b.ID()) })
 	trB.Close() // b's machine drops off the network: its loop ends, no leave
 	eventually(t, 3*time.Second, "a shows b lagging", func() bool {
@@ -236,7 +236,7 @@ func TestOwnCycleTurnsOnNextTickUnderImpairment(t *testing.T) {
 	other := startPeer(t, mk(t), Config{Name: "other", Bot: true})
 	tr := transport.Impair(mk(t), transport.ImpairConfig{Loss: 0.2, Delay: 300 * time.Millisecond, Seed: 1})
 	me := startPeer(t, tr, Config{Name: "me", Publish: true})
-	me.AddCandidate(other.Addr())
+	me.Join(other.Addr())
 	eventually(t, 10*time.Second, "me sees other", func() bool { return sees(t, me.Peer, other.ID()) })
 	turned := 0
 	for range 5 {

@@ -86,7 +86,7 @@ func (l *loop) receive(pkt transport.Packet) {
 			return
 		}
 		l.drop("unknown-sender", from, false)
-		l.addCandidate(from) // say hello: it will tell us who it is
+		l.addCandidate(from, false, now) // say hello: it will tell us who it is
 		return
 	}
 	if m.addr != from {
@@ -97,6 +97,13 @@ func (l *loop) receive(pkt transport.Packet) {
 		return
 	}
 	m.heard(now, h.Seq, len(pkt.Data))
+	if l.server != nil {
+		switch msg.(type) {
+		case *wire.State, *wire.TrailReq, *wire.Trail:
+			l.drop("wrong-mode", from, false) // in server mode only the host reports cycles
+			return
+		}
+	}
 	switch msg := msg.(type) {
 	case *wire.State:
 		l.handleState(m, h, msg, now)
@@ -151,7 +158,7 @@ func (l *loop) handleState(m *member, h wire.Header, s *wire.State, now time.Tim
 		l.drop("stale", m.addr, false)
 		return
 	}
-	if err := plausible(l.p.cfg.Params, &m.replica, s); err != nil {
+	if err := l.validate(&m.replica, s, 0); err != nil {
 		l.drop(err.Error(), m.addr, true)
 		return
 	}
@@ -175,7 +182,7 @@ func (r *replica) crashes(s *wire.State) bool {
 
 // take folds a newer state into the replica.
 func (r *replica) take(seq uint32, s *wire.State) {
-	if r.haveState && s.Life != r.state.Life {
+	if s.Life != r.state.Life { // (r.state outlives haveState: see setHost)
 		r.verts, r.base = nil, 0
 	}
 	r.mergeVerts(s)
@@ -196,7 +203,11 @@ var (
 // plausible rejects states no honest owner sends: a head off the arena, a
 // cycle that moved farther than one cell per tick of its owner's clock, or
 // fewer vertices than before in the same life.
-func plausible(p game.Params, r *replica, s *wire.State) error {
+//
+// slack is the extra cells allowed: in server mode a client's cycle moves
+// when its request arrives, which can be once before and once after the
+// host's tick.
+func plausible(p game.Params, r *replica, s *wire.State, slack int64) error {
 	if !p.In(s.Head) {
 		return errOffArena
 	}
@@ -211,7 +222,7 @@ func plausible(p game.Params, r *replica, s *wire.State) error {
 	if r.haveState && s.Life == r.state.Life && s.Alive && r.state.Alive {
 		ticks := int64(s.Tick) - int64(r.state.Tick)
 		dist := int64(abs(s.Head.X-r.state.Head.X) + abs(s.Head.Y-r.state.Head.Y))
-		if ticks < 0 || dist > ticks {
+		if ticks < 0 || dist > ticks+slack {
 			return errTeleport
 		}
 		if s.VertTotal < r.state.VertTotal {
@@ -221,6 +232,40 @@ func plausible(p game.Params, r *replica, s *wire.State) error {
 	return nil
 }
 
+// validate checks a state before any of it is applied: plausible, and the
+// trail it would make is a valid one. A dropped packet changes nothing.
+func (l *loop) validate(r *replica, s *wire.State, slack int64) error {
+	p := l.p.cfg.Params
+	if err := plausible(p, r, s, slack); err != nil {
+		return err
+	}
+	verts := r.verts
+	if s.Life != r.state.Life {
+		verts = nil
+	}
+	l.scratch = append(l.scratch[:0], verts...)
+	l.scratch = joinVerts(l.scratch, r.base, s)
+	if p.ValidateTrail(l.scratch, s.Head, s.Dir) != nil {
+		return errBadTrail
+	}
+	return nil
+}
+
+// joinVerts is mergeVerts on a copy: verts (starting at index base of the
+// owner's list) with the state's recent vertices folded in.
+func joinVerts(verts []game.Point, base int, s *wire.State) []game.Point {
+	total, n := int(s.VertTotal), len(s.Verts)
+	start := total - n
+	switch {
+	case total == 0:
+		return verts[:0]
+	case len(verts) > 0 && base <= start && base+len(verts) >= start:
+		return append(verts[:start-base], s.Verts...)
+	default:
+		return append(verts[:0], s.Verts...)
+	}
+}
+
 // mergeVerts folds the recent vertices a state carries into what we know
 // of the owner's trail. The owner only ever appends to a life's vertex list,
 // so any overlap joins exactly; a gap keeps the newest part and leaves the
@@ -228,13 +273,13 @@ func plausible(p game.Params, r *replica, s *wire.State) error {
 func (r *replica) mergeVerts(s *wire.State) {
 	total, n := int(s.VertTotal), len(s.Verts)
 	start := total - n
+	joins := len(r.verts) > 0 && r.base <= start && r.base+len(r.verts) >= start
+	r.verts = joinVerts(r.verts, r.base, s)
 	switch {
 	case total == 0:
-		r.verts, r.base = nil, 0
-	case len(r.verts) > 0 && r.base <= start && r.base+len(r.verts) >= start:
-		r.verts = append(r.verts[:start-r.base], s.Verts...)
-	default: // nothing known, a gap, or newer vertices than all we know
-		r.verts, r.base = slices.Clone(s.Verts), start
+		r.base = 0
+	case !joins: // nothing known, a gap, or newer vertices than all we know
+		r.base = start
 	}
 }
 
@@ -294,14 +339,24 @@ func (l *loop) applyReplica(id game.PlayerID, name string, look int, bot bool, r
 
 // repair asks the owner for the part of its trail this replica misses.
 func (l *loop) repair(m *member, now time.Time) {
-	if m.base == 0 || !m.haveState || now.Before(m.repairAt) {
-		return
+	if m.needsRepair(now) {
+		l.send(m.addr, &wire.TrailReq{Life: m.state.Life, From: m.repairFrom()})
 	}
-	wait := max(2*m.rtt, 100*time.Millisecond)
-	m.repairAt = now.Add(wait)
-	from := max(0, m.base-maxTrailChunk)
-	l.send(m.addr, &wire.TrailReq{Life: m.state.Life, From: uint16(from)})
 }
+
+// needsRepair reports whether the replica misses the start of the trail
+// and it is time to ask (again) for it.
+func (r *replica) needsRepair(now time.Time) bool {
+	if r.base == 0 || !r.haveState || now.Before(r.repairAt) {
+		return false
+	}
+	r.repairAt = now.Add(repairEvery)
+	return true
+}
+
+// repairFrom is the first vertex to ask for: the chunk just before what
+// we know, so that each answer joins.
+func (r *replica) repairFrom() uint16 { return uint16(max(0, r.base-maxTrailChunk)) }
 
 func (l *loop) handleTrailReq(m *member, req *wire.TrailReq) {
 	c := l.self()
@@ -309,10 +364,15 @@ func (l *loop) handleTrailReq(m *member, req *wire.TrailReq) {
 		l.drop("stale", m.addr, false)
 		return
 	}
+	l.send(m.addr, trailChunk(c, req.From))
+}
+
+// trailChunk is the part of c's trail from vertex from that fits a packet.
+func trailChunk(c *game.Cycle, from uint16) *wire.Trail {
 	total := len(c.Verts)
-	from := min(int(req.From), total)
-	to := min(total, from+maxTrailChunk)
-	l.send(m.addr, &wire.Trail{Life: c.Life, From: uint16(from), Total: uint16(total), Verts: c.Verts[from:to]})
+	start := min(int(from), total)
+	end := min(total, start+maxTrailChunk)
+	return &wire.Trail{Life: c.Life, From: uint16(start), Total: uint16(total), Verts: c.Verts[start:end]}
 }
 
 func (l *loop) handleTrail(m *member, t *wire.Trail) {

@@ -22,8 +22,8 @@ func TestPrivateRoom(t *testing.T) {
 	})
 	a, b, wrong, none := n.loops[0], n.loops[1], n.loops[2], n.loops[3]
 	// As mDNS would, the room's peers find the outsiders too.
-	a.addCandidate(wrong.p.Addr())
-	a.addCandidate(none.p.Addr())
+	a.addCandidate(wrong.p.Addr(), false, n.now)
+	a.addCandidate(none.p.Addr(), false, n.now)
 	for range 60 {
 		n.advance(false)
 	}

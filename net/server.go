@@ -34,9 +34,9 @@ type serverState struct {
 	clients map[game.PlayerID]*hostClient
 
 	// client
-	req         uint32 // number of the newest request
+	req         uint32       // number of the newest request
+	cur         wire.MoveReq // the newest request, resent unchanged until answered
 	outstanding bool
-	turned      bool // the outstanding request carries the first queued turn
 	firstSent   time.Time
 	lastSent    time.Time
 	queue       []game.Dir
@@ -72,7 +72,7 @@ func newServerState(l *loop, now time.Time) *serverState {
 	return s
 }
 
-func (s *serverState) hosting() bool { return s.host != 0 && s.host == s.l.p.id }
+func (s *serverState) hosting() bool { return s.host == s.l.p.id }
 
 func (s *serverState) setNotice(text string) {
 	s.notes, s.notesAt = text, time.Now()
@@ -136,8 +136,7 @@ func (s *serverState) elect(now time.Time) {
 	}
 	if announced != 0 {
 		if s.host != announced {
-			s.host = announced
-			s.outstanding = false
+			s.setHost(announced)
 			l.logf("%s hosts the room", l.members[announced].display)
 		}
 		return
@@ -159,21 +158,33 @@ func (s *serverState) elect(now time.Time) {
 	}
 }
 
+// lost gives up on the host: a silent one is dropped (and told so, should
+// it come back), and the election starts at once among who is left.
 func (s *serverState) lost(now time.Time) {
 	if m := s.l.members[s.host]; m != nil && m.lagging {
-		s.l.removeMember(s.host)
+		s.l.dropMember(m, now)
 	}
-	s.host = 0
-	s.since = now.Add(-electionDelay) // elect at once among who is left
+	s.setHost(0)
+	s.since = now.Add(-electionDelay)
+}
+
+// setHost follows a new host. Its reports are numbered by its own run of
+// sequence numbers, so what the old host's numbers said is forgotten (the
+// replicas and their ledgers stay).
+func (s *serverState) setHost(id game.PlayerID) {
+	s.host = id
 	s.outstanding = false
+	for _, hcy := range s.cycles {
+		hcy.stateSeq = 0
+		hcy.haveState = false
+	}
 }
 
 // takeOver makes this peer the host: every cycle it knows becomes its own
 // to simulate, and every player without a cycle gets one.
 func (s *serverState) takeOver() {
 	l := s.l
-	s.host = l.p.id
-	s.outstanding = false
+	s.setHost(l.p.id)
 	for _, id := range l.st.IDs() {
 		if id != l.p.id && l.members[id] == nil {
 			l.st.Remove(id)
@@ -203,7 +214,7 @@ func (s *serverState) stepDown(to game.PlayerID) {
 		l.st.SetLocal(id, false)
 	}
 	clear(s.clients)
-	s.host = to
+	s.setHost(to)
 	s.since = time.Now()
 	if l.p.cfg.OnHost != nil {
 		l.p.cfg.OnHost(false)
@@ -298,7 +309,14 @@ func (s *serverState) hostTick(now time.Time) {
 func (s *serverState) report() {
 	l := s.l
 	l.st.Cycles(func(c *game.Cycle) {
-		msg := &wire.CycleState{Owner: c.ID, Name: c.Name, Color: uint8(c.Color), State: *ownState(l.st, c)}
+		// The announced name, not the one shown here (which may carry a
+		// "#1a2b" suffix past the wire's limit): clients tell names apart
+		// themselves.
+		name := l.p.cfg.Name
+		if m := l.members[c.ID]; m != nil {
+			name = m.name
+		}
+		msg := &wire.CycleState{Owner: c.ID, Name: name, Color: uint8(c.Color), State: *ownState(l.st, c)}
 		for _, m := range l.members {
 			l.send(m.addr, msg)
 		}
@@ -334,30 +352,36 @@ func (s *serverState) clientTick(now time.Time) {
 	if m == nil {
 		return
 	}
-	if s.outstanding {
-		rto := max(3*m.rtt, 300*time.Millisecond)
-		if now.Sub(s.lastSent) >= rto {
-			s.sendReq(m, now) // the same request again: it or its answer was lost
+	if !l.p.cfg.Spectator {
+		if s.outstanding {
+			rto := max(3*m.rtt, 300*time.Millisecond)
+			if now.Sub(s.lastSent) >= rto {
+				s.resend(m, now) // the same request again: it or its answer was lost
+			}
+		} else {
+			s.ask(m, now)
 		}
-	} else {
-		s.req++
-		s.firstSent = now
-		s.outstanding = true
-		s.sendReq(m, now)
 	}
-	for id, hcy := range s.cycles {
-		if now.Sub(hcy.seen) > reportGone && l.members[id] == nil && id != l.p.id {
-			delete(s.cycles, id)
-			l.st.Remove(id)
+	// A cycle the host stopped reporting, while the host still talks, is
+	// gone (the host dropped that player).
+	if now.Sub(m.lastHeard) < reportGone {
+		for id, hcy := range s.cycles {
+			if id != l.p.id && now.Sub(hcy.seen) > reportGone {
+				delete(s.cycles, id)
+				l.st.Remove(id)
+			}
 		}
 	}
 }
 
-func (s *serverState) sendReq(host *member, now time.Time) {
+// ask sends a new move request, carrying the next queued turn, and waits
+// for its answer: the blocking model.
+func (s *serverState) ask(host *member, now time.Time) {
 	l := s.l
-	req := &wire.MoveReq{Req: s.req}
+	s.req++
+	s.cur = wire.MoveReq{Req: s.req}
 	if c := l.self(); c != nil && c.Alive {
-		if s.bot() {
+		if l.p.cfg.Bot {
 			s.queue = s.queue[:0]
 			if d := game.BotDir(l.st, l.p.id, l.rng); d != c.Dir {
 				s.queue = append(s.queue, d)
@@ -367,15 +391,21 @@ func (s *serverState) sendReq(host *member, now time.Time) {
 			s.queue = s.queue[1:]
 		}
 		if len(s.queue) > 0 {
-			req.Dir, req.Turn = s.queue[0], true
+			s.cur.Dir, s.cur.Turn = s.queue[0], true
+			s.queue = s.queue[1:]
 		}
 	}
-	s.turned = req.Turn
-	s.lastSent = now
-	l.send(host.addr, req)
+	s.outstanding = true
+	s.firstSent = now
+	s.resend(host, now)
 }
 
-func (s *serverState) bot() bool { return s.l.p.cfg.Bot }
+// resend sends the outstanding request, unchanged.
+func (s *serverState) resend(host *member, now time.Time) {
+	s.lastSent = now
+	req := s.cur
+	s.l.send(host.addr, &req)
+}
 
 func (s *serverState) receive(m *member, h wire.Header, msg wire.Message, now time.Time) {
 	l := s.l
@@ -408,16 +438,9 @@ func (s *serverState) receive(m *member, h wire.Header, msg wire.Message, now ti
 			return
 		}
 		s.outstanding = false
-		if s.turned && len(s.queue) > 0 {
-			s.queue = s.queue[1:]
-		}
 		s.apply(l.p.id, h.Seq, &msg.State, now)
-		if host := l.members[s.host]; host != nil && now.Sub(s.lastSent) >= time.Second/time.Duration(l.p.cfg.Params.TickRate) {
-			// The answer took longer than a tick: ask again at once.
-			s.req++
-			s.firstSent = now
-			s.outstanding = true
-			s.sendReq(host, now)
+		if now.Sub(s.firstSent) >= time.Second/time.Duration(l.p.cfg.Params.TickRate) {
+			s.ask(m, now) // the answer took longer than a tick: ask again at once
 		}
 	case *wire.CycleState:
 		if m.id != s.host || s.hosting() {
@@ -435,10 +458,8 @@ func (s *serverState) receive(m *member, h wire.Header, msg wire.Message, now ti
 			l.drop("stale", m.addr, false)
 			return
 		}
-		total := len(c.Verts)
-		from := min(int(msg.From), total)
-		to := min(total, from+maxTrailChunk)
-		l.send(m.addr, &wire.CycleTrail{Owner: c.ID, Life: c.Life, From: uint16(from), Total: uint16(total), Verts: c.Verts[from:to]})
+		t := trailChunk(c, msg.From)
+		l.send(m.addr, &wire.CycleTrail{Owner: c.ID, Life: t.Life, From: t.From, Total: t.Total, Verts: t.Verts})
 	case *wire.CycleTrail:
 		hcy := s.cycles[msg.Owner]
 		if m.id != s.host || hcy == nil || !hcy.addTrail(msg.Life, int(msg.From), msg.Verts) {
@@ -452,34 +473,52 @@ func (s *serverState) receive(m *member, h wire.Header, msg wire.Message, now ti
 // apply folds the host's report of one cycle into this client's replica.
 func (s *serverState) apply(owner game.PlayerID, seq uint32, st *wire.State, now time.Time) {
 	l := s.l
-	if owner != l.p.id && l.members[owner] == nil {
+	host := l.members[s.host]
+	if host == nil || owner != l.p.id && l.members[owner] == nil {
 		return // a player we do not know (yet): its hello will come
 	}
-	hcy := s.cycles[owner]
-	if hcy == nil {
-		hcy = &hostedCycle{}
-		s.cycles[owner] = hcy
-	}
+	hcy := s.hosted(owner)
 	if hcy.haveState && seq <= hcy.stateSeq {
 		return
 	}
-	if !l.p.cfg.Params.In(st.Head) || (st.Alive && st.VertTotal == 0) {
-		l.drop(errOffArena.Error(), netip.AddrPort{}, false)
+	if err := l.validate(&hcy.replica, st, 1); err != nil {
+		l.drop(err.Error(), host.addr, true)
 		return
 	}
 	crashed := hcy.crashes(st)
 	hcy.take(seq, st)
 	hcy.seen = now
-	s.merge(owner, hcy, l.members[s.host].addr)
+	s.merge(owner, hcy, host.addr)
 	if crashed {
 		l.events([]game.Event{{Kind: game.EventCrash, Player: owner, Other: st.Killer}})
 	}
-	if hcy.base > 0 && !now.Before(hcy.repairAt) {
-		hcy.repairAt = now.Add(200 * time.Millisecond)
-		l.send(l.members[s.host].addr, &wire.CycleTrailReq{Owner: owner, Life: hcy.state.Life, From: uint16(max(0, hcy.base-maxTrailChunk))})
+	if hcy.needsRepair(now) {
+		l.send(host.addr, &wire.CycleTrailReq{Owner: owner, Life: hcy.state.Life, From: hcy.repairFrom()})
 	}
 	if l.p.cfg.Probe != nil {
 		l.p.cfg.Probe.Applied(l.p.id, owner, st.Tick, st.Head, st.Alive, now)
+	}
+}
+
+// hosted is this client's replica of a cycle the host reports.
+func (s *serverState) hosted(owner game.PlayerID) *hostedCycle {
+	hcy := s.cycles[owner]
+	if hcy == nil {
+		hcy = &hostedCycle{}
+		s.cycles[owner] = hcy
+	}
+	return hcy
+}
+
+// hello folds a member's ledger into the replica of its cycle: the host
+// reports no ledgers, the players themselves do.
+func (s *serverState) hello(m *member, ledger []game.Tally) {
+	if s.hosting() || m.spectator {
+		return
+	}
+	hcy := s.hosted(m.id)
+	if mergeLedger(&hcy.ledger, ledger) && hcy.haveState {
+		s.merge(m.id, hcy, m.addr)
 	}
 }
 

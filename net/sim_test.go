@@ -119,7 +119,7 @@ func newSimNetWith(t *testing.T, seed uint64, peers int, tune func(i int, c *Con
 	}
 	// Everybody knows the first peer's address, as with --join.
 	for _, l := range n.loops[1:] {
-		l.addCandidate(n.loops[0].p.Addr())
+		l.addCandidate(n.loops[0].p.Addr(), true, n.now)
 	}
 	return n
 }

@@ -145,7 +145,8 @@ func (f *fleet) routine() {
 
 func (f *fleet) startBot(name string) (*gamenet.Node, error) {
 	cfg := f.nodeConfig(name, -1, true, false)
-	cfg.Peer.Seed = 0 // each bot its own randomness
+	cfg.Peer.Seed = 0     // each bot its own randomness
+	cfg.Peer.Host = false // --host is the player's wish, not its bots'
 	if f.main != nil {
 		a := f.main.Addr()
 		cfg.Joins = []netip.AddrPort{netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), a.Port())}

@@ -156,7 +156,8 @@ func (s *session) join(room, secret string) (ui.Controller, error) {
 	if s.fleet != nil || s.closed {
 		return nil, errors.New("already playing")
 	}
-	o := s.o
+	o := new(options) // a copy: a failed join must not change the next one
+	*o = *s.o
 	if secret != "" {
 		o.secret = secret
 	}

@@ -1,0 +1,383 @@
+package net
+
+// Regression tests for defects found in review: each failed before its fix.
+
+import (
+	"context"
+	"lanarena/game"
+	"lanarena/net/transport"
+	"lanarena/net/wire"
+	"net/netip"
+	"testing"
+	"time"
+)
+
+func TestRegressionFailoverFreezeDuration(t *testing.T) {
+	n, host, clients := serverSim(t, 3)
+	for range 15 * 30 {
+		n.advance(false)
+	}
+	delete(n.byAddr, host.p.Addr())
+	n.loops = []*loop{clients[0], clients[1]}
+	newHost, other := clients[0], clients[1]
+	for i := range 15 * 300 {
+		n.advanceInOrder([]*loop{other, newHost})
+		ok := newHost.server.hosting()
+		for _, id := range newHost.st.IDs() {
+			a, b := newHost.st.Cycle(id), other.st.Cycle(id)
+			if b == nil || a.Head != b.Head || a.Life != b.Life {
+				ok = false
+			}
+		}
+		if ok {
+			t.Logf("other's replicas follow the new host %.1f s after the old host died", float64(i+1)/15)
+			if i > 15*8 {
+				t.Errorf("frozen for %.1f s after failover", float64(i+1)/15)
+			}
+			return
+		}
+	}
+	t.Errorf("frozen for more than 300 s")
+}
+
+// Junk from many source addresses: the sources map grows without bound and
+// every new source past 4096 scans the whole map.
+func TestRegressionSourcesFlood(t *testing.T) {
+	p, err := New(Config{Name: "x", Color: -1, Room: "r", Params: game.DefaultParams(), ID: 1}, benchDiscard{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := newLoop(p)
+	now := time.Now()
+	junk := []byte("garbage!")
+	for _, n := range []int{4000, 20000, 40000} {
+		clear(l.sources)
+		start := time.Now()
+		for i := range n {
+			a := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
+			l.receive(transport.Packet{Data: junk, From: netip.AddrPortFrom(a, 9), At: now})
+		}
+		took := time.Since(start)
+		t.Logf("%6d junk packets from distinct sources: %v, sources %d", n, took, len(l.sources))
+		if len(l.sources) > maxSources {
+			t.Errorf("%d sources remembered, limit %d", len(l.sources), maxSources)
+		}
+		if took > 5*time.Second {
+			t.Errorf("%d junk packets held the loop %v", n, took)
+		}
+	}
+}
+
+// A name that fits a Hello does not fit a CycleState once it gets a
+// "#xxxx" suffix.
+func TestRegressionCycleStateLongDisplayName(t *testing.T) {
+	name := "🐉🐉🐉🐉🐉🐉🐉🐉🐉🐉🐉🐉🐉🐉🐉🐉" // 64 bytes; shown with a "#1a2b" suffix, 69
+	n := newSimNetWith(t, 3, 3, func(i int, c *Config) { c.Mode, c.Name, c.Bot = ModeServer, name, true })
+	for range 15 * 5 {
+		n.advance(false)
+	}
+	for _, l := range n.loops {
+		if l.st.Len() != 3 {
+			t.Errorf("%d: sees %d cycles, want 3", l.p.id, l.st.Len())
+		}
+	}
+}
+
+func TestRegressionServerSpectatorSendsMoveReqs(t *testing.T) {
+	n := newSimNetWith(t, 3, 3, func(i int, c *Config) { c.Mode = ModeServer; c.Spectator = i == 2 })
+	for range 15 * 10 {
+		n.advance(false)
+	}
+	host := n.loops[0]
+	if !host.server.hosting() || host.drops["not-host"] != 0 || n.loops[2].server.req != 0 {
+		t.Errorf("host hosting %v; not-host drops at host: %d; spectator requests %d, want none", host.server.hosting(), host.drops["not-host"], n.loops[2].server.req)
+	}
+}
+
+type oneWayCut struct {
+	transport.Transport
+	cut netip.AddrPort
+	on  bool
+}
+
+func (o *oneWayCut) WriteTo(b []byte, to netip.AddrPort) error {
+	if o.on && to == o.cut {
+		return nil
+	}
+	return o.Transport.WriteTo(b, to)
+}
+
+// One-way outage B->A for 11 s: A times B out, B keeps A. Then chat.
+func TestRegressionChatAfterOneWayOutage(t *testing.T) {
+	n := newSimNet(t, 9, 2, false)
+	for range 30 {
+		n.advance(false)
+	}
+	a, b := n.loops[0], n.loops[1]
+	b.say("warm", n.now)
+	a.say("warm", n.now)
+	for range 15 {
+		n.advance(false)
+	}
+	cut := &oneWayCut{Transport: b.p.tr, cut: a.p.Addr(), on: true}
+	b.p.tr = cut
+	for range 15 * 11 {
+		n.advance(false)
+	}
+	t.Logf("after outage: a knows b %v, b knows a %v", a.members[b.p.id] != nil, b.members[a.p.id] != nil)
+	cut.on = false
+	for range 30 {
+		n.advance(false)
+	}
+	t.Logf("healed: a knows b %v, b knows a %v", a.members[b.p.id] != nil, b.members[a.p.id] != nil)
+	b.say("from b", n.now)
+	a.say("from a", n.now)
+	for range 15 * 10 {
+		n.advance(false)
+	}
+	last := func(l *loop) string { return l.chatLines[len(l.chatLines)-1].Text }
+	if got := last(a); got != "from b" {
+		t.Errorf("a's last line %q, want %q", got, "from b")
+	}
+	if got := last(b); got != "from a" {
+		t.Errorf("b's last line %q, want %q (a: bad-ack %d)", got, "from a", a.drops["bad-ack"])
+	}
+}
+
+// Two peers met through --join (no mDNS). A 12 s outage both ways: both
+// time the other out. Do they meet again once the network is back?
+func TestRegressionRejoinAfterOutageWithoutMDNS(t *testing.T) {
+	n := newSimNet(t, 9, 2, false)
+	for range 30 {
+		n.advance(false)
+	}
+	a, b := n.loops[0], n.loops[1]
+	n.loss = 1
+	for range 15 * 12 {
+		n.advance(false)
+	}
+	t.Logf("after outage: a knows b %v, b knows a %v; candidates a %d b %d", a.members[b.p.id] != nil, b.members[a.p.id] != nil, len(a.candidates), len(b.candidates))
+	n.loss = 0
+	for range 15 * 60 {
+		n.advance(false)
+	}
+	t.Logf("60 s after healing: a knows b %v, b knows a %v", a.members[b.p.id] != nil, b.members[a.p.id] != nil)
+	if a.members[b.p.id] == nil || b.members[a.p.id] == nil {
+		t.Errorf("peers joined with --join never meet again after an outage")
+	}
+}
+
+// Server mode: a client that joins late never learns the ledgers of deaths
+// before it came (Hello ledgers go to m.ledger, client replicas use hcy.ledger).
+func TestRegressionServerLateJoinerLedger(t *testing.T) {
+	n := newSimNetMode(t, 4, 4, true, ModeServer)
+	late := n.loops[3]
+	n.loops = n.loops[:3]
+	delete(n.byAddr, late.p.Addr())
+
+	for range 15 * 60 {
+		n.advance(false)
+	}
+	host := n.loops[0]
+	n.loops = append(n.loops, late)
+	n.byAddr[late.p.Addr()] = late
+	late.server.since = n.now
+	delete(late.candidates, host.p.Addr())
+	late.addCandidate(host.p.Addr(), true, n.now)
+	for range 15 * 10 {
+		n.advance(false)
+	}
+	t.Logf("late: host %d hosting %v members %d cycles %v; host hosting %v members %d; late drops %v", late.server.host, late.server.hosting(), len(late.members), late.st.IDs(), host.server.hosting(), len(host.members), late.drops)
+	for _, id := range host.st.IDs() {
+		hc, lc := host.st.Cycle(id), late.st.Cycle(id)
+		if lc == nil {
+			t.Errorf("late joiner has no cycle %d", id)
+			continue
+		}
+		if len(hc.KilledBy) != len(lc.KilledBy) {
+			t.Errorf("cycle %s: host ledger %v, late joiner's %v (deaths %d/%d)", hc.Name, hc.KilledBy, lc.KilledBy, hc.Deaths, lc.Deaths)
+		}
+	}
+}
+
+// A: after a failover, a client that stayed keeps dropping the new host's
+// CycleStates as stale (s.cycles keyed only on header seq of the old host).
+func TestRegressionFailoverFreezesClient(t *testing.T) {
+	n, host, clients := serverSim(t, 3)
+	for range 15 * 30 { // the first host hosts 30 s
+		n.advance(false)
+	}
+	delete(n.byAddr, host.p.Addr())
+	var alive []*loop
+	for _, l := range n.loops {
+		if l != host {
+			alive = append(alive, l)
+		}
+	}
+	n.loops = alive
+	for range 15 * 6 {
+		n.advance(false)
+	}
+	newHost, other := clients[0], clients[1]
+	if !newHost.server.hosting() {
+		t.Fatalf("no takeover")
+	}
+	mismatch := 0
+	for range 15 * 5 {
+		n.advanceInOrder([]*loop{other, newHost})
+		for _, id := range newHost.st.IDs() {
+			if newHost.st.CycleDigest(id) != other.st.CycleDigest(id) {
+				mismatch++
+			}
+		}
+	}
+	t.Logf("other: host %d (want %d), drops %v, members %d", other.server.host, newHost.p.id, other.drops, len(other.members))
+	for _, id := range newHost.st.IDs() {
+		a, b := newHost.st.Cycle(id), other.st.Cycle(id)
+		t.Logf("%+v\n%+v", *a, *b)
+		t.Logf("cycle %d: host life %d head %v alive %v trail %d | other life %d head %v alive %v trail %d", id, a.Life, a.Head, a.Alive, a.TrailLen(), b.Life, b.Head, b.Alive, b.TrailLen())
+	}
+	t.Logf("mismatching cycle-ticks in 5 s after failover: %d of %d", mismatch, 15*5*newHost.st.Len())
+	if mismatch > 15*newHost.st.Len() {
+		t.Errorf("client %s's replicas stay frozen after failover", other.p.cfg.Name)
+	}
+}
+
+// B: server mode, 12 players at the default 15 ticks/s: the host sends
+// each client more than perAddrRate packets/s.
+func TestRegressionServerModeRateLimit(t *testing.T) {
+	n := newSimNetMode(t, 3, 12, true, ModeServer)
+	for range 15 * 10 {
+		n.advance(false)
+	}
+	for _, l := range n.loops[1:3] {
+		t.Logf("%s: rate-limit drops %d, stale %d", l.p.cfg.Name, l.drops["rate-limit"], l.drops["stale"])
+		if l.drops["rate-limit"] > 0 {
+			t.Errorf("%s drops the host's packets: rate-limit %d", l.p.cfg.Name, l.drops["rate-limit"])
+		}
+	}
+}
+
+// C: one side forgets the other (timeout, or server-mode lost()) while the
+// other does not: chat between them is stuck both ways.
+func TestRegressionChatAfterOneSidedRemoval(t *testing.T) {
+	n := newSimNet(t, 9, 2, false)
+	for range 30 {
+		n.advance(false)
+	}
+	a, b := n.loops[0], n.loops[1]
+	for i := range 3 {
+		b.say("warmup", n.now)
+		a.say("warmup", n.now)
+		_ = i
+		n.advance(false)
+	}
+	a.dropMember(a.members[b.p.id], n.now) // a timed b out (b's packets lost); b still has a until a's leave
+	for range 30 {
+		n.advance(false)
+	}
+	if a.members[b.p.id] == nil {
+		t.Fatal("a did not meet b again")
+	}
+	b.say("from b", n.now)
+	a.say("from a", n.now)
+	for range 15 * 10 {
+		n.advance(false)
+	}
+	last := func(l *loop) string { return l.chatLines[len(l.chatLines)-1].Text }
+	if got := last(a); got != "from b" {
+		t.Errorf("a's last line %q, want %q (pending %v)", got, "from b", a.members[b.p.id].chat.pending)
+	}
+	if got := last(b); got != "from a" {
+		t.Errorf("b's last line %q, want %q; bad-ack drops at a: %d, unacked at a: %d", got, "from a", a.drops["bad-ack"], len(a.members[b.p.id].chat.unacked))
+	}
+}
+
+// D: Node.Err reads runErr written after Peer.Done is closed.
+func TestRegressionNodeErrRace(t *testing.T) {
+	for range 20 {
+		nd, err := StartNode(context.Background(), NodeConfig{Peer: Config{Room: "r", Params: game.DefaultParams(), Color: -1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nd.tr.Close() // transport closes: Run returns an error
+		<-nd.Peer.Done()
+		if nd.Err() == nil {
+			t.Errorf("Err is nil after the transport closed under the loop")
+		}
+		nd.Close()
+	}
+}
+
+// E: the client's MoveReq retransmission changes its turn; the ack then
+// pops a turn that was never applied.
+func TestRegressionRetransmitLosesTurn(t *testing.T) {
+	n := newSimNetMode(t, 3, 2, false, ModeServer)
+	for range 60 {
+		n.advance(false)
+	}
+	host, c := n.loops[0], n.loops[1]
+	if !host.server.hosting() {
+		t.Fatal("no host")
+	}
+	// wait until alive and no outstanding request
+	for i := 0; i < 200; i++ {
+		n.advance(false)
+		if cy := c.self(); cy != nil && cy.Alive && cy.Dir == game.Up && host.st.Cycle(c.p.id).Alive {
+			break
+		}
+	}
+	cy := c.self()
+	if cy == nil || !cy.Alive {
+		t.Skip("not alive")
+	}
+	d0 := cy.Dir
+	r1 := (d0 + 1) % 4 // a right-angle turn
+	r2 := d0           // and back: two valid turns in a row
+	c.server.queue = []game.Dir{r1, r2}
+	c.server.outstanding = false
+	// client sends a new request carrying r1
+	n.step++
+	n.now = n.now.Add(time.Second / 15)
+	c.server.clientTick(n.now)
+	req := c.server.req
+	t.Logf("queue %v dir %v req %d outstanding %v", c.server.queue, d0, c.server.req, c.server.outstanding)
+	n.deliver() // host moves now or on its next tick
+	hc := host.server.clients[c.p.id]
+	t.Logf("host: pending %+v lastReq %d host dir %v", hc.pending, hc.lastReq, host.st.Cycle(c.p.id).Dir)
+	host.server.hostTick(n.now)
+	t.Logf("host after tick: pending %+v lastReq %d host dir %v", hc.pending, hc.lastReq, host.st.Cycle(c.p.id).Dir)
+	// lose the MoveAck to the client, keep the rest
+	var keep []simPacket
+	for _, pk := range n.queue {
+		if pk.to == c.p.Addr() {
+			if _, m, err := wire.Decode(pk.data); err == nil {
+				if _, ok := m.(*wire.MoveAck); ok {
+					continue
+				}
+			}
+		}
+		keep = append(keep, pk)
+	}
+	n.queue = keep
+	n.deliver()
+	if c.self().Dir != r1 {
+		t.Fatalf("client sees dir %v, want %v", c.self().Dir, r1)
+	}
+	// retransmission after the rto
+	n.now = n.now.Add(time.Second)
+	c.server.clientTick(n.now)
+	if c.server.req != req {
+		t.Fatalf("not a retransmission")
+	}
+	n.deliver()
+	t.Logf("queue after the ack: %v (want [%v])", c.server.queue, r2)
+	queued := len(c.server.queue) == 1 && c.server.queue[0] == r2
+	asked := c.server.outstanding && c.server.cur.Turn && c.server.cur.Dir == r2
+	if !queued && !asked {
+		t.Errorf("turn %v lost: queue %v, request %+v", r2, c.server.queue, c.server.cur)
+	}
+}
+
+var _ = netip.AddrPort{}
+var _ transport.Packet

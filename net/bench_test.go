@@ -288,7 +288,7 @@ func BenchmarkBroadcastUDP(b *testing.B) {
 					done <- struct{}{}
 				}()
 				id := game.PlayerID(100 + i)
-				l.handleHello(wire.Header{Sender: id, Room: l.p.room}, &wire.Hello{Params: l.p.cfg.Params, Name: "m", Room: benchRoom}, rx.LocalAddr(), time.Now())
+				l.handleHello(wire.Header{Sender: id, Room: l.p.room}, &wire.Hello{Params: l.p.cfg.Params, Name: "m", Room: benchRoom}, rx.LocalAddr(), 64, time.Now())
 			}
 			if len(l.members) != members {
 				b.Fatalf("%d members, want %d", len(l.members), members)

@@ -151,11 +151,7 @@ func (l *loop) tick(now time.Time) {
 	if l.server != nil {
 		l.server.tick(now)
 	} else {
-		if c := l.self(); c != nil && l.p.cfg.Bot && c.Alive {
-			if d := game.BotDir(l.st, l.p.id, l.rng); d != c.Dir {
-				l.st.Turn(l.p.id, d)
-			}
-		}
+		l.steerBot()
 		l.events(l.st.StepOwn(l.p.id, l.rng))
 		if c := l.self(); c != nil && l.p.cfg.Probe != nil {
 			l.p.cfg.Probe.Stepped(c.ID, l.st.Tick, c.Head, c.Alive, now)
@@ -168,6 +164,15 @@ func (l *loop) tick(now time.Time) {
 		default:
 		}
 		l.p.snaps <- l.snapshot()
+	}
+}
+
+// steerBot lets the AI pick this peer's turn, when it is a bot's.
+func (l *loop) steerBot() {
+	if c := l.self(); c != nil && l.p.cfg.Bot && c.Alive {
+		if d := game.BotDir(l.st, l.p.id, l.rng); d != c.Dir {
+			l.st.Turn(l.p.id, d)
+		}
 	}
 }
 

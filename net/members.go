@@ -57,13 +57,10 @@ func (l *loop) hello(flags uint8) *wire.Hello {
 	cfg := l.p.cfg
 	h := &wire.Hello{
 		Flags:  flags,
-		Color:  uint8(max(cfg.Color, 0)),
+		Color:  uint8(l.preferredColor()),
 		Params: cfg.Params,
 		Name:   cfg.Name,
 		Room:   cfg.Room,
-	}
-	if cfg.Color < 0 {
-		h.Color = uint8(uint32(l.p.id) % game.Colors)
 	}
 	if cfg.Bot {
 		h.Flags |= wire.HelloBot
@@ -92,7 +89,7 @@ func (l *loop) hello(flags uint8) *wire.Hello {
 	return h
 }
 
-func (l *loop) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort, now time.Time) {
+func (l *loop) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort, size int, now time.Time) {
 	if hello.Room != l.p.cfg.Room {
 		l.drop("wrong-room", from, false)
 		return
@@ -132,7 +129,10 @@ func (l *loop) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort
 		}
 		// Its own run of numbers starts above every number it has seen.
 		m = &member{id: h.Sender, addr: from, joined: now, lastHello: now, txSeq: l.seq}
-		m.netStats.init(now)
+		if l.p.key != nil {
+			m.replay.Accept(h.Seq)
+		}
+		m.heard(now, h.Seq, size)
 		l.members[h.Sender] = m
 		l.byAddr[from] = h.Sender
 		if c := l.candidates[from]; c != nil && c.permanent {
@@ -179,6 +179,15 @@ func (l *loop) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort
 	if l.server != nil {
 		l.server.memberChanged()
 	}
+}
+
+// preferredColor is the colour this player asks for: --color, or one
+// drawn from its id.
+func (l *loop) preferredColor() int {
+	if c := l.p.cfg.Color; c >= 0 {
+		return c % game.Colors
+	}
+	return int(uint32(l.p.id) % game.Colors)
 }
 
 // players counts the players (not spectators) this peer knows, itself
@@ -261,11 +270,7 @@ func (l *loop) assignLooks() {
 	}
 	var ps []player
 	if !l.p.cfg.Spectator {
-		pref := l.p.cfg.Color
-		if pref < 0 {
-			pref = int(uint32(l.p.id) % game.Colors)
-		}
-		ps = append(ps, player{l.p.id, l.p.cfg.Name, pref})
+		ps = append(ps, player{l.p.id, l.p.cfg.Name, l.preferredColor()})
 	}
 	for id, m := range l.members {
 		if !m.spectator {

@@ -28,8 +28,6 @@ type netStats struct {
 	ppsIn, ppsOut, bpsIn, bpsOut       float64
 }
 
-func (n *netStats) init(now time.Time) { n.lastHeard = now }
-
 // heard accounts a packet of size bytes with header sequence seq.
 func (n *netStats) heard(now time.Time, seq uint32, size int) {
 	n.lastHeard = now

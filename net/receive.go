@@ -74,10 +74,7 @@ func (l *loop) receive(pkt transport.Packet) {
 			}
 			m.heard(now, h.Seq, len(pkt.Data))
 		}
-		l.handleHello(h, hello, from, now)
-		if m := l.members[h.Sender]; m != nil && m.addr == from && m.lastHeard.IsZero() {
-			m.heard(now, h.Seq, len(pkt.Data))
-		}
+		l.handleHello(h, hello, from, len(pkt.Data), now) // a new member counts its first hello itself
 		return
 	}
 	m := l.members[h.Sender]

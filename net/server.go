@@ -279,15 +279,11 @@ func (s *serverState) tick(now time.Time) {
 
 func (s *serverState) hostTick(now time.Time) {
 	l := s.l
-	if c := l.self(); c != nil && l.p.cfg.Bot && c.Alive {
-		if d := game.BotDir(l.st, l.p.id, l.rng); d != c.Dir {
-			l.st.Turn(l.p.id, d)
-		}
-	}
+	l.steerBot()
 	if l.st.IsLocal(l.p.id) {
 		l.events(l.st.StepOwn(l.p.id, l.rng))
 	} else {
-		l.st.StepOwn(0, l.rng) // a spectating host: the clock still runs
+		l.st.Tick++ // a spectating host: the clock still runs
 	}
 	for _, id := range l.st.IDs() {
 		c := l.st.Cycle(id)

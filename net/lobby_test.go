@@ -1,0 +1,59 @@
+package net
+
+import (
+	"testing"
+
+	"lanarena/game"
+	"lanarena/net/discovery"
+	"lanarena/net/wire"
+)
+
+func TestRoomsGroupsAndJudges(t *testing.T) {
+	def := game.DefaultParams()
+	entry := func(instance, room, mode string, version int, p game.Params, locked bool, role string) discovery.Entry {
+		return discovery.Entry{Instance: instance, Announcement: discovery.Announcement{
+			ID: 1, Name: instance, Room: room, Mode: mode, Role: role, Version: version, Locked: locked,
+			Width: p.Width, Height: p.Height, TickRate: p.TickRate,
+		}}
+	}
+	big := game.Params{Width: 80, Height: 40, TickRate: 20}
+	entries := []discovery.Entry{
+		entry("a", "den", "p2p", wire.Version, def, false, ""),
+		entry("b", "den", "p2p", wire.Version, def, false, ""),
+		entry("c", "lab", "server", wire.Version, def, true, "host"),
+		entry("d", "old", "p2p", wire.Version+1, def, false, ""),
+		entry("e", "big", "p2p", wire.Version, big, false, ""),
+	}
+	byName := func(rooms []RoomInfo) map[string]RoomInfo {
+		m := map[string]RoomInfo{}
+		for _, r := range rooms {
+			m[r.Name] = r
+		}
+		return m
+	}
+	rooms := Rooms(entries, RoomsConfig{Params: def, Mode: ModeP2P})
+	if rooms[0].Name != "den" {
+		t.Errorf("first room %q, want the busiest, den", rooms[0].Name)
+	}
+	got := byName(rooms)
+	if r := got["den"]; r.Players != 2 || !r.Compatible {
+		t.Errorf("den: %+v, want 2 players, compatible", r)
+	}
+	if r := got["lab"]; !r.Locked || r.Host != "c" || r.Mode != "server" || !r.Compatible {
+		t.Errorf("lab: %+v, want locked, hosted by c, server mode", r)
+	}
+	if r := got["old"]; r.Compatible || r.Reason == "" {
+		t.Errorf("old: %+v, want incompatible (protocol version)", r)
+	}
+	if r := got["big"]; !r.Compatible || r.Params != big {
+		t.Errorf("big: %+v, want joinable with its own rules when the player chose none", r)
+	}
+	// A player who chose the rules on the command line cannot join others.
+	got = byName(Rooms(entries, RoomsConfig{Params: def, Mode: ModeP2P, Strict: true}))
+	if r := got["big"]; r.Compatible {
+		t.Errorf("big with --width etc. given: %+v, want incompatible", r)
+	}
+	if r := got["lab"]; r.Compatible {
+		t.Errorf("lab with --mode p2p given: %+v, want incompatible", r)
+	}
+}

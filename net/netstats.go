@@ -20,7 +20,7 @@ type netStats struct {
 	winExpected       uint64 // at the last rate window
 	winReceived       uint64
 	winStarted        bool
-	loss              float64
+	loss              float64 // smoothed over the last few seconds
 
 	pktsIn, pktsOut, bytesIn, bytesOut uint64
 	lastPktsIn, lastPktsOut            uint64
@@ -90,8 +90,10 @@ func (n *netStats) rates(dt time.Duration) {
 			return
 		}
 		if de > 0 {
-			loss := 1 - float64(dr)/float64(de)
-			n.loss = min(max(loss, 0), 1)
+			// Smoothed: at ~17 packets a second one window is a small
+			// sample, and a screen that jumps 10% every second says little.
+			loss := min(max(1-float64(dr)/float64(de), 0), 1)
+			n.loss += (loss - n.loss) * 0.4
 		}
 	}
 }

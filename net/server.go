@@ -484,6 +484,7 @@ func (s *serverState) apply(owner game.PlayerID, seq uint32, st *wire.State, now
 	crashed := hcy.crashes(st)
 	hcy.take(seq, st)
 	hcy.seen = now
+	l.st.Tick = max(l.st.Tick, st.Tick) // a client's clock is the host's
 	s.merge(owner, hcy, host.addr)
 	if crashed {
 		l.events([]game.Event{{Kind: game.EventCrash, Player: owner, Other: st.Killer}})

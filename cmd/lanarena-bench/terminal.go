@@ -215,19 +215,10 @@ func measureTerminal(ctx context.Context, bin, dir string, c termCase, window ti
 	if _, err := tmux("pipe-pane", "-o", "-t", "bench", "cat >> "+shellQuote(capture)); err != nil {
 		return res, err
 	}
-	cpu0, err := procCPU(pid)
+	cpuPct, s, err := cpuOver(ctx, pid, window)
 	if err != nil {
 		return res, err
 	}
-	t0 := time.Now()
-	if err := sleep(ctx, window); err != nil {
-		return res, err
-	}
-	cpu1, err := procCPU(pid)
-	if err != nil {
-		return res, err
-	}
-	t1 := time.Now()
 	rss, hwm, _ := memStatus(pid)
 	if _, err := tmux("pipe-pane", "-t", "bench"); err != nil { // no command: stop piping
 		return res, err
@@ -244,7 +235,6 @@ func measureTerminal(ctx context.Context, bin, dir string, c termCase, window ti
 	if err != nil {
 		return res, err
 	}
-	s := t1.Sub(t0).Seconds()
 	res.Window = s
 	res.Bytes = len(data)
 	res.BytesPS = float64(len(data)) / s
@@ -254,7 +244,7 @@ func measureTerminal(ctx context.Context, bin, dir string, c termCase, window ti
 		res.BytesPerFrame = float64(len(data)) / float64(res.Frames)
 	}
 	res.BytesPerTick = res.BytesPS / 15
-	res.CPUPct = 100 * (cpu1 - cpu0).Seconds() / s
+	res.CPUPct = cpuPct
 	res.RSSMB, res.HWMMB = float64(rss)/mb, float64(hwm)/mb
 	return res, nil
 }
@@ -282,22 +272,13 @@ func measureHeadless(ctx context.Context, bin string, bots int, window time.Dura
 	if err := sleep(ctx, 3*time.Second); err != nil {
 		return res, err
 	}
-	cpu0, err := procCPU(pid)
+	cpuPct, s, err := cpuOver(ctx, pid, window)
 	if err != nil {
 		return res, err
 	}
-	t0 := time.Now()
-	if err := sleep(ctx, window); err != nil {
-		return res, err
-	}
-	cpu1, err := procCPU(pid)
-	if err != nil {
-		return res, err
-	}
-	s := time.Since(t0).Seconds()
 	rss, hwm, _ := memStatus(pid)
 	res.Window = s
-	res.CPUPct = 100 * (cpu1 - cpu0).Seconds() / s
+	res.CPUPct = cpuPct
 	res.RSSMB, res.HWMMB = float64(rss)/mb, float64(hwm)/mb
 	return res, nil
 }
@@ -334,4 +315,23 @@ func waitGone(pid int, d time.Duration) {
 
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// cpuOver measures the CPU a process uses over window: percent of one
+// core, and the seconds the window really lasted.
+func cpuOver(ctx context.Context, pid int, window time.Duration) (pct, secs float64, err error) {
+	cpu0, err := procCPU(pid)
+	if err != nil {
+		return 0, 0, err
+	}
+	t0 := time.Now()
+	if err := sleep(ctx, window); err != nil {
+		return 0, 0, err
+	}
+	cpu1, err := procCPU(pid)
+	if err != nil {
+		return 0, 0, err
+	}
+	secs = time.Since(t0).Seconds()
+	return 100 * (cpu1 - cpu0).Seconds() / secs, secs, nil
 }

@@ -209,8 +209,12 @@ type BrowseConfig struct {
 const (
 	defaultInterval = time.Second
 	minInterval     = 100 * time.Millisecond
-	defaultTimeout  = 500 * time.Millisecond
-	entryBuffer     = 64
+	defaultTimeout  = 250 * time.Millisecond
+	// quickQueries follow the first one back to back, so that peers
+	// started in the same instant (whose first queries went out before the
+	// others answered) still meet within about half a second.
+	quickQueries = 2
+	entryBuffer  = 64
 )
 
 // Browser queries repeatedly for instances of Service. Run it once at a
@@ -276,11 +280,17 @@ func (b *Browser) Run(ctx context.Context, found func(Entry)) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	var lastErr string
-	for {
+	for n := 0; ; n++ {
 		start := time.Now()
 		if err := b.query(ctx, entries); err != nil && err.Error() != lastErr {
 			lastErr = err.Error()
 			b.cfg.Logger.Printf("discovery: query: %v", err)
+		}
+		if n < quickQueries {
+			if ctx.Err() != nil {
+				return
+			}
+			continue
 		}
 		for wait := true; wait; {
 			timer.Reset(jitter(time.Duration(b.interval.Load())) - time.Since(start))

@@ -81,14 +81,10 @@ func TestProgramLobbyToArena(t *testing.T) {
 	snap := testSnapshot(t, game.DefaultParams(), 4, 33)
 	// The cmd's pump starts sending once Join returned; keep sending
 	// until the arena shows it.
-	deadline := time.Now().Add(5 * time.Second)
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-		if time.Now().After(deadline) {
-			return true
-		}
 		tm.Send(SnapshotMsg{snap})
-		return bytes.Contains(b, []byte("tick 33"))
-	}, teatest.WithDuration(6*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+		return bytes.Contains(b, []byte("tick 30")) // the tick shown moves once a second
+	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	mu.Lock()

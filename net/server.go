@@ -312,11 +312,14 @@ func (s *serverState) report() {
 		if m := l.members[c.ID]; m != nil {
 			name = m.name
 		}
-		msg := &wire.CycleState{Owner: c.ID, Name: name, Color: uint8(c.Color), State: *ownState(l.st, c)}
+		msg := &l.out.cycle
+		*msg = wire.CycleState{Owner: c.ID, Name: name, Color: uint8(c.Color)}
+		setOwnState(&msg.State, l.st, c)
 		for _, m := range l.members {
-			l.send(m.addr, msg)
+			l.queue(m.addr, msg)
 		}
 	})
+	l.flush()
 }
 
 // move carries out a client's pending request: one cell, at most one per

@@ -35,6 +35,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 )
@@ -48,6 +49,31 @@ type LAN struct {
 	prefix netip.Prefix
 	sw     string // switch namespace, holding the bridge
 	hosts  []Host
+	procs  *procs // started by Host.Command, killed at cleanup
+}
+
+// procs are the commands a LAN's hosts started. `ip netns pids` cannot
+// see a command that has not entered its namespace yet, so cleanup also
+// kills every command started here, by pid, wherever it is.
+type procs struct {
+	mu   sync.Mutex
+	cmds []*exec.Cmd
+}
+
+func (p *procs) add(c *exec.Cmd) {
+	p.mu.Lock()
+	p.cmds = append(p.cmds, c)
+	p.mu.Unlock()
+}
+
+func (p *procs) kill() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.cmds {
+		if c.Process != nil {
+			_ = c.Process.Kill() // fails harmlessly once it has exited
+		}
+	}
 }
 
 // Host is one machine of a LAN.
@@ -55,6 +81,7 @@ type Host struct {
 	Name  string     // network namespace name, as in `ip netns`
 	Addr  netip.Addr // IPv4 address on the LAN
 	Iface string     // the host's network interface
+	procs *procs
 }
 
 // names of one LAN: namespaces carry this process's id so that a later
@@ -92,10 +119,12 @@ func New(t testing.TB, hosts int) *LAN {
 	l := &LAN{
 		prefix: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 77, x, 0}), 24),
 		sw:     n.ns("sw"),
+		procs:  &procs{},
 	}
 
 	var made []string // namespaces, in order of creation
 	t.Cleanup(func() {
+		l.procs.kill()
 		for i := len(made) - 1; i >= 0; i-- {
 			if err := remove(made[i]); err != nil {
 				t.Errorf("netns cleanup: %v", err)
@@ -131,6 +160,7 @@ func New(t testing.TB, hosts int) *LAN {
 			Name:  n.ns("h" + strconv.Itoa(i)),
 			Addr:  netip.AddrFrom4([4]byte{10, 77, x, byte(i + 1)}),
 			Iface: n.hostIf(i),
+			procs: l.procs,
 		}
 		add(h.Name)
 		// Made from inside the host namespace, with its peer put in
@@ -162,7 +192,11 @@ func (l *LAN) Switch() string { return l.sw }
 // exec.CommandContext; processes still running in the namespace when the
 // test ends are killed anyway.
 func (h Host) Command(ctx context.Context, name string, args ...string) *exec.Cmd {
-	return exec.CommandContext(ctx, "ip", append([]string{"netns", "exec", h.Name, name}, args...)...)
+	cmd := exec.CommandContext(ctx, "ip", append([]string{"netns", "exec", h.Name, name}, args...)...)
+	if h.procs != nil {
+		h.procs.add(cmd)
+	}
+	return cmd
 }
 
 // Available reports why network namespaces cannot be made here, or nil.

@@ -61,7 +61,10 @@ type Impaired struct {
 	closeErr  error
 }
 
-var _ Transport = (*Impaired)(nil)
+var (
+	_ Transport = (*Impaired)(nil)
+	_ Batcher   = (*Impaired)(nil)
+)
 
 type direction struct {
 	rng    *rand.Rand
@@ -165,6 +168,11 @@ func (h *Impaired) WriteTo(b []byte, to netip.AddrPort) error {
 	}
 	return first
 }
+
+// WriteBatch impairs each message as WriteTo does, one at a time: each
+// has its own fate, and the copies that survive go to the inner
+// transport one WriteTo each.
+func (h *Impaired) WriteBatch(msgs []Message) error { return writeEach(h, msgs) }
 
 // Packets returns the channel of received (and impaired) packets, closed
 // after Close.

@@ -5,7 +5,8 @@
 // Three implementations share one contract, Transport: UDP over a real
 // socket, Mem over an in-memory MemNetwork for deterministic tests, and
 // Impaired, a wrapper that loses, duplicates, delays and reorders packets on
-// purpose so the game can show what a bad network does.
+// purpose so the game can show what a bad network does. All three are also
+// Batchers, which send many datagrams at once: UDP with one sendmmsg.
 //
 // Addresses are netip values. IPv4-mapped IPv6 addresses (::ffff:a.b.c.d)
 // are unmapped everywhere, so a peer has one canonical address.

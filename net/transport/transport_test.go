@@ -23,6 +23,8 @@ type impl struct {
 	// pair returns two transports that can reach each other; the test
 	// closes them.
 	pair func(t *testing.T) (a, b Transport)
+	// group returns n transports that can reach each other, likewise.
+	group func(t *testing.T, n int) []Transport
 	// lossless: every packet sent arrives (Mem); a real socket may lose
 	// a few under load.
 	lossless bool
@@ -57,18 +59,36 @@ func impaired(t *testing.T, tr Transport, c ImpairConfig) *Impaired {
 var impls = []impl{
 	{name: "udp", pair: func(t *testing.T) (Transport, Transport) {
 		return listenUDP(t), listenUDP(t)
+	}, group: func(t *testing.T, n int) []Transport {
+		return listenN(n, func() Transport { return listenUDP(t) })
 	}},
 	{name: "mem", lossless: true, pair: func(t *testing.T) (Transport, Transport) {
 		n := NewMemNetwork()
 		return listenMem(t, n), listenMem(t, n)
+	}, group: func(t *testing.T, n int) []Transport {
+		mn := NewMemNetwork()
+		return listenN(n, func() Transport { return listenMem(t, mn) })
 	}},
 	{name: "impaired-udp", pair: func(t *testing.T) (Transport, Transport) {
 		return impaired(t, listenUDP(t), ImpairConfig{}), impaired(t, listenUDP(t), ImpairConfig{})
+	}, group: func(t *testing.T, n int) []Transport {
+		return listenN(n, func() Transport { return impaired(t, listenUDP(t), ImpairConfig{}) })
 	}},
 	{name: "impaired-mem", lossless: true, pair: func(t *testing.T) (Transport, Transport) {
 		n := NewMemNetwork()
 		return impaired(t, listenMem(t, n), ImpairConfig{}), impaired(t, listenMem(t, n), ImpairConfig{})
+	}, group: func(t *testing.T, n int) []Transport {
+		mn := NewMemNetwork()
+		return listenN(n, func() Transport { return impaired(t, listenMem(t, mn), ImpairConfig{}) })
 	}},
+}
+
+func listenN(n int, listen func() Transport) []Transport {
+	trs := make([]Transport, n)
+	for i := range trs {
+		trs[i] = listen()
+	}
+	return trs
 }
 
 func TestTransport(t *testing.T) {
@@ -87,6 +107,8 @@ func TestTransport(t *testing.T) {
 		{"ReadDrops", testReadDrops},
 		{"Close", testClose},
 		{"CloseUnblocksReader", testCloseUnblocksReader},
+		{"Batch", testBatch},
+		{"BatchAfterClose", testBatchAfterClose},
 	}
 	for _, im := range impls {
 		t.Run(im.name, func(t *testing.T) {

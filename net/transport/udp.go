@@ -4,28 +4,46 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"runtime"
 	"sync"
 	"time"
+
+	"golang.org/x/net/ipv4"
 )
 
 // socketBuffer is the kernel receive buffer we ask for, so that a burst of
 // packets from many peers waits in the kernel rather than being dropped.
 const socketBuffer = 1 << 20
 
-// UDP is a Transport over one UDP socket. One goroutine, routineRead, reads
-// the socket; it exits when Close closes the socket.
+// UDP is a Transport and a Batcher over one UDP socket. One goroutine,
+// routineRead, reads the socket; it exits when Close closes the socket.
 type UDP struct {
 	conn    *net.UDPConn
 	local   netip.AddrPort
 	packets chan Packet
 	stats   counters
 
+	// batch sends batches with sendmmsg. It is nil off Linux (where x/net
+	// sends one message a call, or none on Windows) and on a socket that
+	// is not IPv4 only (x/net writes an IPv4 destination as an AF_INET
+	// address, which an AF_INET6 socket refuses): there batches go out
+	// one WriteTo a message.
+	batch   *ipv4.PacketConn
+	batchMu sync.Mutex // guards the scratch below, reused by every batch
+	ms      []ipv4.Message
+	index   []int         // ms[j] is message index[j] of the batch
+	iovs    [][]byte      // ms[j].Buffers is iovs[j : j+1]
+	addrs   []net.UDPAddr // ms[j].Addr is &addrs[j]
+
 	closeOnce sync.Once
 	closeErr  error
 	done      chan struct{} // closed when routineRead has exited
 }
 
-var _ Transport = (*UDP)(nil)
+var (
+	_ Transport = (*UDP)(nil)
+	_ Batcher   = (*UDP)(nil)
+)
 
 // ListenUDP opens a UDP socket on addr. Port 0 picks a free port; an
 // invalid (zero) address listens on all addresses, IPv4 and IPv6.
@@ -45,6 +63,9 @@ func ListenUDP(addr netip.AddrPort) (*UDP, error) {
 		local:   canonical(conn.LocalAddr().(*net.UDPAddr).AddrPort()),
 		packets: make(chan Packet, QueueLen),
 		done:    make(chan struct{}),
+	}
+	if network == "udp4" && runtime.GOOS == "linux" {
+		u.batch = ipv4.NewPacketConn(conn)
 	}
 	go u.routineRead()
 	return u, nil
@@ -81,6 +102,73 @@ func (u *UDP) WriteTo(b []byte, to netip.AddrPort) error {
 	}
 	u.stats.sent(n)
 	return nil
+}
+
+// WriteBatch sends msgs with sendmmsg, up to 1024 messages a system call,
+// or one WriteTo a message where it cannot (see UDP.batch). It allocates
+// nothing once it has seen a batch as long. It is safe for concurrent use.
+func (u *UDP) WriteBatch(msgs []Message) error {
+	if u.batch == nil {
+		return writeEach(u, msgs)
+	}
+	u.batchMu.Lock()
+	defer u.batchMu.Unlock()
+	var failed batchFailures
+	u.prepare(msgs, &failed)
+	for sent := 0; sent < len(u.ms); {
+		n, err := u.batch.WriteBatch(u.ms[sent:], 0)
+		if err == nil && n <= 0 {
+			err = errors.New("sendmmsg sent nothing")
+		}
+		if err != nil {
+			// sendmmsg stops at the first message it cannot send and
+			// says why when that is the first of the call: skip it.
+			failed.add(len(msgs), u.index[sent], err)
+			sent++
+			if errors.Is(err, net.ErrClosed) {
+				for ; sent < len(u.ms); sent++ {
+					failed.add(len(msgs), u.index[sent], err)
+				}
+			}
+			continue
+		}
+		for _, m := range u.ms[sent : sent+n] {
+			u.stats.sent(m.N)
+		}
+		sent += n
+	}
+	clear(u.iovs[:len(u.ms)]) // keep none of the caller's buffers
+	return failed.err()
+}
+
+// prepare fills the scratch with the messages for IPv4 destinations and
+// sends the others with WriteTo, which says why it cannot.
+func (u *UDP) prepare(msgs []Message, failed *batchFailures) {
+	if len(msgs) > len(u.addrs) {
+		// Every ms[j] points into these: grow them before filling any.
+		n := max(len(msgs), 2*len(u.addrs))
+		u.ms = make([]ipv4.Message, 0, n)
+		u.index = make([]int, 0, n)
+		u.iovs = make([][]byte, n)
+		u.addrs = make([]net.UDPAddr, n)
+	}
+	u.ms, u.index = u.ms[:0], u.index[:0]
+	for i, m := range msgs {
+		to := canonical(m.To)
+		if !to.Addr().Is4() {
+			if err := u.WriteTo(m.Data, to); err != nil {
+				failed.add(len(msgs), i, err)
+			}
+			continue
+		}
+		j := len(u.ms)
+		ip := to.Addr().As4()
+		a := &u.addrs[j]
+		a.IP, a.Port = append(a.IP[:0], ip[:]...), int(to.Port())
+		u.iovs[j] = m.Data
+		u.ms = append(u.ms, ipv4.Message{Buffers: u.iovs[j : j+1 : j+1], Addr: a})
+		u.index = append(u.index, i)
+	}
 }
 
 // Packets returns the channel of received packets, closed after Close.

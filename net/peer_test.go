@@ -157,15 +157,27 @@ func TestPeersReplicate(t *testing.T) {
 			}
 			for _, p := range peers {
 				s := snap(t, p.Peer)
-				var names []string
+				var names, want []string
 				for _, ps := range s.Peers {
 					names = append(names, ps.Name)
 				}
-				if len(names) != n-1 {
-					t.Errorf("%s sees peers %v, want %d", p.cfg.Name, names, n-1)
+				for _, o := range peers {
+					if o != p {
+						want = append(want, o.cfg.Name)
+					}
+				}
+				slices.Sort(names)
+				slices.Sort(want)
+				if !slices.Equal(names, want) {
+					t.Errorf("%s sees peers %v, want %v", p.cfg.Name, names, want)
 				}
 			}
-			time.Sleep(time.Second) // let trails grow and some turns happen
+			for _, owner := range peers { // let trails grow until every owner has turned
+				eventually(t, 10*time.Second, owner.cfg.Name+" turns", func() bool {
+					c := snap(t, owner.Peer).Arena.Cycle(owner.ID())
+					return len(c.Verts) >= 2 || c.Life > 1
+				})
+			}
 			for _, owner := range peers {
 				eventually(t, 5*time.Second, "replicas of "+owner.cfg.Name+" agree with it", func() bool {
 					own := snap(t, owner.Peer).Arena.Cycle(owner.ID())
@@ -189,7 +201,7 @@ func TestPeersReplicate(t *testing.T) {
 // TestLeaveRemovesAtOnce: a peer that stops says so, and the others drop
 // its cycle long before the timeout.
 func TestLeaveRemovesAtOnce(t *testing.T) {
-	a := startPeer(t, udpFactory(t), Config{Name: "a"})
+	a := startPeer(t, udpFactory(t), Config{Name: "a", TimeoutAfter: time.Hour})
 	trB := udpFactory(t)
 	b, err := New(Config{Name: "b", Room: "test", Params: game.DefaultParams(), Color: -1}, trB)
 	if err != nil {
@@ -202,16 +214,14 @@ func TestLeaveRemovesAtOnce(t *testing.T) {
 	start := time.Now()
 	b.Stop()
 	<-b.Done()
-	eventually(t, 2*time.Second, "a drops b after its leave", func() bool { return !sees(t, a.Peer, b.ID()) })
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("leave took %v to act, want well under the %v timeout", d, TimeoutAfter)
-	}
+	eventually(t, 5*time.Second, "a drops b after its leave (the timeout is an hour)", func() bool { return !sees(t, a.Peer, b.ID()) })
+	t.Logf("b gone %v after it stopped", time.Since(start))
 }
 
 // TestSilentPeerTimesOut: a peer that vanishes without a word is shown as
 // lagging, then removed with its cycle.
 func TestSilentPeerTimesOut(t *testing.T) {
-	a := startPeer(t, udpFactory(t), Config{Name: "a", LagAfter: 300 * time.Millisecond, TimeoutAfter: time.Second})
+	a := startPeer(t, udpFactory(t), Config{Name: "a", LagAfter: 300 * time.Millisecond, TimeoutAfter: 3 * time.Second})
 	trB := udpFactory(t)
 	b, err := New(Config{Name: "b", Room: "test", Params: game.DefaultParams(), Color: -1}, trB)
 	if err != nil {
@@ -224,7 +234,10 @@ func TestSilentPeerTimesOut(t *testing.T) {
 	trB.Close() // b's machine drops off the network: its loop ends, no leave
 	eventually(t, 3*time.Second, "a shows b lagging", func() bool {
 		s := snap(t, a.Peer)
-		return len(s.Peers) == 1 && s.Peers[0].Lagging || len(s.Peers) == 0
+		if len(s.Peers) == 0 {
+			t.Fatal("b was removed before a ever showed it lagging")
+		}
+		return s.Peers[0].Lagging
 	})
 	eventually(t, 5*time.Second, "a removes b", func() bool { return !sees(t, a.Peer, b.ID()) && len(snap(t, a.Peer).Peers) == 0 })
 }
@@ -233,36 +246,49 @@ func TestSilentPeerTimesOut(t *testing.T) {
 // loss, your own cycle still turns on the very next tick.
 func TestOwnCycleTurnsOnNextTickUnderImpairment(t *testing.T) {
 	mk := memFactory()
-	other := startPeer(t, mk(t), Config{Name: "other", Bot: true})
+	// Far walls: a cycle nobody steers lives through the test.
+	params := game.Params{Width: game.MaxSize, Height: game.MaxSize, TickRate: 15}
+	other := startPeer(t, mk(t), Config{Name: "other", Bot: true, Params: params, Seed: 1})
 	tr := transport.Impair(mk(t), transport.ImpairConfig{Loss: 0.2, Delay: 300 * time.Millisecond, Seed: 1})
-	me := startPeer(t, tr, Config{Name: "me", Publish: true})
+	me := startPeer(t, tr, Config{Name: "me", Publish: true, Params: params, Seed: 2})
 	me.Join(other.Addr())
 	eventually(t, 10*time.Second, "me sees other", func() bool { return sees(t, me.Peer, other.ID()) })
-	turned := 0
-	for range 5 {
-		s := <-me.Snapshots()
+	deadline := time.After(20 * time.Second)
+	next := func() Snapshot {
+		t.Helper()
+		select {
+		case s := <-me.Snapshots():
+			return s
+		case <-deadline:
+			t.Fatal("no snapshot within 20s")
+		}
+		panic("unreachable")
+	}
+	for turned := 0; turned < 5; {
+		s := next()
 		c := s.Arena.Cycle(me.ID())
 		if !c.Alive {
 			continue
 		}
-		want := (c.Dir + 1) % 4 // a right turn is always allowed
+		life, want := c.Life, (c.Dir+1+2*game.Dir(turned%2))%4 // right, left, right…: a zigzag
 		me.Turn(want)
-		// The first snapshot after the next tick shows the turn.
+		// The key lands on the next tick, or on the one after when the
+		// snapshot was already a tick old; a turn that waited for the
+		// network would take a round trip, 600 ms or 9 ticks.
 		tick := s.Arena.Tick
-		for {
-			s = <-me.Snapshots()
-			if s.Arena.Tick > tick {
+		for s.Arena.Tick < tick+2 {
+			s = next()
+			if c := s.Arena.Cycle(me.ID()); c.Dir == want {
 				break
 			}
 		}
-		if c := s.Arena.Cycle(me.ID()); c.Alive && c.Life == s.Arena.Cycle(me.ID()).Life {
-			if c.Dir != want && c.DeadTicks == 0 {
-				t.Fatalf("tick %d: heading %v, want %v one tick after the key", s.Arena.Tick, c.Dir, want)
-			}
-			turned++
+		c = s.Arena.Cycle(me.ID())
+		if c.Life != life || !c.Alive {
+			continue // crashed meanwhile: try again
 		}
-	}
-	if turned == 0 {
-		t.Fatal("never alive to turn")
+		if c.Dir != want {
+			t.Fatalf("tick %d: heading %v, want %v within two ticks of the key (pressed at tick %d)", s.Arena.Tick, c.Dir, want, tick)
+		}
+		turned++
 	}
 }

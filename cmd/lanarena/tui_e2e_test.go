@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -22,6 +23,9 @@ type tmuxSession struct {
 func startTUI(t *testing.T, h netns.Host, width, height int, args ...string) *tmuxSession {
 	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tmux is not installed (CI must install it: .ci/run does)")
+		}
 		t.Skip("tmux is not installed")
 	}
 	b := make([]byte, 4)
@@ -90,7 +94,9 @@ func TestTUIAgainstBotOnLAN(t *testing.T) {
 	lan := netns.New(t, 2)
 	hosts := lan.Hosts()
 	bot := startProc(t, hosts[1], "robo", "--bot", "--room", "lab")
-	s := startTUI(t, hosts[0], 80, 24, "--name", "alice", "--log", t.TempDir()+"/tui.log")
+	dir := t.TempDir()
+	me := &proc{name: "alice", stats: dir + "/tui.jsonl"}
+	s := startTUI(t, hosts[0], 80, 24, "--name", "alice", "--log", dir+"/tui.log", "--stats", me.stats)
 
 	scr := s.waitScreen(10*time.Second, "lab")
 	if !strings.Contains(scr, "arena") {
@@ -111,14 +117,38 @@ func TestTUIAgainstBotOnLAN(t *testing.T) {
 	})
 
 	s.keys("?")
-	s.waitScreen(3*time.Second, "quit")
+	s.waitScreen(3*time.Second, "remove bot", "streak (best)") // only the full help says these
 	s.keys("?")
+	waitFor(t, 3*time.Second, "help closes", func() bool { return !strings.Contains(s.screen(), "remove bot") })
 	s.keys("n")
-	s.waitScreen(3*time.Second, "netgraph", "robo")
+	s.waitScreen(3*time.Second, "jitter", "robo") // the short help always says "netgraph"
 	s.keys("n")
-	for _, k := range []string{"Up", "Left", "Down", "Right", "w", "a", "s", "d"} {
-		s.keys(k)
-		time.Sleep(80 * time.Millisecond)
+	waitFor(t, 3*time.Second, "netgraph closes", func() bool { return !strings.Contains(s.screen(), "jitter") })
+	// Steering: each key turns alice's cycle, as her own --stats report.
+	perp := map[string][2]string{"up": {"Left", "left"}, "down": {"d", "right"}, "left": {"w", "up"}, "right": {"Down", "down"}}
+	turned := 0
+	for range 4 {
+		var cur statsPlayer
+		waitFor(t, 5*time.Second, "alice alive", func() bool {
+			l, ok := me.last(t)
+			p, ok2 := l.player("alice")
+			cur = p
+			return ok && ok2 && p.Alive
+		})
+		k := perp[cur.Dir]
+		s.keys(k[0])
+		waitFor(t, 4*time.Second, "alice turns "+k[1]+" after "+k[0], func() bool {
+			l, _ := me.last(t)
+			p, ok := l.player("alice")
+			if ok && p.Life == cur.Life && p.Dir == k[1] {
+				turned++
+				return true
+			}
+			return ok && p.Life != cur.Life // died and respawned meanwhile: try again
+		})
+	}
+	if turned < 2 {
+		t.Errorf("alice turned %d times of 4", turned)
 	}
 	s.keys("t")
 	s.keys("-l", "hello robo")

@@ -117,7 +117,7 @@ func (s *serverState) elect(now time.Time) {
 	if s.hosting() {
 		if announced != 0 && announced < l.p.id {
 			s.setNotice(fmt.Sprintf("%s hosts too: handing over", l.members[announced].display))
-			s.stepDown(announced)
+			s.stepDown(announced, now)
 		}
 		return
 	}
@@ -208,14 +208,14 @@ func (s *serverState) takeOver() {
 	}
 }
 
-func (s *serverState) stepDown(to game.PlayerID) {
+func (s *serverState) stepDown(to game.PlayerID, now time.Time) {
 	l := s.l
 	for _, id := range l.st.IDs() {
 		l.st.SetLocal(id, false)
 	}
 	clear(s.clients)
 	s.setHost(to)
-	s.since = time.Now()
+	s.since = now
 	if l.p.cfg.OnHost != nil {
 		l.p.cfg.OnHost(false)
 	}

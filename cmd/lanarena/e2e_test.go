@@ -231,7 +231,7 @@ func TestLANPlay(t *testing.T) {
 // differ by no more than the cells ridden between the two reports.
 func checkReplicated(t *testing.T, observer, owner *proc) {
 	t.Helper()
-	matches := 0
+	matched := map[[2]int64]bool{} // distinct pairs of reports
 	waitFor(t, 10*time.Second, observer.name+"'s view of "+owner.name+" follows "+owner.name, func() bool {
 		o, ok1 := observer.last(t)
 		w, ok2 := owner.last(t)
@@ -253,9 +253,9 @@ func checkReplicated(t *testing.T, observer, owner *proc) {
 			diff = -diff
 		}
 		if diff <= slack && seen.Trail > 5 {
-			matches++
+			matched[[2]int64{o.T, w.T}] = true
 		}
-		return matches >= 2
+		return len(matched) >= 2
 	})
 }
 

@@ -63,8 +63,8 @@ func TestRegressionSourcesFlood(t *testing.T) {
 		if len(l.sources) > maxSources {
 			t.Errorf("%d sources remembered, limit %d", len(l.sources), maxSources)
 		}
-		if took > 5*time.Second {
-			t.Errorf("%d junk packets held the loop %v", n, took)
+		if l.overflow == nil && n > maxSources {
+			t.Errorf("%d sources and no shared overflow source", n)
 		}
 	}
 }

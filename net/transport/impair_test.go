@@ -306,16 +306,15 @@ func TestImpairSetConfig(t *testing.T) {
 func TestImpairSetConfigReleasesHeld(t *testing.T) {
 	p := newPipe(t, nil, &ImpairConfig{Reorder: 1})
 	h := p.b.(*Impaired)
+	h.mu.Lock()
+	h.hold = time.Hour // only the release can let the packet through
+	h.mu.Unlock()
 	if err := p.a.WriteTo([]byte("x"), p.b.LocalAddr()); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, time.Second, func() bool { return h.ImpairStats().In.Reordered == 1 })
-	start := time.Now()
 	h.SetConfig(ImpairConfig{})
-	recv(t, p.b)
-	if lag := time.Since(start); lag > reorderHold/2 {
-		t.Errorf("held packet arrived %v after reordering stopped", lag)
-	}
+	recv(t, p.b) // fails after 5 s
 }
 
 func TestImpairClosePending(t *testing.T) {

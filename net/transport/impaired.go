@@ -52,6 +52,7 @@ type Impaired struct {
 	dirs  [2]direction
 	queue itemHeap
 	seq   uint64
+	hold  time.Duration // reorderHold; a test can lengthen it
 
 	wake chan struct{} // a new earliest item: re-arm the timer
 	stop chan struct{} // closed by Close: routineSchedule exits
@@ -93,6 +94,7 @@ func Impair(t Transport, c ImpairConfig) *Impaired {
 		stop:    make(chan struct{}),
 	}
 	h.cfg = c.sanitized()
+	h.hold = reorderHold
 	for d := range h.dirs {
 		h.dirs[d].held = make(map[netip.AddrPort]*item)
 	}
@@ -285,7 +287,7 @@ func (h *Impaired) impairLocked(dir int, data []byte, addr netip.AddrPort, now t
 		if c.Reorder > 0 && st.rng.Float64() < c.Reorder && st.held[addr] == nil && len(st.held) < maxHeld {
 			st.counts.Reordered++
 			st.held[addr] = it
-			h.pushLocked(&item{due: now.Add(reorderHold), release: it})
+			h.pushLocked(&item{due: now.Add(h.hold), release: it})
 			continue
 		}
 		ready = h.emitLocked(it, now, ready)

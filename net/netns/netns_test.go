@@ -15,7 +15,9 @@ import (
 	"lanarena/net/transport"
 )
 
-func rootLinks(t *testing.T) []string {
+// linkNames lists the interfaces of the namespace the calling thread is
+// in, sorted.
+func linkNames(t *testing.T) []string {
 	t.Helper()
 	ifs, err := net.Interfaces()
 	if err != nil {
@@ -44,7 +46,7 @@ func TestLAN(t *testing.T) {
 	if err := Available(); err != nil {
 		unavailable(t, "%v", err)
 	}
-	before := rootLinks(t)
+	before := linkNames(t)
 	var made []string
 	t.Run("exchange", func(t *testing.T) {
 		lan := New(t, 3)
@@ -59,7 +61,7 @@ func TestLAN(t *testing.T) {
 			}
 		}
 		made = append(made, lan.Switch())
-		if got := rootLinks(t); !slices.Equal(got, before) {
+		if got := linkNames(t); !slices.Equal(got, before) {
 			t.Errorf("links here changed while the LAN exists: %v, was %v", got, before)
 		}
 
@@ -70,15 +72,7 @@ func TestLAN(t *testing.T) {
 				if err := Verify(h.Name); err != nil {
 					t.Fatal(err)
 				}
-				ifs, err := net.Interfaces()
-				if err != nil {
-					t.Fatal(err)
-				}
-				var names []string
-				for _, i := range ifs {
-					names = append(names, i.Name)
-				}
-				slices.Sort(names)
+				names := linkNames(t)
 				if want := []string{h.Iface, "lo"}; !slices.Equal(names, want) {
 					t.Errorf("interfaces in %s: %v, want %v", h.Name, names, want)
 				}
@@ -113,7 +107,7 @@ func TestLAN(t *testing.T) {
 			}
 		}
 	})
-	if got := rootLinks(t); !slices.Equal(got, before) {
+	if got := linkNames(t); !slices.Equal(got, before) {
 		t.Errorf("links after cleanup: %v, want %v", got, before)
 	}
 	list := namespaces(t)

@@ -3,82 +3,15 @@
 // It knows nothing about screens: what it shows the world is a Snapshot.
 package net
 
-import (
-	"net/netip"
-	"time"
+import "lanarena/net/view"
 
-	"lanarena/game"
+// The pictures the peer layer publishes live in package view, so that
+// screens depend on them without importing the network stack.
+type (
+	Snapshot  = view.Snapshot
+	PeerStats = view.PeerStats
+	LogLine   = view.LogLine
+	ChatLine  = view.ChatLine
+	DropCount = view.DropCount
+	RoomInfo  = view.RoomInfo
 )
-
-// Snapshot is an immutable picture of what one peer knows right now. The
-// peer loop publishes a fresh one at most once per frame; receivers may keep
-// it, and must not modify it.
-type Snapshot struct {
-	Arena *game.State   // a clone owned by the snapshot
-	Self  game.PlayerID // this peer's cycle; 0 when spectating
-	Room  string
-	Mode  string // "p2p" or "server"
-	Addr  netip.AddrPort
-	Peers []PeerStats // sorted by name, then id
-	Log   []LogLine   // recent joins, leaves, kills; oldest first
-	Chat  []ChatLine  // recent chat; oldest first
-	Drops []DropCount // packets dropped, by reason, sorted by reason
-
-	Impairment string        // "" when off, else a short description such as "loss 20% delay 300ms"
-	Locked     bool          // the room has a secret
-	Waiting    time.Duration // server mode: how long the pending request has waited (0: none)
-	Host       string        // server mode: the host's name ("" when this peer hosts or in p2p)
-	Notice     string        // a line the player must see (host lost, incompatible peers…)
-}
-
-// PeerStats is what this peer knows of one other peer.
-type PeerStats struct {
-	ID        game.PlayerID
-	Name      string // cleaned of control characters; told apart when names clash
-	Addr      netip.AddrPort
-	Bot       bool
-	Spectator bool
-	Lagging   bool // nothing heard for about 3 s
-	Suspect   bool // keeps sending packets that are dropped
-
-	RTT, Jitter time.Duration
-	Loss        float64       // fraction of its packets that never arrived, 0..1
-	Age         time.Duration // since its last packet
-	LastSeen    time.Time
-
-	PacketsInPerSec, PacketsOutPerSec float64
-	BytesInPerSec, BytesOutPerSec     float64
-	BytesIn, BytesOut                 uint64          // totals, UDP/IP headers not included
-	RTTHistory                        []time.Duration // recent RTT samples, oldest first
-}
-
-// LogLine is one entry of the on-screen event log.
-type LogLine struct {
-	At   time.Time
-	Text string // already cleaned
-}
-
-// ChatLine is one chat message.
-type ChatLine struct {
-	At   time.Time
-	From string // cleaned name
-	Text string // cleaned text
-}
-
-// DropCount counts packets dropped for one reason.
-type DropCount struct {
-	Reason string
-	Count  uint64
-}
-
-// RoomInfo describes a room seen on the LAN, for the lobby.
-type RoomInfo struct {
-	Name       string
-	Players    int
-	Mode       string // "p2p" or "server"
-	Params     game.Params
-	Host       string // server mode: the host's name
-	Locked     bool   // needs a secret
-	Compatible bool
-	Reason     string // why it is incompatible ("protocol v2", "arena 80x40", "mode server")
-}

@@ -13,7 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"lanarena/game"
-	gamenet "lanarena/net"
+	"lanarena/net/view"
 )
 
 // Layout of the arena screen: the board, the panel to its right (a gap
@@ -40,7 +40,7 @@ type arenaModel struct {
 	showNet       bool
 	showHelp      bool
 
-	snap    gamenet.Snapshot
+	snap    view.Snapshot
 	hasSnap bool
 	board   *board    // filled from snap
 	panel   panelData // derived from snap, cleaned

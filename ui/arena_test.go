@@ -10,7 +10,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"lanarena/game"
-	gamenet "lanarena/net"
+	"lanarena/net/view"
 )
 
 func TestKeysCallTheController(t *testing.T) {
@@ -381,7 +381,7 @@ func TestScoreboard(t *testing.T) {
 		cyc(4, "laggy", 3, 0, 0, 0, 0, false),
 		cyc(5, "sus", 4, 1, 9, 0, 1, false),
 	)
-	snap.Peers = []gamenet.PeerStats{{ID: 4, Name: "laggy", Lagging: true}, {ID: 5, Name: "sus", Suspect: true}}
+	snap.Peers = []view.PeerStats{{ID: 4, Name: "laggy", Lagging: true}, {ID: 5, Name: "sus", Suspect: true}}
 	m := arenaAt(t, &fakeController{}, termenv.Ascii, 80, 24, snap)
 	lines := strings.Split(m.View(), "\n")
 	var board []string
@@ -415,7 +415,7 @@ func TestNetgraph(t *testing.T) {
 	snap.Peers[1].RTTHistory = []time.Duration{
 		10 * time.Millisecond, 20 * time.Millisecond, 40 * time.Millisecond, 80 * time.Millisecond,
 		160 * time.Millisecond, 230 * time.Millisecond}
-	snap.Drops = append(snap.Drops, gamenet.DropCount{Reason: "bad trail", Count: 1})
+	snap.Drops = append(snap.Drops, view.DropCount{Reason: "bad trail", Count: 1})
 
 	for _, size := range [][2]int{{80, 24}, {160, 50}} {
 		m := arenaAt(t, &fakeController{}, termenv.TrueColor, size[0], size[1], snap)
@@ -443,7 +443,7 @@ func TestNetgraph(t *testing.T) {
 func TestNetgraphManyPeersFits(t *testing.T) {
 	snap := testSnapshot(t, game.DefaultParams(), 16, 10)
 	for i := range 20 {
-		snap.Drops = append(snap.Drops, gamenet.DropCount{Reason: strings.Repeat("r", i+3), Count: uint64(i)})
+		snap.Drops = append(snap.Drops, view.DropCount{Reason: strings.Repeat("r", i+3), Count: uint64(i)})
 	}
 	m := arenaAt(t, &fakeController{}, termenv.TrueColor, 80, 24, snap)
 	m, _ = send(t, m, keyMsg("n"))
@@ -486,7 +486,7 @@ func TestNoColorHasNoEscapes(t *testing.T) {
 
 func TestStrangerNamesCannotEscape(t *testing.T) {
 	const evil = "\x1b]0;pwn\x07\x1b[31m"
-	build := func(name string) gamenet.Snapshot {
+	build := func(name string) view.Snapshot {
 		snap := testSnapshot(t, game.DefaultParams(), 4, 20)
 		c := snap.Arena.Cycle(2)
 		c.Name = name + "bob"
@@ -494,12 +494,12 @@ func TestStrangerNamesCannotEscape(t *testing.T) {
 		me.Alive, me.Killer, me.DeadTicks = false, 2, 5
 		snap.Peers[0].Name = name + "bob"
 		snap.Peers[0].Suspect = true
-		snap.Log = append(snap.Log, gamenet.LogLine{Text: name + "bob joined"})
-		snap.Chat = append(snap.Chat, gamenet.ChatLine{From: name + "bob", Text: "hi " + name + "there\x07\r\n"})
+		snap.Log = append(snap.Log, view.LogLine{Text: name + "bob joined"})
+		snap.Chat = append(snap.Chat, view.ChatLine{From: name + "bob", Text: "hi " + name + "there\x07\r\n"})
 		snap.Room = name + "den"
 		snap.Notice = name + "notice"
 		snap.Impairment = name + "loss 5%"
-		snap.Drops = append(snap.Drops, gamenet.DropCount{Reason: name + "odd", Count: 1})
+		snap.Drops = append(snap.Drops, view.DropCount{Reason: name + "odd", Count: 1})
 		return snap
 	}
 	clean := game.CleanText(evil, 100)

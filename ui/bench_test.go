@@ -7,7 +7,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"lanarena/game"
-	gamenet "lanarena/net"
+	"lanarena/net/view"
 )
 
 // BenchmarkView renders whole frames the way the program does: a
@@ -30,7 +30,7 @@ func BenchmarkView(b *testing.B) {
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
-			var prev, snap gamenet.Snapshot
+			var prev, snap view.Snapshot
 			if c.players == 4 {
 				prev = testSnapshot(b, c.params, c.players, 120)
 				snap = testSnapshot(b, c.params, c.players, 121)
@@ -74,7 +74,7 @@ func BenchmarkViewOnly(b *testing.B) {
 
 // zigzagSnapshot is a busy arena: n players, each with a trail of length
 // cells zigzagging down its own band of columns, the heads alive.
-func zigzagSnapshot(tb testing.TB, p game.Params, n, length int) gamenet.Snapshot {
+func zigzagSnapshot(tb testing.TB, p game.Params, n, length int) view.Snapshot {
 	tb.Helper()
 	band := p.Width / n
 	var cycles []*game.Cycle

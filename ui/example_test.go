@@ -5,7 +5,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	gamenet "lanarena/net"
+	"lanarena/net/view"
 	"lanarena/ui"
 )
 
@@ -14,7 +14,7 @@ import (
 // peer loop itself never calls Send.
 func Example() {
 	var join ui.Joiner // starts the peer for a room, returns its Controller
-	snapshots := make(chan gamenet.Snapshot, 1)
+	snapshots := make(chan view.Snapshot, 1)
 
 	p := tea.NewProgram(ui.New(ui.Config{Join: join, Version: "v0.1.0"}), tea.WithAltScreen())
 	go func() {

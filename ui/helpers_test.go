@@ -13,7 +13,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"lanarena/game"
-	gamenet "lanarena/net"
+	"lanarena/net/view"
 )
 
 // fakeController records what the UI asked of the game.
@@ -75,7 +75,7 @@ func send(t testing.TB, m Model, msgs ...tea.Msg) (Model, tea.Cmd) {
 }
 
 // arenaAt is an arena screen of w×h at profile p showing snap.
-func arenaAt(t testing.TB, ctrl Controller, p termenv.Profile, w, h int, snap gamenet.Snapshot) Model {
+func arenaAt(t testing.TB, ctrl Controller, p termenv.Profile, w, h int, snap view.Snapshot) Model {
 	t.Helper()
 	m := newModel(Config{Controller: ctrl, Room: snap.Room, Version: "test"}, p)
 	m, _ = send(t, m, tea.WindowSizeMsg{Width: w, Height: h}, SnapshotMsg{snap})
@@ -112,7 +112,7 @@ var playerNames = []string{"alice", "bob", "carol", "dave", "erin", "frank", "gr
 
 // testSnapshot is a deterministic game of n players on p after steps
 // ticks, seen by player 1, with peers, a log, chat and drops.
-func testSnapshot(t testing.TB, p game.Params, n, steps int) gamenet.Snapshot {
+func testSnapshot(t testing.TB, p game.Params, n, steps int) view.Snapshot {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(1, 2))
 	s := game.New(p)
@@ -122,16 +122,16 @@ func testSnapshot(t testing.TB, p game.Params, n, steps int) gamenet.Snapshot {
 		}
 	}
 	ride(s, steps, rng)
-	snap := gamenet.Snapshot{
+	snap := view.Snapshot{
 		Arena: s.Clone(),
 		Self:  1,
 		Room:  "den",
 		Mode:  "p2p",
 		Addr:  netip.MustParseAddrPort("192.168.1.20:47000"),
-		Drops: []gamenet.DropCount{{Reason: "bad magic", Count: 3}, {Reason: "stale seq", Count: 12}},
+		Drops: []view.DropCount{{Reason: "bad magic", Count: 3}, {Reason: "stale seq", Count: 12}},
 	}
 	for i := 1; i < n; i++ {
-		snap.Peers = append(snap.Peers, gamenet.PeerStats{
+		snap.Peers = append(snap.Peers, view.PeerStats{
 			ID:               game.PlayerID(i + 1),
 			Name:             playerNames[i%len(playerNames)],
 			Addr:             netip.MustParseAddrPort(fmt.Sprintf("192.168.1.%d:47000", 20+i)),
@@ -149,13 +149,13 @@ func testSnapshot(t testing.TB, p game.Params, n, steps int) gamenet.Snapshot {
 		})
 	}
 	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
-	snap.Log = []gamenet.LogLine{
+	snap.Log = []view.LogLine{
 		{At: at, Text: "bob joined"},
 		{At: at, Text: "carol joined"},
 		{At: at, Text: "alice crashed into bob"},
 		{At: at, Text: "dave (bot) joined"},
 	}
-	snap.Chat = []gamenet.ChatLine{
+	snap.Chat = []view.ChatLine{
 		{At: at, From: "bob", Text: "gg"},
 		{At: at, From: "carol", Text: "watch the left wall, it is closer than it looks"},
 	}
@@ -164,7 +164,7 @@ func testSnapshot(t testing.TB, p game.Params, n, steps int) gamenet.Snapshot {
 
 // arenaWith is a snapshot of an arena holding exactly the given cycles,
 // merged as they are: for precise pictures of deaths and trails.
-func arenaWith(t testing.TB, p game.Params, self game.PlayerID, cycles ...*game.Cycle) gamenet.Snapshot {
+func arenaWith(t testing.TB, p game.Params, self game.PlayerID, cycles ...*game.Cycle) view.Snapshot {
 	t.Helper()
 	s := game.New(p)
 	for _, c := range cycles {
@@ -172,7 +172,7 @@ func arenaWith(t testing.TB, p game.Params, self game.PlayerID, cycles ...*game.
 			t.Fatalf("merge %s: %v", c.Name, err)
 		}
 	}
-	return gamenet.Snapshot{Arena: s, Self: self, Room: "den", Mode: "p2p"}
+	return view.Snapshot{Arena: s, Self: self, Room: "den", Mode: "p2p"}
 }
 
 // isQuit reports whether cmd is tea.Quit, without running it: other

@@ -12,7 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"lanarena/game"
-	gamenet "lanarena/net"
+	"lanarena/net/view"
 )
 
 // maxRoomRunes bounds a room's name.
@@ -43,8 +43,8 @@ type lobbyModel struct {
 	version string
 
 	width, height int
-	rooms         []gamenet.RoomInfo // in the order given (busiest first), names cleaned
-	moved         bool               // the player moved the cursor: keep it on its room
+	rooms         []view.RoomInfo // in the order given (busiest first), names cleaned
+	moved         bool            // the player moved the cursor: keep it on its room
 	searching     bool
 	cursor        int
 	prompt        lobbyPrompt
@@ -116,12 +116,12 @@ func (m lobbyModel) playKey(msg tea.KeyMsg) (lobbyModel, tea.Cmd) {
 }
 
 // setRooms replaces the list and keeps the cursor on the room it was on.
-func (m *lobbyModel) setRooms(rooms []gamenet.RoomInfo) {
+func (m *lobbyModel) setRooms(rooms []view.RoomInfo) {
 	var selected string
 	if m.cursor < len(m.rooms) {
 		selected = m.rooms[m.cursor].Name
 	}
-	m.rooms = make([]gamenet.RoomInfo, len(rooms))
+	m.rooms = make([]view.RoomInfo, len(rooms))
 	for i, r := range rooms {
 		r.Name = game.CleanText(r.Name, maxRoomRunes)
 		r.Mode = game.CleanText(r.Mode, 16)
@@ -313,7 +313,7 @@ func (m lobbyModel) View() string {
 }
 
 // roomLine is one room of the list.
-func (m lobbyModel) roomLine(r gamenet.RoomInfo, selected bool) string {
+func (m lobbyModel) roomLine(r view.RoomInfo, selected bool) string {
 	st := m.st
 	lock := ""
 	if r.Locked {

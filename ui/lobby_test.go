@@ -10,7 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
-	gamenet "lanarena/net"
+	"lanarena/net/view"
 )
 
 // fakeJoiner records the rooms it was asked for.
@@ -28,7 +28,7 @@ func (j *fakeJoiner) join(room, secret string) (Controller, error) {
 	return j.ctrl, nil
 }
 
-var lanRooms = []gamenet.RoomInfo{
+var lanRooms = []view.RoomInfo{
 	{Name: "den", Players: 3, Mode: "p2p", Compatible: true},
 	{Name: "lab", Players: 1, Mode: "server", Host: "alice", Locked: true, Compatible: true},
 	{Name: "old", Players: 2, Mode: "p2p", Compatible: false, Reason: "protocol v2"},
@@ -117,8 +117,8 @@ func TestLobbyCursor(t *testing.T) {
 	j := &fakeJoiner{ctrl: &fakeController{}}
 	m := lobbyAt(t, j, 80, 24)
 	// Until the player moves, the cursor follows the first (busiest) room.
-	m, _ = send(t, m, RoomsMsg{Rooms: []gamenet.RoomInfo{{Name: "arena", Mode: "p2p", Compatible: true}}})
-	m, _ = send(t, m, RoomsMsg{Rooms: append(slices.Clone(lanRooms), gamenet.RoomInfo{Name: "arena", Mode: "p2p", Compatible: true})})
+	m, _ = send(t, m, RoomsMsg{Rooms: []view.RoomInfo{{Name: "arena", Mode: "p2p", Compatible: true}}})
+	m, _ = send(t, m, RoomsMsg{Rooms: append(slices.Clone(lanRooms), view.RoomInfo{Name: "arena", Mode: "p2p", Compatible: true})})
 	if !strings.Contains(m.View(), "▸ den") {
 		t.Fatalf("cursor not on the busiest room:\n%s", m.View())
 	}
@@ -131,7 +131,7 @@ func TestLobbyCursor(t *testing.T) {
 		t.Fatalf("cursor not on lab:\n%s", m.View())
 	}
 	// Once moved, a new list keeps the cursor on the same room.
-	m, _ = send(t, m, RoomsMsg{Rooms: append([]gamenet.RoomInfo{{Name: "aaa", Mode: "p2p", Compatible: true}}, lanRooms...)})
+	m, _ = send(t, m, RoomsMsg{Rooms: append([]view.RoomInfo{{Name: "aaa", Mode: "p2p", Compatible: true}}, lanRooms...)})
 	if !strings.Contains(m.View(), "▸ lab") {
 		t.Errorf("cursor moved off lab when the list changed:\n%s", m.View())
 	}
@@ -287,7 +287,7 @@ func TestLobbyQuit(t *testing.T) {
 func TestLobbyHostileRoomNames(t *testing.T) {
 	const evil = "\x1b]0;pwn\x07\x1b[2J"
 	m := lobbyAt(t, &fakeJoiner{}, 100, 30)
-	m, _ = send(t, m, RoomsMsg{Rooms: []gamenet.RoomInfo{
+	m, _ = send(t, m, RoomsMsg{Rooms: []view.RoomInfo{
 		{Name: evil + "den", Mode: "server", Host: evil + "eve", Compatible: false, Reason: evil + "protocol v9"},
 	}})
 	view := m.View()

@@ -6,7 +6,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"lanarena/game"
-	gamenet "lanarena/net"
+	"lanarena/net/view"
 )
 
 // Controller is what the UI asks of the game. Every method must return at
@@ -34,11 +34,11 @@ type Config struct {
 
 // SnapshotMsg brings the latest picture of the game. Send it with
 // tea.Program.Send from a pump goroutine, at most once per frame.
-type SnapshotMsg struct{ gamenet.Snapshot }
+type SnapshotMsg struct{ view.Snapshot }
 
 // RoomsMsg brings the rooms seen on the LAN, for the lobby.
 type RoomsMsg struct {
-	Rooms     []gamenet.RoomInfo
+	Rooms     []view.RoomInfo
 	Searching bool // still looking: the lobby shows a spinner
 }
 

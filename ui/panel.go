@@ -9,7 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"lanarena/game"
-	gamenet "lanarena/net"
+	"lanarena/net/view"
 )
 
 // How much of the log and chat a snapshot keeps for the panel.
@@ -40,9 +40,9 @@ type panelData struct {
 	chat   []chatRow
 }
 
-func newPanelData(s gamenet.Snapshot) panelData {
+func newPanelData(s view.Snapshot) panelData {
 	var d panelData
-	flags := make(map[game.PlayerID]gamenet.PeerStats, len(s.Peers))
+	flags := make(map[game.PlayerID]view.PeerStats, len(s.Peers))
 	for _, p := range s.Peers {
 		flags[p.ID] = p
 	}

@@ -2,7 +2,6 @@ package discovery
 
 import (
 	"errors"
-	"log"
 	"net"
 	"net/netip"
 	"reflect"
@@ -284,15 +283,5 @@ func TestSetInterval(t *testing.T) {
 		if got := time.Duration(b.interval.Load()); got != tt.want {
 			t.Errorf("SetInterval(%v): interval %v, want %v", tt.set, got, tt.want)
 		}
-	}
-}
-
-func TestQuietLogger(t *testing.T) {
-	var buf strings.Builder
-	l := quiet(log.New(&buf, "p: ", 0))
-	l.Printf("[INFO] mdns: Failed to listen to both unicast and multicast on IPv6")
-	l.Printf("[ERR] mdns: Failed to read packet: %v", "boom")
-	if got, want := buf.String(), "p: [ERR] mdns: Failed to read packet: boom\n"; got != want {
-		t.Errorf("logged %q, want %q", got, want)
 	}
 }

@@ -181,7 +181,7 @@ func send(c *net.UDPConn, ifaces []net.Interface) error {
 		return err
 	}
 	p := ipv4.NewPacketConn(c)
-	_ = p.SetMulticastTTL(255)        // RFC 6762 §11
+	_ = p.SetMulticastTTL(255)       // RFC 6762 §11
 	_ = p.SetMulticastLoopback(true) // instances on this machine answer too
 	var errs []error
 	sent := 0

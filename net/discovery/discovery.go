@@ -207,4 +207,3 @@ type Entry struct {
 	Addr         netip.AddrPort // where to send: the first usable IPv4, else IPv6, and Port
 	Instance     string         // DNS-SD instance name, such as "alice-1a2b3c4d"
 }
-

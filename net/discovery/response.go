@@ -140,6 +140,7 @@ func instances(rrs []dns.RR) []*mdns.ServiceEntry {
 	}
 	return out
 }
+
 // entryFrom checks one answer of the mDNS client: an instance of our
 // service, with a valid TXT record, a port and a usable address.
 func entryFrom(se *mdns.ServiceEntry) (Entry, error) {
@@ -174,4 +175,3 @@ func entryFrom(se *mdns.ServiceEntry) (Entry, error) {
 		Instance:     unescape(se.Name[:len(se.Name)-len(serviceSuffix)]),
 	}, nil
 }
-

@@ -78,7 +78,7 @@ type seenEntry struct {
 func Rooms(entries []discovery.Entry, cfg RoomsConfig) []RoomInfo {
 	byRoom := map[string]*RoomInfo{}
 	for _, e := range entries {
-		name := game.CleanText(e.Room, 24)
+		name := e.Room // exact (NFC from discovery): the name to join; screens clean it for display
 		r := byRoom[name]
 		if r == nil {
 			r = &RoomInfo{Name: name, Mode: e.Mode, Compatible: true,

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"lanarena/game"
+	"lanarena/net/discovery"
 	"lanarena/net/transport"
 	"lanarena/net/wire"
 )
@@ -56,6 +57,9 @@ type Config struct {
 	// Addr is the address shown as this peer's (the socket listens on every
 	// interface); zero shows the socket's own address.
 	Addr netip.AddrPort
+	// Notice is a standing notice, shown whenever no other is (such as
+	// "discovery off: no network").
+	Notice string
 	// OnHost, when set, is told when this peer starts or stops hosting a
 	// server-mode room (to update its mDNS record). It runs on the loop
 	// goroutine and must return at once.
@@ -111,6 +115,9 @@ func New(cfg Config, tr transport.Transport) (*Peer, error) {
 	if cfg.Room == "" {
 		return nil, errors.New("no room")
 	}
+	// One form for names that look the same: the room tag, the key and
+	// every comparison of names use it (see discovery.Canonical).
+	cfg.Room, cfg.Name = discovery.Canonical(cfg.Room), discovery.Canonical(cfg.Name)
 	switch cfg.Mode {
 	case "":
 		cfg.Mode = ModeP2P
@@ -164,8 +171,14 @@ func New(cfg Config, tr transport.Transport) (*Peer, error) {
 // ID is this peer's player id.
 func (p *Peer) ID() game.PlayerID { return p.id }
 
-// Addr is the local address of the transport.
-func (p *Peer) Addr() netip.AddrPort { return p.tr.LocalAddr() }
+// Addr is the address others reach this peer at: Config.Addr when set,
+// else the local address of the transport.
+func (p *Peer) Addr() netip.AddrPort {
+	if p.cfg.Addr.IsValid() {
+		return p.cfg.Addr
+	}
+	return p.tr.LocalAddr()
+}
 
 // Config returns the configuration the peer runs with.
 func (p *Peer) Config() Config { return p.cfg }

@@ -20,8 +20,8 @@ func (l *loop) snapshot() Snapshot {
 		Locked:     l.p.key != nil,
 		Notice:     l.notice,
 	}
-	if l.p.cfg.Addr.IsValid() {
-		s.Addr = l.p.cfg.Addr
+	if s.Notice == "" {
+		s.Notice = l.p.cfg.Notice
 	}
 	if !l.p.cfg.Spectator {
 		s.Self = l.p.id

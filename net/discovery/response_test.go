@@ -217,6 +217,18 @@ func TestZeroconfCapture(t *testing.T) {
 	if want := []string{"b", "c", "café ★", "d", "e"}; !slices.Equal(ptrs, want) {
 		t.Errorf("PTRs %q, want %q", ptrs, want)
 	}
+	var names []string
+	for _, se := range instances(rrs) {
+		e, err := entryFrom(se)
+		if err != nil || e.Room != "café ★" {
+			t.Errorf("%s: %+v, %v", se.Name, e, err)
+		}
+		names = append(names, e.Name)
+	}
+	slices.Sort(names)
+	if want := []string{`a\b "q"`, "e", "zoé", "中文", "👍🏽"}; !slices.Equal(names, want) {
+		t.Errorf("names %q, want %q", names, want)
+	}
 }
 
 func FuzzReadResponse(f *testing.F) {

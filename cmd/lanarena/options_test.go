@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -88,5 +90,20 @@ func TestVersion(t *testing.T) {
 	}
 	if !strings.HasPrefix(out.String(), "lanarena ") {
 		t.Errorf("--version printed %q", out.String())
+	}
+}
+
+func TestDescribeBuild(t *testing.T) {
+	info := &debug.BuildInfo{Main: debug.Module{Version: "v1.2.3"}, Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "0123456789abcdef"}, {Key: "vcs.time", Value: "2026-12-03T08:00:00Z"}, {Key: "vcs.modified", Value: "true"},
+	}}
+	got := describeBuild("0.1.0", info)
+	for _, want := range []string{"lanarena 0.1.0", "module v1.2.3", "revision 0123456789abcdef (2026-12-03T08:00:00Z) modified", runtime.GOOS + "/" + runtime.GOARCH} {
+		if !strings.Contains(got, want) {
+			t.Errorf("describeBuild = %q, want it to contain %q", got, want)
+		}
+	}
+	if got := describeBuild("0.1.0", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}); strings.Contains(got, "module") || strings.Contains(got, "revision") {
+		t.Errorf("without VCS information: %q", got)
 	}
 }

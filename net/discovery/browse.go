@@ -8,6 +8,8 @@ import (
 	"log"
 	"math/rand/v2"
 	"net"
+	"net/netip"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -210,7 +212,7 @@ func (b *Browser) listen(c *net.UDPConn, found func(Entry)) error {
 	var rrs []dns.RR
 	done := map[string]bool{}
 	for {
-		n, _, err := c.ReadFrom(buf)
+		n, from, err := c.ReadFromUDPAddrPort(buf)
 		if err != nil {
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
@@ -229,17 +231,23 @@ func (b *Browser) listen(c *net.UDPConn, found func(Entry)) error {
 			continue
 		}
 		rrs = append(rrs, got...)
-		for _, se := range instances(rrs) {
-			k := strings.ToLower(se.Name)
-			if done[k] {
-				continue
-			}
-			if e, err := entryFrom(se); err == nil {
+		for _, e := range entries(rrs) {
+			if k := strings.ToLower(e.Instance); !done[k] {
 				done[k] = true
-				found(e)
+				found(preferSource(e, from.Addr().Unmap()))
 			}
 		}
 	}
+}
+
+// preferSource sends to the address the answer came from when the
+// instance advertises it: a machine on several networks advertises the
+// addresses of all, and the one it answered from is on ours.
+func preferSource(e Entry, from netip.Addr) Entry {
+	if from != e.Addr.Addr() && slices.Contains(e.IPs, from) {
+		e.Addr = netip.AddrPortFrom(from, e.Addr.Port())
+	}
+	return e
 }
 
 // jitter returns d ±25%, uniformly.

@@ -79,16 +79,19 @@ func IPs(ifaces []net.Interface) []netip.Addr {
 			}
 		}
 	}
-	slices.SortStableFunc(ips, func(a, b netip.Addr) int {
-		switch {
-		case a.Is4() == b.Is4():
-			return 0
-		case a.Is4():
-			return -1
-		}
-		return 1
-	})
+	slices.SortStableFunc(ips, compareFamily)
 	return ips
+}
+
+// compareFamily orders IPv4 addresses before IPv6 ones.
+func compareFamily(a, b netip.Addr) int {
+	switch {
+	case a.Is4() == b.Is4():
+		return 0
+	case a.Is4():
+		return -1
+	}
+	return 1
 }
 
 // LocalIPs returns the addresses to advertise: those of Interfaces(""),

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/mdns"
@@ -80,7 +81,11 @@ const serviceName = Service + "." + domain
 // an address of the SRV's target. Names are compared case-insensitively,
 // as DNS does; TXT strings are unescaped. A PTR with TTL 0 is a goodbye
 // and names nothing. The order is that of the first mention.
-func instances(rrs []dns.RR) []*mdns.ServiceEntry {
+//
+// An mdns.ServiceEntry holds one IPv4 address: the others of a machine on
+// several networks are returned in more.
+func instances(rrs []dns.RR) (out []*mdns.ServiceEntry, more map[*mdns.ServiceEntry][]net.IP) {
+	more = map[*mdns.ServiceEntry][]net.IP{}
 	var names []string
 	named := map[string]bool{}
 	addName := func(n string) {
@@ -91,7 +96,7 @@ func instances(rrs []dns.RR) []*mdns.ServiceEntry {
 	}
 	srv := map[string]*dns.SRV{}
 	txt := map[string]*dns.TXT{}
-	a4 := map[string]net.IP{}
+	a4 := map[string][]net.IP{}
 	a6 := map[string]net.IP{}
 	for _, rr := range rrs {
 		owner := strings.ToLower(rr.Header().Name)
@@ -108,8 +113,8 @@ func instances(rrs []dns.RR) []*mdns.ServiceEntry {
 		case *dns.TXT:
 			txt[owner] = r
 		case *dns.A:
-			if a4[owner] == nil {
-				a4[owner] = r.A
+			if len(a4[owner]) < maxAddrs && !slices.ContainsFunc(a4[owner], r.A.Equal) {
+				a4[owner] = append(a4[owner], r.A)
 			}
 		case *dns.AAAA:
 			if a6[owner] == nil {
@@ -117,7 +122,6 @@ func instances(rrs []dns.RR) []*mdns.ServiceEntry {
 			}
 		}
 	}
-	var out []*mdns.ServiceEntry
 	for _, name := range names {
 		k := strings.ToLower(name)
 		s, t := srv[k], txt[k]
@@ -125,17 +129,45 @@ func instances(rrs []dns.RR) []*mdns.ServiceEntry {
 			continue
 		}
 		host := strings.ToLower(s.Target)
-		if a4[host] == nil && a6[host] == nil {
+		if len(a4[host]) == 0 && a6[host] == nil {
 			continue
 		}
 		fields := make([]string, len(t.Txt))
 		for i, f := range t.Txt {
 			fields[i] = unescape(f)
 		}
-		e := &mdns.ServiceEntry{Name: name, Host: s.Target, Port: int(s.Port), AddrV4: a4[host], InfoFields: fields}
+		e := &mdns.ServiceEntry{Name: name, Host: s.Target, Port: int(s.Port), InfoFields: fields}
+		if v4 := a4[host]; len(v4) > 0 {
+			e.AddrV4 = v4[0]
+			more[e] = v4[1:]
+		}
 		if ip := a6[host]; ip != nil {
 			e.AddrV6, e.AddrV6IPAddr = ip, &net.IPAddr{IP: ip}
 		}
+		out = append(out, e)
+	}
+	return out, more
+}
+
+// maxAddrs bounds the IPv4 addresses kept for one host.
+const maxAddrs = 8
+
+// entries returns the valid instances of Service that rrs describe, with
+// every usable IPv4 address each advertises.
+func entries(rrs []dns.RR) []Entry {
+	ses, more := instances(rrs)
+	var out []Entry
+	for _, se := range ses {
+		e, err := entryFrom(se)
+		if err != nil {
+			continue
+		}
+		for _, ip := range more[se] {
+			if a, ok := netip.AddrFromSlice(ip); ok && usable(a.Unmap()) && !slices.Contains(e.IPs, a.Unmap()) {
+				e.IPs = append(e.IPs, a.Unmap())
+			}
+		}
+		slices.SortStableFunc(e.IPs, func(a, b netip.Addr) int { return compareFamily(a, b) })
 		out = append(out, e)
 	}
 	return out

@@ -132,14 +132,7 @@ func TestResponseWithManyInstancesAndABadRecord(t *testing.T) {
 	if err != nil || bad != 1 || len(got) != len(rrs) {
 		t.Fatalf("readResponse: %d records, %d bad, %v; want %d, 1 bad", len(got), bad, err, len(rrs))
 	}
-	var found []Entry
-	for _, se := range instances(got) {
-		e, err := entryFrom(se)
-		if err != nil {
-			t.Fatal(err)
-		}
-		found = append(found, e)
-	}
+	found := entries(got)
 	if len(found) != len(names) {
 		t.Fatalf("found %d instances, want %d", len(found), len(names))
 	}
@@ -157,17 +150,17 @@ func TestResponseIncompleteOrGoodbye(t *testing.T) {
 		"no TXT":     {full[0], full[1], full[3]},
 		"no address": full[:3],
 	} {
-		if got := instances(rrs); len(got) != 0 {
+		if got := entries(rrs); len(got) != 0 {
 			t.Errorf("%s: %d instances, want none", name, len(got))
 		}
 	}
 	bye := *full[0].(*dns.PTR)
 	bye.Hdr.Ttl = 0
-	if got := instances([]dns.RR{&bye}); len(got) != 0 {
+	if got := entries([]dns.RR{&bye}); len(got) != 0 {
 		t.Errorf("a goodbye PTR alone named %d instances", len(got))
 	}
 	// Without a PTR, the SRV names the instance (an answer to a direct query).
-	if got := instances(full[1:]); len(got) != 1 {
+	if got := entries(full[1:]); len(got) != 1 {
 		t.Errorf("SRV, TXT and A: %d instances, want 1", len(got))
 	}
 }
@@ -218,12 +211,14 @@ func TestZeroconfCapture(t *testing.T) {
 		t.Errorf("PTRs %q, want %q", ptrs, want)
 	}
 	var names []string
-	for _, se := range instances(rrs) {
-		e, err := entryFrom(se)
-		if err != nil || e.Room != "café ★" {
-			t.Errorf("%s: %+v, %v", se.Name, e, err)
+	for _, e := range entries(rrs) {
+		if e.Room != "café ★" {
+			t.Errorf("%s: %+v", e.Instance, e)
 		}
 		names = append(names, e.Name)
+	}
+	if len(names) != 5 {
+		t.Errorf("%d instances, want 5", len(names))
 	}
 	slices.Sort(names)
 	if want := []string{`a\b "q"`, "e", "zoé", "中文", "👍🏽"}; !slices.Equal(names, want) {
@@ -236,8 +231,6 @@ func FuzzReadResponse(f *testing.F) {
 	f.Add(pkt)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		rrs, _, _ := readResponse(b)
-		for _, se := range instances(rrs) {
-			entryFrom(se)
-		}
+		entries(rrs)
 	})
 }

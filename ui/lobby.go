@@ -46,6 +46,7 @@ type lobbyModel struct {
 	rooms         []view.RoomInfo // in the order given (busiest first), names cleaned
 	moved         bool            // the player moved the cursor: keep it on its room
 	searching     bool
+	offline       string // why the LAN cannot be searched
 	cursor        int
 	prompt        lobbyPrompt
 	target        string // the room the prompt is about
@@ -86,7 +87,7 @@ func (m lobbyModel) Update(msg tea.Msg) (lobbyModel, tea.Cmd) {
 		return m, nil
 	case RoomsMsg:
 		m.setRooms(msg.Rooms)
-		m.searching = msg.Searching
+		m.searching, m.offline = msg.Searching, msg.Offline
 		return m, nil
 	case spinner.TickMsg:
 		var cmd tea.Cmd
@@ -264,6 +265,8 @@ func (m lobbyModel) View() string {
 	add(st.dim.Render("light cycles on your LAN"))
 	add("")
 	switch {
+	case m.offline != "":
+		add(st.text.Render(m.offline))
 	case m.searching:
 		add(m.spin.View() + " " + st.text.Render("looking for rooms on the LAN…"))
 	case len(m.rooms) == 0:

@@ -105,3 +105,21 @@ func TestUnicodeRoomAcrossHosts(t *testing.T) {
 		t.Errorf("the bot's room is %q, want %q", l.Room, room)
 	}
 }
+
+// TestOfflineLobbyCreate: with only loopback the lobby says discovery is
+// off, and its "new room" starts a game.
+func TestOfflineLobbyCreate(t *testing.T) {
+	h := loopbackOnly(t)
+	dir := t.TempDir()
+	me := &proc{name: "solo", stats: dir + "/tui.jsonl"}
+	s := startTUI(t, h, 100, 30, "--name", "solo", "--log", dir+"/tui.log", "--stats", me.stats)
+	s.waitScreen(10*time.Second, "LAN discovery is off")
+	s.keys("n")
+	s.waitScreen(3*time.Second, "room name") // asked the room's name, then its secret
+	s.keys("-l", "desk")
+	s.keys("Enter")
+	s.waitScreen(3*time.Second, "secret for desk")
+	s.keys("Enter")
+	s.waitScreen(10*time.Second, "desk", "no LAN discovery")
+	moving(t, me, "solo")
+}

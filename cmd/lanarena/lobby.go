@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	gamenet "lanarena/net"
+	"lanarena/net/discovery"
 	"lanarena/ui"
 )
 
@@ -61,7 +62,7 @@ func lobby(ctx context.Context, prog *tea.Program, cfg gamenet.RoomsConfig, mdns
 	}()
 	rooms := withDefault(nil, cfg)
 	book.set(rooms)
-	prog.Send(ui.RoomsMsg{Rooms: rooms, Searching: mdns})
+	prog.Send(ui.RoomsMsg{Rooms: rooms, Searching: mdns, Offline: offline(mdns)})
 	if !mdns {
 		return
 	}
@@ -71,7 +72,16 @@ func lobby(ctx context.Context, prog *tea.Program, cfg gamenet.RoomsConfig, mdns
 		select {
 		case <-ctx.Done():
 		default:
-			prog.Send(ui.RoomsMsg{Rooms: rooms, Searching: true})
+			prog.Send(ui.RoomsMsg{Rooms: rooms, Searching: true, Offline: offline(true)})
 		}
 	})
+}
+
+// offline says why the lobby cannot look for rooms now: no network
+// interface mDNS can use (discovery looks again at every query).
+func offline(mdns bool) string {
+	if _, err := discovery.Interfaces(""); mdns && err != nil {
+		return "no network: LAN discovery is off (n creates a room; --join HOST:PORT joins one)"
+	}
+	return ""
 }

@@ -76,6 +76,54 @@ func readResponse(msg []byte) (rrs []dns.RR, bad int, err error) {
 // serviceName is the name browsed: "_lanarena._udp.local.".
 const serviceName = Service + "." + domain
 
+// recordIndex holds the records of a response by owner name (lowercase),
+// and the instance names in order of first mention.
+type recordIndex struct {
+	names []string
+	named map[string]bool
+	srv   map[string]*dns.SRV
+	txt   map[string]*dns.TXT
+	a4    map[string][]net.IP
+	a6    map[string]net.IP
+}
+
+func indexRecords(rrs []dns.RR) *recordIndex {
+	x := &recordIndex{named: map[string]bool{}, srv: map[string]*dns.SRV{}, txt: map[string]*dns.TXT{},
+		a4: map[string][]net.IP{}, a6: map[string]net.IP{}}
+	for _, rr := range rrs {
+		owner := strings.ToLower(rr.Header().Name)
+		switch r := rr.(type) {
+		case *dns.PTR:
+			if strings.EqualFold(r.Hdr.Name, serviceName) && r.Hdr.Ttl > 0 {
+				x.addName(r.Ptr)
+			}
+		case *dns.SRV:
+			if strings.HasSuffix(owner, serviceSuffix) {
+				x.addName(r.Hdr.Name)
+			}
+			x.srv[owner] = r
+		case *dns.TXT:
+			x.txt[owner] = r
+		case *dns.A:
+			if len(x.a4[owner]) < maxAddrs && !slices.ContainsFunc(x.a4[owner], r.A.Equal) {
+				x.a4[owner] = append(x.a4[owner], r.A)
+			}
+		case *dns.AAAA:
+			if x.a6[owner] == nil {
+				x.a6[owner] = r.AAAA
+			}
+		}
+	}
+	return x
+}
+
+func (x *recordIndex) addName(n string) {
+	if k := strings.ToLower(n); !x.named[k] {
+		x.named[k] = true
+		x.names = append(x.names, n)
+	}
+}
+
 // instances assembles the instances of Service that rrs describe
 // completely: a name (from a PTR to it, or its own SRV), a SRV, a TXT and
 // an address of the SRV's target. Names are compared case-insensitively,
@@ -85,51 +133,17 @@ const serviceName = Service + "." + domain
 // An mdns.ServiceEntry holds one IPv4 address: the others of a machine on
 // several networks are returned in more.
 func instances(rrs []dns.RR) (out []*mdns.ServiceEntry, more map[*mdns.ServiceEntry][]net.IP) {
+	x := indexRecords(rrs)
 	more = map[*mdns.ServiceEntry][]net.IP{}
-	var names []string
-	named := map[string]bool{}
-	addName := func(n string) {
-		if k := strings.ToLower(n); !named[k] {
-			named[k] = true
-			names = append(names, n)
-		}
-	}
-	srv := map[string]*dns.SRV{}
-	txt := map[string]*dns.TXT{}
-	a4 := map[string][]net.IP{}
-	a6 := map[string]net.IP{}
-	for _, rr := range rrs {
-		owner := strings.ToLower(rr.Header().Name)
-		switch r := rr.(type) {
-		case *dns.PTR:
-			if strings.EqualFold(r.Hdr.Name, serviceName) && r.Hdr.Ttl > 0 {
-				addName(r.Ptr)
-			}
-		case *dns.SRV:
-			if strings.HasSuffix(owner, serviceSuffix) {
-				addName(r.Hdr.Name)
-			}
-			srv[owner] = r
-		case *dns.TXT:
-			txt[owner] = r
-		case *dns.A:
-			if len(a4[owner]) < maxAddrs && !slices.ContainsFunc(a4[owner], r.A.Equal) {
-				a4[owner] = append(a4[owner], r.A)
-			}
-		case *dns.AAAA:
-			if a6[owner] == nil {
-				a6[owner] = r.AAAA
-			}
-		}
-	}
-	for _, name := range names {
+	for _, name := range x.names {
 		k := strings.ToLower(name)
-		s, t := srv[k], txt[k]
+		s, t := x.srv[k], x.txt[k]
 		if s == nil || t == nil {
 			continue
 		}
 		host := strings.ToLower(s.Target)
-		if len(a4[host]) == 0 && a6[host] == nil {
+		v4, v6 := x.a4[host], x.a6[host]
+		if len(v4) == 0 && v6 == nil {
 			continue
 		}
 		fields := make([]string, len(t.Txt))
@@ -137,12 +151,11 @@ func instances(rrs []dns.RR) (out []*mdns.ServiceEntry, more map[*mdns.ServiceEn
 			fields[i] = unescape(f)
 		}
 		e := &mdns.ServiceEntry{Name: name, Host: s.Target, Port: int(s.Port), InfoFields: fields}
-		if v4 := a4[host]; len(v4) > 0 {
-			e.AddrV4 = v4[0]
-			more[e] = v4[1:]
+		if len(v4) > 0 {
+			e.AddrV4, more[e] = v4[0], v4[1:]
 		}
-		if ip := a6[host]; ip != nil {
-			e.AddrV6, e.AddrV6IPAddr = ip, &net.IPAddr{IP: ip}
+		if v6 != nil {
+			e.AddrV6, e.AddrV6IPAddr = v6, &net.IPAddr{IP: v6}
 		}
 		out = append(out, e)
 	}

@@ -123,3 +123,14 @@ func TestOfflineLobbyCreate(t *testing.T) {
 	s.waitScreen(10*time.Second, "desk", "no LAN discovery")
 	moving(t, me, "solo")
 }
+
+// TestUnicodeRoomByFlag: two players who start with the same room name,
+// typed once precomposed (é) and once decomposed (e + U+0301), meet.
+func TestUnicodeRoomByFlag(t *testing.T) {
+	lan := netns.New(t, 2)
+	hosts := lan.Hosts()
+	ana := startProc(t, hosts[0], "ana", "--bot", "--room", "my room \u00e9 ★")
+	ben := startProc(t, hosts[1], "ben", "--bot", "--room", "my room e\u0301 ★")
+	moving(t, ana, "ana", "ben")
+	moving(t, ben, "ana", "ben")
+}

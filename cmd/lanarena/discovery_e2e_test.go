@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -77,8 +79,18 @@ func TestOfflinePlay(t *testing.T) {
 		return ok
 	})
 	moving(t, bob, "solo", "bob")
-	if l, _ := me.last(t); strings.Contains(l.Self.Addr, "0.0.0.0") {
-		t.Errorf("solo shows its address as %s", l.Self.Addr)
+	if l, _ := me.last(t); l.Self.Addr != "127.0.0.1:40555" {
+		t.Errorf("solo shows its address as %s, want 127.0.0.1:40555", l.Self.Addr)
+	}
+	logged(t, dir+"/tui.log", `solo joined room "x" at 127.0.0.1:40555`)
+}
+
+// logged fails unless the log file holds want.
+func logged(t *testing.T, path, want string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(b), want) {
+		t.Errorf("the log lacks %q (%v):\n%s", want, err, tail(string(b), 20))
 	}
 }
 
@@ -104,6 +116,8 @@ func TestUnicodeRoomAcrossHosts(t *testing.T) {
 	if l, _ := bot.last(t); l.Room != room {
 		t.Errorf("the bot's room is %q, want %q", l.Room, room)
 	}
+	// The address shown is the one the LAN reaches, not 0.0.0.0.
+	logged(t, bot.log, fmt.Sprintf("zoé joined room %q at %s:", room, hosts[0].Addr))
 }
 
 // TestOfflineLobbyCreate: with only loopback the lobby says discovery is

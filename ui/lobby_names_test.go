@@ -1,11 +1,15 @@
 package ui
 
 import (
+	"math/rand/v2"
+	"net/netip"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 
+	"lanarena/game"
 	"lanarena/net/view"
 )
 
@@ -45,5 +49,39 @@ func TestLobbyOffline(t *testing.T) {
 	m, _ = send(t, m, RoomsMsg{Searching: true, Offline: "no network: LAN discovery is off"})
 	if v := m.View(); !strings.Contains(v, "no network: LAN discovery is off") || strings.Contains(v, "looking for rooms") {
 		t.Errorf("offline lobby:\n%s", v)
+	}
+}
+
+// Player names in any script keep the scoreboard's columns: the scores
+// start at the same column on every row.
+func TestScoreboardWideNamesKeepColumns(t *testing.T) {
+	names := []string{"中文中文中文中文中文", "👨‍👩‍👧 family", "❤️ love", "café ★", `a\b "q"`}
+	s := game.New(game.DefaultParams())
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i, n := range names {
+		if _, err := s.Join(game.PlayerID(i+1), n, i, false, rng); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snap := view.Snapshot{Arena: s.Clone(), Self: 1, Room: "den", Mode: "p2p", Addr: netip.MustParseAddrPort("192.168.1.20:47000")}
+	m := arenaAt(t, &fakeController{}, termenv.Ascii, 80, 24, snap)
+	v := m.View()
+	checkFits(t, v, 80, 24)
+	col := -1
+	rows := 0
+	for _, l := range strings.Split(ansi.Strip(v), "\n") {
+		i := strings.Index(l, " 0  0 0(0)")
+		if i < 0 {
+			continue
+		}
+		rows++
+		if c := ansi.StringWidth(l[:i]); col >= 0 && c != col {
+			t.Errorf("scores of %q start at column %d, the first row's at %d", l, c, col)
+		} else {
+			col = c
+		}
+	}
+	if rows != len(names) {
+		t.Errorf("%d scoreboard rows, want %d:\n%s", rows, len(names), v)
 	}
 }

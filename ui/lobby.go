@@ -95,7 +95,7 @@ func (m lobbyModel) Update(msg tea.Msg) (lobbyModel, tea.Cmd) {
 		return m, cmd
 	case joinFailedMsg:
 		m.joining = ""
-		m.err = fmt.Sprintf("could not join %s: %s", msg.room, game.CleanText(msg.err.Error(), 200))
+		m.err = fmt.Sprintf("could not join %s: %s", roomLabel(msg.room), game.CleanText(msg.err.Error(), 200))
 		return m, nil
 	case tea.KeyMsg:
 		return playKeys(m, msg, lobbyModel.playKey)
@@ -124,7 +124,8 @@ func (m *lobbyModel) setRooms(rooms []view.RoomInfo) {
 	}
 	m.rooms = make([]view.RoomInfo, len(rooms))
 	for i, r := range rooms {
-		r.Name = game.CleanText(r.Name, maxRoomRunes)
+		// r.Name stays exact: it is the room to join. roomLabel cleans it
+		// wherever it is shown.
 		r.Mode = game.CleanText(r.Mode, 16)
 		r.Host = game.CleanText(r.Host, game.MaxNameRunes)
 		r.Reason = game.CleanText(r.Reason, 48)
@@ -164,7 +165,7 @@ func (m lobbyModel) updateBrowse(msg tea.KeyMsg) (lobbyModel, tea.Cmd) {
 		m.err = ""
 		switch {
 		case !r.Compatible:
-			m.err = fmt.Sprintf("cannot join %s: incompatible: %s", r.Name, r.Reason)
+			m.err = fmt.Sprintf("cannot join %s: incompatible: %s", roomLabel(r.Name), r.Reason)
 		case r.Locked:
 			return m, m.ask(promptSecret, r.Name, false)
 		default:
@@ -173,6 +174,10 @@ func (m lobbyModel) updateBrowse(msg tea.KeyMsg) (lobbyModel, tea.Cmd) {
 	}
 	return m, nil
 }
+
+// roomLabel is a room name as shown: names come from the network, and
+// are joined exactly as they came, but shown cleaned.
+func roomLabel(name string) string { return game.CleanText(name, maxRoomRunes) }
 
 // ask opens a prompt.
 func (m *lobbyModel) ask(p lobbyPrompt, target string, creating bool) tea.Cmd {
@@ -218,7 +223,7 @@ func (m lobbyModel) updatePrompt(msg tea.KeyMsg) (lobbyModel, tea.Cmd) {
 		case promptSecret:
 			secret := m.input.Value()
 			if secret == "" && !m.creating {
-				m.err = m.target + " is locked: type its secret"
+				m.err = roomLabel(m.target) + " is locked: type its secret"
 				return m, nil
 			}
 			return m.startJoin(m.target, secret)
@@ -289,10 +294,10 @@ func (m lobbyModel) View() string {
 		add(st.bold.Render("new room"))
 		add(m.input.View())
 	case m.prompt == promptSecret:
-		add(st.bold.Render("secret for " + m.target))
+		add(st.bold.Render("secret for " + roomLabel(m.target)))
 		add(m.input.View())
 	case m.joining != "":
-		add(st.text.Render("joining " + m.joining + "…"))
+		add(st.text.Render("joining " + roomLabel(m.joining) + "…"))
 	}
 	if m.err != "" {
 		add(st.err.Render("✗ " + m.err))
@@ -330,7 +335,7 @@ func (m lobbyModel) roomLine(r view.RoomInfo, selected bool) string {
 			mode += " · host unknown"
 		}
 	}
-	line := fmt.Sprintf("%s %-7s %7d  %s", fit(r.Name, maxRoomRunes), lock, r.Players, mode)
+	line := fmt.Sprintf("%s %-7s %7d  %s", fit(roomLabel(r.Name), maxRoomRunes), lock, r.Players, mode)
 	if !r.Compatible {
 		line += "  incompatible: " + r.Reason
 	}

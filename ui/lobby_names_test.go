@@ -85,3 +85,17 @@ func TestScoreboardWideNamesKeepColumns(t *testing.T) {
 		t.Errorf("%d scoreboard rows, want %d:\n%s", rows, len(names), v)
 	}
 }
+
+// The lobby joins a room by its exact name, bytes as discovery reported
+// them, even where the screen shows it cleaned.
+func TestLobbyJoinsTheExactName(t *testing.T) {
+	const exact = "two  spaces 👨\u200d👩\u200d👧"
+	j := &fakeJoiner{ctrl: &fakeController{}}
+	m := lobbyAt(t, j, 80, 24)
+	m, _ = send(t, m, RoomsMsg{Rooms: []view.RoomInfo{{Name: exact, Players: 1, Mode: "p2p", Compatible: true}}})
+	m, cmd := send(t, m, keyMsg("enter"))
+	runCmd(t, m, cmd)
+	if got, want := strings.Join(j.calls, ","), exact+"/"; got != want {
+		t.Errorf("joined %q, want %q", got, want)
+	}
+}

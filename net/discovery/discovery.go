@@ -96,6 +96,11 @@ func Advertise(a Announcement, logger *log.Logger) (*Advertiser, error) {
 // library's messages; nil discards them. It fails only if no interface
 // could listen.
 //
+// A server's socket may hear queries that came in by other interfaces
+// (Linux delivers a group's packets to every socket bound to it), so a
+// querier can get one answer per interface: Browse reports each instance
+// once per query.
+//
 // Its sockets are opened before it returns, in the calling thread's
 // network namespace.
 func AdvertiseOn(a Announcement, ifaces []net.Interface, logger *log.Logger) (*Advertiser, error) {

@@ -285,3 +285,25 @@ func TestSetInterval(t *testing.T) {
 		}
 	}
 }
+
+func TestInterfacesNarrowed(t *testing.T) {
+	// Only reads the interface list: no traffic.
+	for _, name := range []string{"lo", "no-such-interface0"} {
+		if got, err := Interfaces(name); !errors.Is(err, ErrNoInterface) || len(got) != 0 {
+			t.Errorf("Interfaces(%q) = %v, %v; want ErrNoInterface", name, got, err)
+		}
+	}
+	all, err := Interfaces("")
+	if err != nil {
+		t.Skipf("no usable interface here: %v", err)
+	}
+	one, err := Interfaces(all[0].Name)
+	if err != nil || len(one) != 1 || one[0].Name != all[0].Name {
+		t.Errorf("Interfaces(%q) = %v, %v", all[0].Name, one, err)
+	}
+	for _, ip := range IPs(all) {
+		if ip.IsLoopback() || !usable(ip) {
+			t.Errorf("IPs has %v", ip)
+		}
+	}
+}

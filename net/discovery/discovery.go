@@ -42,6 +42,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/hashicorp/mdns"
 	"github.com/miekg/dns"
@@ -182,28 +184,50 @@ func service(a Announcement) (*mdns.MDNSService, error) {
 		txt[i] = escapeTXT(txt[i])
 	}
 	host := formatID(a.ID) + ".lanarena." + domain
-	return mdns.NewMDNSService(instanceName(a), Service, domain, host, a.Port, ips, txt)
+	return mdns.NewMDNSService(escapeLabel(instanceName(a)), Service, domain, host, a.Port, ips, txt)
 }
 
-// instanceName is a DNS-safe form of the player's name, then the id.
+// maxInstanceName bounds the player's name in an instance name: a DNS
+// label holds 63 bytes, and "-" and the id take 9.
+const maxInstanceName = 63 - 9
+
+// instanceName is the player's name as DNS-SD browsers show it (RFC 6763
+// §4.1: any UTF-8), in NFC and cut at a character to fit a label, then
+// "-" and the id: "zoé-0000002a". It is the label's bytes, unescaped.
 func instanceName(a Announcement) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(a.Name) {
-		if b.Len() >= 24 {
-			break
+	name := strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
 		}
-		switch {
-		case 'a' <= r && r <= 'z', '0' <= r && r <= '9':
-			b.WriteRune(r)
-		case b.Len() > 0 && !strings.HasSuffix(b.String(), "-"):
-			b.WriteByte('-')
-		}
+		return r
+	}, Canonical(a.Name)))
+	for len(name) > maxInstanceName {
+		_, size := utf8.DecodeLastRuneInString(name)
+		name = name[:len(name)-size]
 	}
-	name := strings.TrimSuffix(b.String(), "-")
-	if name == "" {
+	if name = strings.TrimSpace(name); name == "" {
 		name = "player"
 	}
 	return name + "-" + formatID(a.ID)
+}
+
+// escapeLabel writes a label in the presentation form miekg/dns unpacks
+// names into (and hashicorp/mdns compares queries with): \X for the
+// characters special in names, \DDD for bytes outside printable ASCII.
+func escapeLabel(label string) string {
+	var b strings.Builder
+	for _, c := range []byte(label) {
+		switch {
+		case strings.IndexByte(`. '@;()"\`, c) >= 0:
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c < ' ' || c > '~':
+			fmt.Fprintf(&b, "\\%03d", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 // Entry is a peer found by Browse.

@@ -99,6 +99,9 @@ func TestZeroconfSeesOurInstances(t *testing.T) {
 		if s.TXT["name"] != Canonical(a.Name) || s.TXT["room"] != "café ★" {
 			t.Errorf("python-zeroconf read name %q room %q, want %q, %q", s.TXT["name"], s.TXT["room"], a.Name, "café ★")
 		}
+		if want := instanceName(a); s.Instance != want {
+			t.Errorf("python-zeroconf read instance %q, want %q", s.Instance, want)
+		}
 		if s.Port != a.Port || !slices.Contains(s.Addresses, hosts[0].Addr.String()) {
 			t.Errorf("python-zeroconf read port %d addresses %v, want %d at %v", s.Port, s.Addresses, a.Port, hosts[0].Addr)
 		}

@@ -15,7 +15,8 @@ import (
 var ErrNoInterface = errors.New("no network interface for mDNS (up, multicast, with an IPv4 address)")
 
 // Interfaces returns the interfaces discovery uses: up, able to
-// multicast, not loopback, with an IPv4 address. With name set, only that
+// multicast, not loopback, with an IPv4 address; those with a carrier
+// (running) first. With name set, only that
 // interface, and an error if it does not exist or does not qualify. It
 // reads the interfaces of the calling thread's network namespace.
 func Interfaces(name string) ([]net.Interface, error) {
@@ -32,6 +33,12 @@ func Interfaces(name string) ([]net.Interface, error) {
 			out = append(out, ifi)
 		}
 	}
+	// Those with a carrier first: the first address is the one shown to
+	// the player, and an interface without one (a Docker bridge with no
+	// container, an unplugged cable) reaches nobody.
+	slices.SortStableFunc(out, func(a, b net.Interface) int {
+		return cmpBool(b.Flags&net.FlagRunning != 0, a.Flags&net.FlagRunning != 0)
+	})
 	if len(out) == 0 {
 		if name != "" {
 			return nil, fmt.Errorf("interface %q: %w", name, ErrNoInterface)
@@ -108,4 +115,14 @@ func LocalIPs() []netip.Addr {
 func usable(ip netip.Addr) bool {
 	return ip.IsValid() && !ip.IsUnspecified() && !ip.IsMulticast() &&
 		ip.Unmap() != netip.AddrFrom4([4]byte{255, 255, 255, 255})
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }

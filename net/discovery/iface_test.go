@@ -105,3 +105,50 @@ func TestEveryInterface(t *testing.T) {
 		t.Errorf("narrowed to %s: found p1 of the other network", link)
 	}
 }
+
+// TestInterfacesWithCarrierFirst: an interface that is up but has no
+// carrier (a Docker bridge without containers, an unplugged cable) comes
+// after one that works, whatever their order in the system, so the
+// address shown to the player is one others can reach.
+func TestInterfacesWithCarrierFirst(t *testing.T) {
+	h := netns.New(t, 1).Hosts()[0]
+	ip := func(args ...string) {
+		t.Helper()
+		if out, err := exec.Command("ip", append([]string{"-n", h.Name}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("ip %s: %v: %s", strings.Join(args, " "), err, out)
+		}
+	}
+	ip("link", "del", h.Iface)
+	// dead0 first, so it has the lower index: up, but its peer is down.
+	ip("link", "add", "dead0", "type", "veth", "peer", "name", "dead1")
+	ip("link", "add", "live0", "type", "veth", "peer", "name", "live1")
+	ip("addr", "add", "10.79.0.1/24", "dev", "dead0")
+	ip("addr", "add", "10.80.0.1/24", "dev", "live0")
+	for _, l := range []string{"dead0", "live0", "live1"} {
+		ip("link", "set", l, "up")
+	}
+	var names []string
+	var ips []netip.Addr
+	h.Run(t, func() {
+		// The carrier comes up a moment after the link.
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			ifaces, err := Interfaces("")
+			names = names[:0]
+			for _, ifi := range ifaces {
+				names = append(names, ifi.Name)
+			}
+			ips = IPs(ifaces)
+			if err == nil && len(names) == 2 && names[0] == "live0" || time.Now().After(deadline) {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	})
+	if want := []string{"live0", "dead0"}; !slices.Equal(names, want) {
+		t.Errorf("Interfaces = %v, want %v", names, want)
+	}
+	if len(ips) == 0 || ips[0] != netip.MustParseAddr("10.80.0.1") {
+		t.Errorf("IPs = %v, want 10.80.0.1 first", ips)
+	}
+}

@@ -337,3 +337,9 @@ func TestInterfacesNarrowed(t *testing.T) {
 		}
 	}
 }
+
+func TestCmpBool(t *testing.T) {
+	if cmpBool(true, false) != 1 || cmpBool(false, true) != -1 || cmpBool(true, true) != 0 {
+		t.Error("cmpBool orders false before true")
+	}
+}

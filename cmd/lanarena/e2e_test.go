@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"lanarena/net/netns"
+	"lanarena/net/stats"
 )
 
 // End-to-end tests: the real binary, several "machines" made of network
@@ -101,42 +102,24 @@ func tail(s string, n int) string {
 }
 
 // last returns the newest stats line, or false when there is none yet.
-func (p *proc) last(t *testing.T) (statsLine, bool) {
+func (p *proc) last(t *testing.T) (stats.Line, bool) {
 	t.Helper()
 	f, err := os.Open(p.stats)
 	if err != nil {
-		return statsLine{}, false
+		return stats.Line{}, false
 	}
 	defer f.Close()
-	var line statsLine
+	var line stats.Line
 	ok := false
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
-		var l statsLine
+		var l stats.Line
 		if json.Unmarshal(sc.Bytes(), &l) == nil {
 			line, ok = l, true
 		}
 	}
 	return line, ok
-}
-
-func (l statsLine) player(name string) (statsPlayer, bool) {
-	for _, p := range l.Players {
-		if p.Name == name {
-			return p, true
-		}
-	}
-	return statsPlayer{}, false
-}
-
-func (l statsLine) peer(name string) (statsPeer, bool) {
-	for _, p := range l.Peers {
-		if p.Name == name {
-			return p, true
-		}
-	}
-	return statsPeer{}, false
 }
 
 // waitFor polls cond every 100 ms until it holds, failing after timeout.
@@ -175,10 +158,10 @@ func TestLANPlay(t *testing.T) {
 				if j == i {
 					continue
 				}
-				if _, ok := l.peer(n); !ok {
+				if _, ok := l.Peer(n); !ok {
 					return false
 				}
-				if _, ok := l.player(n); !ok {
+				if _, ok := l.Player(n); !ok {
 					return false
 				}
 			}
@@ -203,7 +186,7 @@ func TestLANPlay(t *testing.T) {
 	}
 	gone := waitFor(t, 4*time.Second, "ada drops cy after its leave", func() bool {
 		l, ok := procs[0].last(t)
-		_, seen := l.player("cy")
+		_, seen := l.Player("cy")
 		return ok && !seen
 	})
 	t.Logf("cy gone from ada's view %v after SIGTERM", gone)
@@ -213,12 +196,12 @@ func TestLANPlay(t *testing.T) {
 	killed := time.Now()
 	waitFor(t, 8*time.Second, "ada shows bob lagging", func() bool {
 		l, _ := procs[0].last(t)
-		p, ok := l.peer("bob")
+		p, ok := l.Peer("bob")
 		return ok && p.Lagging
 	})
 	waitFor(t, 16*time.Second, "ada removes bob after the timeout", func() bool {
 		l, _ := procs[0].last(t)
-		_, ok := l.player("bob")
+		_, ok := l.Player("bob")
 		return !ok
 	})
 	if d := time.Since(killed); d < 8*time.Second {
@@ -238,8 +221,8 @@ func checkReplicated(t *testing.T, observer, owner *proc) {
 		if !ok1 || !ok2 {
 			return false
 		}
-		seen, ok1 := o.player(owner.name)
-		self, ok2 := w.player(owner.name)
+		seen, ok1 := o.Player(owner.name)
+		self, ok2 := w.Player(owner.name)
 		if !ok1 || !ok2 || !seen.Alive || !self.Alive || seen.Life != self.Life {
 			return false
 		}
@@ -269,7 +252,7 @@ func TestRestartNoGhost(t *testing.T) {
 	var oldID uint32
 	waitFor(t, 10*time.Second, "ada sees bob", func() bool {
 		l, _ := ada.last(t)
-		p, ok := l.player("bob")
+		p, ok := l.Player("bob")
 		oldID = p.ID
 		return ok
 	})

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"lanarena/net/netns"
+	"lanarena/net/stats"
 )
 
 // tmuxSession is the real TUI in a tmux session of its own server, the
@@ -112,7 +113,7 @@ func TestTUIAgainstBotOnLAN(t *testing.T) {
 		if !ok {
 			return false
 		}
-		_, ok = l.player("alice")
+		_, ok = l.Player("alice")
 		return ok
 	})
 
@@ -128,10 +129,10 @@ func TestTUIAgainstBotOnLAN(t *testing.T) {
 	perp := map[string][2]string{"up": {"Left", "left"}, "down": {"d", "right"}, "left": {"w", "up"}, "right": {"Down", "down"}}
 	turned := 0
 	for range 4 {
-		var cur statsPlayer
+		var cur stats.Player
 		waitFor(t, 5*time.Second, "alice alive", func() bool {
 			l, ok := me.last(t)
-			p, ok2 := l.player("alice")
+			p, ok2 := l.Player("alice")
 			cur = p
 			return ok && ok2 && p.Alive
 		})
@@ -139,7 +140,7 @@ func TestTUIAgainstBotOnLAN(t *testing.T) {
 		s.keys(k[0])
 		waitFor(t, 4*time.Second, "alice turns "+k[1]+" after "+k[0], func() bool {
 			l, _ := me.last(t)
-			p, ok := l.player("alice")
+			p, ok := l.Player("alice")
 			if ok && p.Life == cur.Life && p.Dir == k[1] {
 				turned++
 				return true
@@ -159,7 +160,7 @@ func TestTUIAgainstBotOnLAN(t *testing.T) {
 	waitFor(t, 5*time.Second, "the TUI exits on q", s.paneDead)
 	waitFor(t, 3*time.Second, "the bot drops alice at once", func() bool {
 		l, _ := bot.last(t)
-		_, ok := l.player("alice")
+		_, ok := l.Player("alice")
 		return !ok
 	})
 }
@@ -182,7 +183,7 @@ func TestTUIServerModeAcrossHosts(t *testing.T) {
 		if !ok {
 			return false
 		}
-		p, ok := l.player("dave")
+		p, ok := l.Player("dave")
 		return ok && p.Trail > 5
 	})
 	s.waitScreen(5*time.Second, "IMPAIRED")

@@ -166,8 +166,18 @@ func TestRequestAddNeverWaits(t *testing.T) {
 	fl := newFake(t, f, nil)
 	fl.RequestAdd()
 	<-f.entered // the routine is starting the first bot and waits at the gate
-	for range 20 {
-		fl.RequestAdd()
+	sent := make(chan struct{})
+	go func() {
+		defer close(sent)
+		for range 20 {
+			fl.RequestAdd()
+		}
+	}()
+	select {
+	case <-sent:
+	case <-time.After(10 * time.Second):
+		close(f.gate)
+		t.Fatal("RequestAdd waited for the busy routine")
 	}
 	close(f.gate)
 	fl.do(0)

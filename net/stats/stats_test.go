@@ -304,9 +304,10 @@ func TestStartAppendsToTheFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	var logs bytes.Buffer
-	src := &fakePeer{s: snapshot(t), n: 1, drained: make(chan struct{})}
+	drained := make(chan struct{})
+	src := &fakePeer{s: snapshot(t), n: 1, drained: drained}
 	stop := Start(context.Background(), path, src, "alice", log.New(&logs, "", 0))
-	<-src.drained // the line is written and the peer has stopped
+	<-drained // the line is written and the peer has stopped
 	stop()        // waits for the writer to close the file
 	b, err := os.ReadFile(path)
 	if err != nil {

@@ -20,7 +20,6 @@ import (
 	gamenet "lanarena/net"
 	"lanarena/net/fleet"
 	"lanarena/net/session"
-	"lanarena/net/stats"
 	"lanarena/ui"
 )
 
@@ -86,8 +85,8 @@ func runBot(ctx context.Context, o *options, logger *log.Logger) error {
 	if err := f.Add(o.bots); err != nil {
 		return err
 	}
-	stopStats := stats.Start(ctx, o.statsFile, n.Peer, n.Peer.Config().Name, logger)
-	defer stopStats()
+	stats := startStats(ctx, o.statsFile, n.Peer, logger)
+	defer stats()
 	select {
 	case <-ctx.Done():
 	case <-n.Peer.Done():
@@ -156,8 +155,8 @@ func pump(ctx context.Context, prog *tea.Program, started <-chan *gamenet.Node, 
 	case <-ctx.Done():
 		return
 	}
-	stopStats := stats.Start(ctx, o.statsFile, n.Peer, n.Peer.Config().Name, logger)
-	defer stopStats()
+	stats := startStats(ctx, o.statsFile, n.Peer, logger)
+	defer stats()
 	for {
 		select {
 		case <-ctx.Done():

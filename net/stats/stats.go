@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"io"
 	"log"
-	"os"
 	"time"
 
 	"lanarena/game"
@@ -176,25 +175,17 @@ func Write(ctx context.Context, w io.Writer, src Source, selfName string, every 
 	}
 }
 
-// Start appends a line describing src to the file at path once a second
-// on a goroutine of its own, until ctx is done or stop is called; stop
-// waits for that goroutine. With path empty it does nothing. Errors go to
-// logger: the TUI owns the terminal, and stats never stop the game.
-func Start(ctx context.Context, path string, src Source, selfName string, logger *log.Logger) (stop func()) {
-	if path == "" {
-		return func() {}
-	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		logger.Printf("stats: %v", err)
-		return func() {}
-	}
+// Start writes a line describing src to w at once and then once a
+// second, on a goroutine of its own, until ctx is done or stop is called;
+// stop waits for that goroutine and leaves w open. A write error ends the
+// writing and goes to logger: the TUI owns the terminal, and stats never
+// stop the game.
+func Start(ctx context.Context, w io.Writer, src Source, selfName string, logger *log.Logger) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		defer f.Close()
-		if err := Write(ctx, f, src, selfName, time.Second); err != nil {
+		if err := Write(ctx, w, src, selfName, time.Second); err != nil {
 			logger.Printf("stats: %v", err)
 		}
 	}()

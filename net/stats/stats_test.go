@@ -12,7 +12,6 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -298,43 +297,33 @@ func TestWriteReportsWriteErrors(t *testing.T) {
 	}
 }
 
-func TestStartAppendsToTheFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "stats.jsonl")
-	if err := os.WriteFile(path, []byte(`{"t":1}`+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var logs bytes.Buffer
+func TestStartWritesUntilStopped(t *testing.T) {
+	var buf, logs bytes.Buffer
 	drained := make(chan struct{})
 	src := &fakePeer{s: snapshot(t), n: 1, drained: drained}
-	stop := Start(context.Background(), path, src, "alice", log.New(&logs, "", 0))
+	stop := Start(context.Background(), &buf, src, "alice", log.New(&logs, "", 0))
 	<-drained // the line is written and the peer has stopped
-	stop()        // waits for the writer to close the file
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := decodeLines(t, b)
-	if len(lines) != 2 || lines[0].T != 1 || lines[1].Self.Name != "alice" {
-		t.Errorf("got %+v, want the old line kept and one new line after it", lines)
+	stop()    // waits for the writer
+	lines := decodeLines(t, buf.Bytes())
+	if len(lines) != 1 || lines[0].Self.Name != "alice" {
+		t.Errorf("got %+v, want one line", lines)
 	}
 	if logs.Len() != 0 {
 		t.Errorf("logged %q, want nothing", logs.String())
 	}
 }
 
-func TestStartWithoutAFileDoesNothing(t *testing.T) {
-	src := &fakePeer{s: snapshot(t), n: 100}
-	Start(context.Background(), "", src, "alice", log.New(io.Discard, "", 0))()
-	if src.calls != 0 {
-		t.Errorf("took %d snapshots, want none", src.calls)
-	}
-}
-
-func TestStartLogsAFileItCannotOpen(t *testing.T) {
+func TestStartLogsAWriteErrorAndStops(t *testing.T) {
 	var logs bytes.Buffer
-	path := filepath.Join(t.TempDir(), "missing-dir", "stats.jsonl")
-	Start(context.Background(), path, &fakePeer{n: 1}, "alice", log.New(&logs, "", 0))()
-	if !strings.Contains(logs.String(), "stats:") {
-		t.Errorf("logged %q, want the open error", logs.String())
+	took := make(chan struct{}, 1)
+	src := &fakePeer{s: snapshot(t), n: 100, after: func(int) { took <- struct{}{} }}
+	stop := Start(context.Background(), failingWriter{}, src, "alice", log.New(&logs, "", 0))
+	<-took
+	stop() // waits: the write has failed and been logged by now
+	if src.calls != 1 {
+		t.Errorf("took %d snapshots, want 1: a write error ends the writing", src.calls)
+	}
+	if !strings.Contains(logs.String(), "stats: disk full") {
+		t.Errorf("logged %q, want the write error", logs.String())
 	}
 }

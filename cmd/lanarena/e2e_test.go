@@ -102,25 +102,37 @@ func tail(s string, n int) string {
 }
 
 // last returns the newest stats line, or false when there is none yet.
-func (p *proc) last(t *testing.T) (stats.Line, bool) {
+func (p *proc) last(t *testing.T) (statsLine, bool) {
 	t.Helper()
 	f, err := os.Open(p.stats)
 	if err != nil {
-		return stats.Line{}, false
+		return statsLine{}, false
 	}
 	defer f.Close()
-	var line stats.Line
+	var line statsLine
 	ok := false
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
-		var l stats.Line
+		var l statsLine
 		if json.Unmarshal(sc.Bytes(), &l) == nil {
 			line, ok = l, true
 		}
 	}
 	return line, ok
 }
+
+// statsLine is one line of a process's --stats file, in net/stats'
+// schema, with lookups by name.
+type statsLine struct{ stats.Line }
+
+type (
+	statsPlayer = stats.Player
+	statsPeer   = stats.Peer
+)
+
+func (l statsLine) player(name string) (statsPlayer, bool) { return l.Line.Player(name) }
+func (l statsLine) peer(name string) (statsPeer, bool)     { return l.Line.Peer(name) }
 
 // waitFor polls cond every 100 ms until it holds, failing after timeout.
 func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) time.Duration {
@@ -158,10 +170,10 @@ func TestLANPlay(t *testing.T) {
 				if j == i {
 					continue
 				}
-				if _, ok := l.Peer(n); !ok {
+				if _, ok := l.peer(n); !ok {
 					return false
 				}
-				if _, ok := l.Player(n); !ok {
+				if _, ok := l.player(n); !ok {
 					return false
 				}
 			}
@@ -186,7 +198,7 @@ func TestLANPlay(t *testing.T) {
 	}
 	gone := waitFor(t, 4*time.Second, "ada drops cy after its leave", func() bool {
 		l, ok := procs[0].last(t)
-		_, seen := l.Player("cy")
+		_, seen := l.player("cy")
 		return ok && !seen
 	})
 	t.Logf("cy gone from ada's view %v after SIGTERM", gone)
@@ -196,12 +208,12 @@ func TestLANPlay(t *testing.T) {
 	killed := time.Now()
 	waitFor(t, 8*time.Second, "ada shows bob lagging", func() bool {
 		l, _ := procs[0].last(t)
-		p, ok := l.Peer("bob")
+		p, ok := l.peer("bob")
 		return ok && p.Lagging
 	})
 	waitFor(t, 16*time.Second, "ada removes bob after the timeout", func() bool {
 		l, _ := procs[0].last(t)
-		_, ok := l.Player("bob")
+		_, ok := l.player("bob")
 		return !ok
 	})
 	if d := time.Since(killed); d < 8*time.Second {
@@ -221,8 +233,8 @@ func checkReplicated(t *testing.T, observer, owner *proc) {
 		if !ok1 || !ok2 {
 			return false
 		}
-		seen, ok1 := o.Player(owner.name)
-		self, ok2 := w.Player(owner.name)
+		seen, ok1 := o.player(owner.name)
+		self, ok2 := w.player(owner.name)
 		if !ok1 || !ok2 || !seen.Alive || !self.Alive || seen.Life != self.Life {
 			return false
 		}
@@ -252,7 +264,7 @@ func TestRestartNoGhost(t *testing.T) {
 	var oldID uint32
 	waitFor(t, 10*time.Second, "ada sees bob", func() bool {
 		l, _ := ada.last(t)
-		p, ok := l.Player("bob")
+		p, ok := l.player("bob")
 		oldID = p.ID
 		return ok
 	})

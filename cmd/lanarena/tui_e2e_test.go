@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"lanarena/net/netns"
-	"lanarena/net/stats"
 )
 
 // tmuxSession is the real TUI in a tmux session of its own server, the
@@ -113,7 +112,7 @@ func TestTUIAgainstBotOnLAN(t *testing.T) {
 		if !ok {
 			return false
 		}
-		_, ok = l.Player("alice")
+		_, ok = l.player("alice")
 		return ok
 	})
 
@@ -129,10 +128,10 @@ func TestTUIAgainstBotOnLAN(t *testing.T) {
 	perp := map[string][2]string{"up": {"Left", "left"}, "down": {"d", "right"}, "left": {"w", "up"}, "right": {"Down", "down"}}
 	turned := 0
 	for range 4 {
-		var cur stats.Player
+		var cur statsPlayer
 		waitFor(t, 5*time.Second, "alice alive", func() bool {
 			l, ok := me.last(t)
-			p, ok2 := l.Player("alice")
+			p, ok2 := l.player("alice")
 			cur = p
 			return ok && ok2 && p.Alive
 		})
@@ -140,7 +139,7 @@ func TestTUIAgainstBotOnLAN(t *testing.T) {
 		s.keys(k[0])
 		waitFor(t, 4*time.Second, "alice turns "+k[1]+" after "+k[0], func() bool {
 			l, _ := me.last(t)
-			p, ok := l.Player("alice")
+			p, ok := l.player("alice")
 			if ok && p.Life == cur.Life && p.Dir == k[1] {
 				turned++
 				return true
@@ -160,7 +159,7 @@ func TestTUIAgainstBotOnLAN(t *testing.T) {
 	waitFor(t, 5*time.Second, "the TUI exits on q", s.paneDead)
 	waitFor(t, 3*time.Second, "the bot drops alice at once", func() bool {
 		l, _ := bot.last(t)
-		_, ok := l.Player("alice")
+		_, ok := l.player("alice")
 		return !ok
 	})
 }
@@ -183,7 +182,7 @@ func TestTUIServerModeAcrossHosts(t *testing.T) {
 		if !ok {
 			return false
 		}
-		p, ok := l.Player("dave")
+		p, ok := l.player("dave")
 		return ok && p.Trail > 5
 	})
 	s.waitScreen(5*time.Second, "IMPAIRED")

@@ -38,6 +38,10 @@ type Fleet struct {
 	once   sync.Once
 }
 
+// maxPending is how many bot requests wait for the routine; more are
+// dropped (a key held down must not queue dozens of bots).
+const maxPending = 16
+
 type request struct {
 	delta int        // +1 one bot more, -1 one less, 0 nothing (a barrier for tests)
 	done  chan error // nil: nobody waits
@@ -72,7 +76,7 @@ func newFleet(closeOwn func() error, startBot func(string) (io.Closer, error), l
 		closeOwn: closeOwn,
 		startBot: startBot,
 		logger:   logger,
-		reqs:     make(chan request, 16),
+		reqs:     make(chan request, maxPending),
 		quit:     make(chan struct{}),
 		exited:   make(chan struct{}),
 	}
@@ -119,7 +123,7 @@ func (f *Fleet) Add(n int) error {
 
 // RequestAdd asks for one bot more and RequestRemove for one less (the
 // newest), without waiting: the UI calls them from its event loop. A
-// request is dropped when many are already pending.
+// request is dropped when maxPending are already waiting.
 func (f *Fleet) RequestAdd()    { f.request(request{delta: +1}) }
 func (f *Fleet) RequestRemove() { f.request(request{delta: -1}) }
 

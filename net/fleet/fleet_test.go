@@ -159,7 +159,7 @@ func TestCloseStopsTheBotsBeforeTheOwnPeer(t *testing.T) {
 }
 
 // The UI asks for bots from its event loop: a request never waits, even
-// while the routine is busy starting a bot; past a queue of 16, requests
+// while the routine is busy starting a bot; past a full queue, requests
 // are dropped.
 func TestRequestAddNeverWaits(t *testing.T) {
 	f := &fakes{gate: make(chan struct{}), entered: make(chan struct{}, 64)}
@@ -169,7 +169,7 @@ func TestRequestAddNeverWaits(t *testing.T) {
 	sent := make(chan struct{})
 	go func() {
 		defer close(sent)
-		for range 20 {
+		for range maxPending + 4 {
 			fl.RequestAdd()
 		}
 	}()
@@ -181,8 +181,8 @@ func TestRequestAddNeverWaits(t *testing.T) {
 	}
 	close(f.gate)
 	fl.do(0)
-	if started, _ := f.record(); len(started) != 1+16 {
-		t.Errorf("started %d bots, want 17: the one in progress and a queue of 16", len(started))
+	if started, _ := f.record(); len(started) != 1+maxPending {
+		t.Errorf("started %d bots, want %d: the one in progress and a full queue", len(started), 1+maxPending)
 	}
 }
 

@@ -5,9 +5,11 @@ import (
 	"log"
 	"net/netip"
 	"slices"
+	"strconv"
 	"testing"
 
 	gamenet "lanarena/net"
+	"lanarena/net/fleet"
 )
 
 // The flags reach the player's peer: each case names the flags and what
@@ -44,6 +46,20 @@ func TestFlagsConfigureTheOwnPeer(t *testing.T) {
 		c := o.nodeConfig("lab", logger)
 		if c.Peer.Room != "lab" || c.Peer.Logger != logger || !tc.check(c) {
 			t.Errorf("%v: got %+v", tc.args, c)
+		}
+	}
+}
+
+// --bots fills the room with the player, and no more: the limit is the
+// fleet's, the same one the b key meets in the game.
+func TestBotsFlagStopsAtTheFleetLimit(t *testing.T) {
+	for _, tc := range []struct {
+		bots int
+		ok   bool
+	}{{0, true}, {fleet.MaxBots, true}, {fleet.MaxBots + 1, false}, {-1, false}} {
+		_, err := parseOptions([]string{"--bots", strconv.Itoa(tc.bots)}, io.Discard)
+		if (err == nil) != tc.ok {
+			t.Errorf("--bots %d: got error %v, want ok=%v", tc.bots, err, tc.ok)
 		}
 	}
 }

@@ -60,17 +60,16 @@ func TestJoinTakesTheRulesOfTheRoomUnlessTheFlagsGaveThem(t *testing.T) {
 	noMode := gamenet.RoomInfo{Name: "lanparty", Params: roomRules}
 	invalid := gamenet.RoomInfo{Name: "lanparty", Params: game.Params{Width: 1, Height: 1, TickRate: 15}, Mode: gamenet.ModeServer}
 	for _, tc := range []struct {
-		name      string
-		seen      []gamenet.RoomInfo
-		strict    bool
-		wantRules game.Params
-		wantMode  string
+		name   string
+		seen   []gamenet.RoomInfo
+		strict bool
+		want   gamenet.Config // Params and Mode
 	}{
-		{"room seen: its rules and mode", []gamenet.RoomInfo{server}, false, roomRules, gamenet.ModeServer},
-		{"room seen without a mode: its rules, the flags' mode", []gamenet.RoomInfo{noMode}, false, roomRules, gamenet.ModeP2P},
-		{"rules given on the command line win", []gamenet.RoomInfo{server}, true, flagRules, gamenet.ModeP2P},
-		{"a room's invalid rules are not taken", []gamenet.RoomInfo{invalid}, false, flagRules, gamenet.ModeP2P},
-		{"room not seen: the flags' rules", []gamenet.RoomInfo{{Name: "other", Params: roomRules}}, false, flagRules, gamenet.ModeP2P},
+		{"room seen: its rules and mode", []gamenet.RoomInfo{server}, false, gamenet.Config{Params: roomRules, Mode: gamenet.ModeServer}},
+		{"room seen without a mode: its rules, the flags' mode", []gamenet.RoomInfo{noMode}, false, gamenet.Config{Params: roomRules, Mode: gamenet.ModeP2P}},
+		{"rules given on the command line win", []gamenet.RoomInfo{server}, true, gamenet.Config{Params: flagRules, Mode: gamenet.ModeP2P}},
+		{"a room's invalid rules are not taken", []gamenet.RoomInfo{invalid}, false, gamenet.Config{Params: flagRules, Mode: gamenet.ModeP2P}},
+		{"room not seen: the flags' rules", []gamenet.RoomInfo{{Name: "other", Params: roomRules}}, false, gamenet.Config{Params: flagRules, Mode: gamenet.ModeP2P}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := New(context.Background(), config(tc.strict))
@@ -81,8 +80,8 @@ func TestJoinTakesTheRulesOfTheRoomUnlessTheFlagsGaveThem(t *testing.T) {
 				t.Fatalf("started %d peers, want 1", len(*got))
 			}
 			p := (*got)[0].Peer
-			if p.Room != "lanparty" || p.Params != tc.wantRules || p.Mode != tc.wantMode {
-				t.Errorf("got room %q rules %+v mode %q, want lanparty %+v %q", p.Room, p.Params, p.Mode, tc.wantRules, tc.wantMode)
+			if p.Room != "lanparty" || p.Params != tc.want.Params || p.Mode != tc.want.Mode {
+				t.Errorf("got room %q rules %+v mode %v, want lanparty %+v %v", p.Room, p.Params, p.Mode, tc.want.Params, tc.want.Mode)
 			}
 		})
 	}
@@ -112,7 +111,7 @@ func TestAFailedJoinChangesNothing(t *testing.T) {
 	}
 	second := (*got)[1].Peer
 	if second.Secret != "flag-secret" || second.Params != flagRules || second.Mode != gamenet.ModeP2P {
-		t.Errorf("second join: got secret %q rules %+v mode %q, want the flags' (flag-secret %+v p2p)",
+		t.Errorf("second join: got secret %q rules %+v mode %v, want the flags' (flag-secret %+v p2p)",
 			second.Secret, second.Params, second.Mode, flagRules)
 	}
 	if first := (*got)[0].Peer; first.Secret != "typed-secret" {
@@ -226,7 +225,7 @@ func TestJoinFromTheLobby(t *testing.T) {
 	}
 	p := f.Own().Peer
 	if c := p.Config(); c.Room != "lanparty" || c.Params != roomRules || c.Mode != gamenet.ModeServer {
-		t.Errorf("peer plays room %q rules %+v mode %q, want lanparty's", c.Room, c.Params, c.Mode)
+		t.Errorf("peer plays room %q rules %+v mode %v, want lanparty's", c.Room, c.Params, c.Mode)
 	}
 	select {
 	case n := <-s.Started():

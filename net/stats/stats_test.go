@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"lanarena/game"
+	gamenet "lanarena/net"
 	"lanarena/net/view"
 )
 
@@ -38,7 +39,7 @@ func snapshot(t *testing.T) view.Snapshot {
 		Arena: arena,
 		Self:  7,
 		Room:  "lab",
-		Mode:  "p2p",
+		Mode:  gamenet.ModeP2P,
 		Addr:  netip.MustParseAddrPort("10.0.0.5:47001"),
 		Peers: []view.PeerStats{{
 			ID: 9, Name: "bob", Addr: netip.MustParseAddrPort("10.0.0.7:37617"), Bot: true, Lagging: true,
@@ -98,7 +99,7 @@ func mapsEqual(a, b map[string]uint64) bool {
 // and empty lists are written as [] and {}, never null, so readers can
 // iterate without a check.
 func TestNewLineOfASpectatorWithNobodyAround(t *testing.T) {
-	s := view.Snapshot{Arena: game.New(game.DefaultParams()), Room: "lab", Mode: "server"}
+	s := view.Snapshot{Arena: game.New(game.DefaultParams()), Room: "lab", Mode: gamenet.ModeServer}
 	b, err := json.Marshal(NewLine(s, "projector", time.UnixMilli(1)))
 	if err != nil {
 		t.Fatal(err)

@@ -138,7 +138,7 @@ var (
 	ErrTrailTooLong       = errors.New("trail longer than the arena")
 	ErrBadDir             = errors.New("invalid direction")
 	ErrArenaFull          = errors.New("arena full")
-	ErrBadColor           = errors.New("colour outside the palette")
+	ErrBadColor           = errors.New("color outside the palette")
 	ErrBadLedger          = errors.New("death ledger malformed")
 )
 

@@ -389,7 +389,7 @@ const maxMergedNameRunes = 2 * MaxNameRunes
 // Merge replaces the replica of a remote cycle with the owner's latest
 // state and credits any kill it announces to the local cycles, each death
 // once however often it is merged. The cycle is validated first (trail,
-// colour, death ledger: the errors ErrTrail…, ErrBadDir, ErrBadColor,
+// color, death ledger: the errors ErrTrail…, ErrBadDir, ErrBadColor,
 // ErrBadLedger); an invalid one is refused whole and s is left unchanged.
 // The name is passed through CleanText with room for a display suffix
 // (maxMergedNameRunes), so a clean display name such as "bob#1a2b" is kept

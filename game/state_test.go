@@ -523,11 +523,11 @@ func TestJoin(t *testing.T) {
 	}{
 		{"id zero", 0, 1},
 		{"duplicate id", 5, 1},
-		{"negative colour", 6, -1},
-		{"colour past the palette", 6, Colors},
+		{"negative color", 6, -1},
+		{"color past the palette", 6, Colors},
 	} {
 		if _, err := s.Join(tt.id, "x", tt.color, false, rng); err == nil {
-			t.Errorf("%s: Join(%d, colour %d) = nil error, want one", tt.name, tt.id, tt.color)
+			t.Errorf("%s: Join(%d, color %d) = nil error, want one", tt.name, tt.id, tt.color)
 		}
 	}
 	for id := PlayerID(100); s.Len() < MaxPlayers; id++ {
@@ -741,8 +741,8 @@ func TestMergeRefused(t *testing.T) {
 		{"head off the arena", func(c *Cycle) { c.Head = Point{20, 3} }, ErrTrailOffArena},
 		{"too long", func(c *Cycle) { c.Verts = zigzag; c.Head = Point{0, 5} }, ErrTrailTooLong},
 		{"bad heading", func(c *Cycle) { c.Dir = 9 }, ErrBadDir},
-		{"colour past the palette", func(c *Cycle) { c.Color = Colors }, ErrBadColor},
-		{"negative colour", func(c *Cycle) { c.Color = -1 }, ErrBadColor},
+		{"color past the palette", func(c *Cycle) { c.Color = Colors }, ErrBadColor},
+		{"negative color", func(c *Cycle) { c.Color = -1 }, ErrBadColor},
 		{"ledger names itself", func(c *Cycle) { c.KilledBy = []Tally{{2, 1}} }, ErrBadLedger},
 		{"ledger names nobody", func(c *Cycle) { c.KilledBy = []Tally{{0, 1}} }, ErrBadLedger},
 		{"ledger unsorted", func(c *Cycle) { c.Deaths = 2; c.KilledBy = []Tally{{3, 1}, {1, 1}} }, ErrBadLedger},

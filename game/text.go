@@ -6,9 +6,11 @@ import (
 	"unicode/utf8"
 )
 
-// Name and chat limits, in runes.
+// Name, room and chat limits, in runes. Each is the one definition of its
+// limit: flags, screens and the peer layer all use these.
 const (
 	MaxNameRunes = 16
+	MaxRoomRunes = 24
 	MaxChatRunes = 160
 )
 

@@ -34,7 +34,7 @@ func benchLoop(b *testing.B, id game.PlayerID, tr transport.Transport) *loop {
 	if _, err := l.st.Join(p.id, p.cfg.Name, 0, false, l.rng); err != nil {
 		b.Fatal(err)
 	}
-	l.assignLooks()
+	l.assignColors()
 	l.lastRates = time.Now()
 	return l
 }

@@ -71,7 +71,7 @@ func (l *loop) handleChat(m *member, c *wire.Chat, now time.Time) {
 	}
 	switch {
 	case c.Seq < cp.expect:
-		l.drops["chat-duplicate"]++
+		l.drops[DropChatDuplicate]++
 	case c.Seq == cp.expect:
 		l.addChat(m.display, c.Text, now)
 		cp.expect++
@@ -89,11 +89,11 @@ func (l *loop) handleChat(m *member, c *wire.Chat, now time.Time) {
 			cp.pending = map[uint32]string{}
 		}
 		if _, dup := cp.pending[c.Seq]; dup {
-			l.drops["chat-duplicate"]++
+			l.drops[DropChatDuplicate]++
 		}
 		cp.pending[c.Seq] = c.Text
 	default:
-		l.drops["chat-window"]++
+		l.drops[DropChatWindow]++
 	}
 	l.send(m.addr, &wire.ChatAck{UpTo: cp.expect - 1})
 }
@@ -101,7 +101,7 @@ func (l *loop) handleChat(m *member, c *wire.Chat, now time.Time) {
 func (l *loop) handleChatAck(m *member, a *wire.ChatAck) {
 	cp := &m.chat
 	if a.UpTo > cp.lastSeq {
-		l.drop("bad-ack", m.addr, false) // an ack of an older session of ours
+		l.drop(DropBadAck, m.addr) // an ack of an older session of ours
 		return
 	}
 	cp.unacked = slices.DeleteFunc(cp.unacked, func(o outChat) bool { return o.seq <= a.UpTo })

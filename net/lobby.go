@@ -18,7 +18,7 @@ import (
 type RoomsConfig struct {
 	Logger   *log.Logger
 	Params   game.Params // what this player would play with
-	Mode     string      // what this player would play in
+	Mode     Mode        // what this player would play in
 	Strict   bool        // the player chose Params or Mode on the command line: other rooms are incompatible
 	Interval time.Duration
 }
@@ -78,10 +78,11 @@ type seenEntry struct {
 func Rooms(entries []discovery.Entry, cfg RoomsConfig) []RoomInfo {
 	byRoom := map[string]*RoomInfo{}
 	for _, e := range entries {
-		name := game.CleanText(e.Room, 24)
+		name := game.CleanText(e.Room, game.MaxRoomRunes)
+		mode, modeErr := wire.ParseMode(e.Mode)
 		r := byRoom[name]
 		if r == nil {
-			r = &RoomInfo{Name: name, Mode: e.Mode, Compatible: true,
+			r = &RoomInfo{Name: name, Mode: mode, Compatible: true,
 				Params: game.Params{Width: e.Width, Height: e.Height, TickRate: e.TickRate}}
 			byRoom[name] = r
 		}
@@ -96,12 +97,14 @@ func Rooms(entries []discovery.Entry, cfg RoomsConfig) []RoomInfo {
 		switch {
 		case e.Version != wire.Version:
 			r.Compatible, r.Reason = false, fmt.Sprintf("protocol v%d", e.Version)
+		case modeErr != nil:
+			r.Compatible, r.Reason = false, "unknown mode"
 		case params.Validate() != nil:
 			r.Compatible, r.Reason = false, "bad parameters"
 		case cfg.Strict && params != cfg.Params:
 			r.Compatible, r.Reason = false, fmt.Sprintf("arena %dx%d at %d/s", e.Width, e.Height, e.TickRate)
-		case cfg.Strict && e.Mode != cfg.Mode:
-			r.Compatible, r.Reason = false, "mode "+e.Mode
+		case cfg.Strict && mode != cfg.Mode:
+			r.Compatible, r.Reason = false, "mode "+mode.String()
 		}
 	}
 	out := make([]RoomInfo, 0, len(byRoom))

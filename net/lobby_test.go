@@ -39,7 +39,7 @@ func TestRoomsGroupsAndJudges(t *testing.T) {
 	if r := got["den"]; r.Players != 2 || !r.Compatible {
 		t.Errorf("den: %+v, want 2 players, compatible", r)
 	}
-	if r := got["lab"]; !r.Locked || r.Host != "c" || r.Mode != "server" || !r.Compatible {
+	if r := got["lab"]; !r.Locked || r.Host != "c" || r.Mode != ModeServer || !r.Compatible {
 		t.Errorf("lab: %+v, want locked, hosted by c, server mode", r)
 	}
 	if r := got["old"]; r.Compatible || r.Reason == "" {

@@ -45,7 +45,7 @@ type loop struct {
 	overflow   *source                      // shared by addresses past maxSources
 	refused    map[netip.AddrPort]time.Time // not to be greeted again until then
 	joined     map[netip.AddrPort]bool      // addresses given with --join
-	drops      map[string]uint64
+	drops      map[DropReason]uint64
 	logLines   []LogLine
 	chatLines  []ChatLine
 	notice     string
@@ -54,8 +54,8 @@ type loop struct {
 	server     *serverState // server mode only
 	scratch    []game.Point // trail checked before a state is applied
 	out        outBatch     // packets of one broadcast or report
-	selfName   string       // this player's name and colour as shown
-	selfLook   int
+	selfName   string       // this player's name and color as shown
+	selfColor  int
 }
 
 type candidate struct {
@@ -84,7 +84,7 @@ func newLoop(p *Peer) *loop {
 		sources:    map[netip.AddrPort]*source{},
 		refused:    map[netip.AddrPort]time.Time{},
 		joined:     map[netip.AddrPort]bool{},
-		drops:      map[string]uint64{},
+		drops:      map[DropReason]uint64{},
 	}
 }
 
@@ -95,7 +95,7 @@ func (l *loop) run(ctx context.Context) error {
 			return err
 		}
 	}
-	l.assignLooks()
+	l.assignColors()
 	if cfg.Mode == ModeServer {
 		l.server = newServerState(l, time.Now())
 	}
@@ -390,9 +390,9 @@ func (l *loop) logf(format string, args ...any) {
 	}
 }
 
-func (l *loop) drop(reason string, from netip.AddrPort, bad bool) {
+func (l *loop) drop(reason DropReason, from netip.AddrPort) {
 	l.drops[reason]++
-	if !bad {
+	if !reason.Bad() {
 		return
 	}
 	s := l.source(from, time.Now())

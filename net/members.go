@@ -16,8 +16,8 @@ type member struct {
 	addr      netip.AddrPort
 	name      string // cleaned, as announced
 	display   string // told apart from other players of the same name
-	color     int    // preferred colour, as announced
-	look      int    // colour shown, after clashes are resolved
+	wantColor int    // preferred color, as announced
+	color     int    // color shown, after clashes are resolved
 	bot       bool
 	spectator bool
 	host      bool
@@ -68,8 +68,8 @@ func (l *loop) hello(flags uint8) *wire.Hello {
 	if cfg.Spectator {
 		h.Flags |= wire.HelloSpectator
 	}
+	h.Mode = cfg.Mode
 	if cfg.Mode == ModeServer {
-		h.Mode = wire.ModeServer
 		if l.server != nil && l.server.hosting() {
 			h.Flags |= wire.HelloHost
 		}
@@ -91,32 +91,24 @@ func (l *loop) hello(flags uint8) *wire.Hello {
 
 func (l *loop) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort, size int, now time.Time) {
 	if hello.Room != l.p.cfg.Room {
-		l.drop("wrong-room", from, false)
+		l.drop(DropWrongRoom, from)
 		return
 	}
-	wantMode := uint8(wire.ModeP2P)
-	if l.p.cfg.Mode == ModeServer {
-		wantMode = wire.ModeServer
-	}
-	if hello.Params != l.p.cfg.Params || hello.Mode != wantMode {
-		l.drop("incompatible", from, false)
-		mode := ModeP2P
-		if hello.Mode == wire.ModeServer {
-			mode = ModeServer
-		}
+	if hello.Params != l.p.cfg.Params || hello.Mode != l.p.cfg.Mode {
+		l.drop(DropIncompatible, from)
 		l.setNotice(fmt.Sprintf("%s at %s is incompatible: arena %dx%d at %d/s, mode %s",
 			game.CleanText(hello.Name, game.MaxNameRunes), from,
-			hello.Params.Width, hello.Params.Height, hello.Params.TickRate, mode))
+			hello.Params.Width, hello.Params.Height, hello.Params.TickRate, hello.Mode))
 		return
 	}
 	m := l.members[h.Sender]
 	if m != nil && m.addr != from {
-		l.drop("spoofed", from, true)
+		l.drop(DropSpoofed, from)
 		return
 	}
 	_, restarted := l.byAddr[from]
 	if m == nil && !restarted && hello.Flags&wire.HelloSpectator == 0 && l.players() >= game.MaxPlayers {
-		l.drop("room-full", from, false)
+		l.drop(DropRoomFull, from)
 		l.refused[from] = now.Add(l.p.cfg.TimeoutAfter)
 		l.setNotice(fmt.Sprintf("room full (%d players): %s cannot join", game.MaxPlayers, game.CleanText(hello.Name, game.MaxNameRunes)))
 		return
@@ -143,11 +135,11 @@ func (l *loop) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort
 		if m.name == "" {
 			m.name = "player"
 		}
-		m.color = int(hello.Color)
+		m.wantColor = int(hello.Color)
 		m.bot = hello.Flags&wire.HelloBot != 0
 		m.spectator = hello.Flags&wire.HelloSpectator != 0
 		m.host = hello.Flags&wire.HelloHost != 0
-		l.assignLooks()
+		l.assignColors()
 		kind := ""
 		if m.spectator {
 			kind = " (spectating)"
@@ -156,9 +148,9 @@ func (l *loop) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort
 		l.send(from, l.hello(0))
 	} else {
 		name := game.CleanText(hello.Name, game.MaxNameRunes)
-		if name != "" && (name != m.name || int(hello.Color) != m.color) {
-			m.name, m.color = name, int(hello.Color)
-			l.assignLooks()
+		if name != "" && (name != m.name || int(hello.Color) != m.wantColor) {
+			m.name, m.wantColor = name, int(hello.Color)
+			l.assignColors()
 		}
 		m.host = hello.Flags&wire.HelloHost != 0
 		if hello.Flags&wire.HelloReply != 0 {
@@ -174,14 +166,14 @@ func (l *loop) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort
 	if l.server != nil {
 		l.server.hello(m, hello.Ledger)
 	} else if mergeLedger(&m.ledger, hello.Ledger) && m.haveState {
-		l.applyReplica(m.id, m.display, m.look, m.bot, &m.replica, m.addr)
+		l.applyReplica(m.id, m.display, m.color, m.bot, &m.replica, m.addr)
 	}
 	if l.server != nil {
 		l.server.memberChanged()
 	}
 }
 
-// preferredColor is the colour this player asks for: --color, or one
+// preferredColor is the color this player asks for: --color, or one
 // drawn from its id.
 func (l *loop) preferredColor() int {
 	if c := l.p.cfg.Color; c >= 0 {
@@ -226,7 +218,7 @@ func (l *loop) removeMember(id game.PlayerID) {
 		delete(l.byAddr, m.addr)
 	}
 	l.st.Remove(id)
-	l.assignLooks()
+	l.assignColors()
 	if l.server != nil {
 		l.server.memberChanged()
 	}
@@ -258,15 +250,15 @@ func mergeLedger(dst *[]game.Tally, src []game.Tally) bool {
 	return grew
 }
 
-// assignLooks gives every player a colour and a display name, the same on
+// assignColors gives every player a color and a display name, the same on
 // every replica that knows the same players: players are taken in id order,
-// each gets its preferred colour unless an earlier one has it, then the
+// each gets its preferred color unless an earlier one has it, then the
 // next free one; a name shared by several players gets a short id suffix.
-func (l *loop) assignLooks() {
+func (l *loop) assignColors() {
 	type player struct {
-		id    game.PlayerID
-		name  string
-		color int
+		id        game.PlayerID
+		name      string
+		wantColor int
 	}
 	var ps []player
 	if !l.p.cfg.Spectator {
@@ -274,7 +266,7 @@ func (l *loop) assignLooks() {
 	}
 	for id, m := range l.members {
 		if !m.spectator {
-			ps = append(ps, player{id, m.name, m.color})
+			ps = append(ps, player{id, m.name, m.wantColor})
 		}
 	}
 	slices.SortFunc(ps, func(a, b player) int {
@@ -292,7 +284,7 @@ func (l *loop) assignLooks() {
 		names[p.name]++
 	}
 	for _, p := range ps {
-		c := ((p.color % game.Colors) + game.Colors) % game.Colors
+		c := ((p.wantColor % game.Colors) + game.Colors) % game.Colors
 		for i := 0; i < game.Colors && taken[c]; i++ {
 			c = (c + 1) % game.Colors
 		}
@@ -302,7 +294,7 @@ func (l *loop) assignLooks() {
 			display = fmt.Sprintf("%s#%04x", p.name, uint32(p.id)&0xffff)
 		}
 		if p.id == l.p.id {
-			l.selfName, l.selfLook = display, c
+			l.selfName, l.selfColor = display, c
 			if cyc := l.self(); cyc != nil {
 				cyc.Name, cyc.Color = display, c
 			}
@@ -310,7 +302,7 @@ func (l *loop) assignLooks() {
 		}
 		m := l.members[p.id]
 		m.display = display
-		m.look = c
+		m.color = c
 		if cyc := l.st.Cycle(p.id); cyc != nil {
 			cyc.Name, cyc.Color = display, c
 		}

@@ -16,11 +16,18 @@ import (
 	"lanarena/net/wire"
 )
 
+// Mode is the synchronisation model of a room (wire.Mode: one type from
+// the flag to the packet).
+type Mode = wire.Mode
+
 // Modes of a room.
 const (
-	ModeP2P    = "p2p"
-	ModeServer = "server"
+	ModeP2P    = wire.ModeP2P
+	ModeServer = wire.ModeServer
 )
+
+// ParseMode reads a mode's name, "p2p" or "server" ("" is ModeP2P).
+func ParseMode(s string) (Mode, error) { return wire.ParseMode(s) }
 
 // Membership timings.
 const (
@@ -39,7 +46,7 @@ type Config struct {
 	Color     int // preferred palette index; -1 picks one from the id
 	Room      string
 	Params    game.Params
-	Mode      string // ModeP2P (default) or ModeServer
+	Mode      Mode   // ModeP2P (the zero value) or ModeServer
 	Host      bool   // server mode: this peer wants to host
 	Bot       bool   // an AI steers this peer's cycle
 	Spectator bool   // no cycle of its own
@@ -111,12 +118,8 @@ func New(cfg Config, tr transport.Transport) (*Peer, error) {
 	if cfg.Room == "" {
 		return nil, errors.New("no room")
 	}
-	switch cfg.Mode {
-	case "":
-		cfg.Mode = ModeP2P
-	case ModeP2P, ModeServer:
-	default:
-		return nil, fmt.Errorf("unknown mode %q", cfg.Mode)
+	if !cfg.Mode.Valid() {
+		return nil, fmt.Errorf("unknown mode %v", cfg.Mode)
 	}
 	if cfg.LagAfter <= 0 {
 		cfg.LagAfter = LagAfter

@@ -59,7 +59,7 @@ func (l *loop) snapshot() Snapshot {
 		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
 	})
 	for r, n := range l.drops {
-		s.Drops = append(s.Drops, DropCount{Reason: r, Count: n})
+		s.Drops = append(s.Drops, DropCount{Reason: string(r), Count: n})
 	}
 	slices.SortFunc(s.Drops, func(a, b DropCount) int { return cmp.Compare(a.Reason, b.Reason) })
 	return s

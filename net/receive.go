@@ -21,50 +21,50 @@ func (l *loop) receive(pkt transport.Packet) {
 	from := netip.AddrPortFrom(pkt.From.Addr().Unmap(), pkt.From.Port())
 	src := l.source(from, now)
 	if !src.lim.AllowN(now, 1) {
-		l.drop("rate-limit", from, false)
+		l.drop(DropRateLimit, from)
 		return
 	}
 	b := pkt.Data
 	if len(b) > wire.MaxPacket {
-		l.drop(wire.Reason(wire.ErrTooBig), from, true)
+		l.drop(DropTooBig, from)
 		return
 	}
 	hdr, err := wire.PeekHeader(b)
 	if err != nil {
 		if errors.Is(err, wire.ErrVersion) {
 			l.setNotice("a peer at " + from.String() + " speaks another protocol version")
-			l.drop(wire.Reason(err), from, false)
+			l.drop(codecDrop(err), from)
 			return
 		}
-		l.drop(wire.Reason(err), from, true)
+		l.drop(codecDrop(err), from)
 		return
 	}
 	if hdr.Room != l.p.room {
-		l.drop("wrong-room", from, false)
+		l.drop(DropWrongRoom, from)
 		return
 	}
 	if l.p.key != nil {
 		if hdr.Flags&wire.FlagAuth == 0 {
-			l.drop("unauthenticated", from, true)
+			l.drop(DropUnauthenticated, from)
 			return
 		}
 		if b, err = wire.Open(b, l.p.key); err != nil {
-			l.drop(wire.Reason(err), from, true)
+			l.drop(codecDrop(err), from)
 			l.setNotice("packets from " + from.String() + " fail authentication: wrong secret?")
 			return
 		}
 	} else if hdr.Flags&wire.FlagAuth != 0 {
-		l.drop("locked", from, false)
+		l.drop(DropLocked, from)
 		l.setNotice("room " + l.p.cfg.Room + " is private: start with --secret to join it")
 		return
 	}
 	h, msg, err := wire.Decode(b)
 	if err != nil {
-		l.drop(wire.Reason(err), from, true)
+		l.drop(codecDrop(err), from)
 		return
 	}
 	if h.Sender == l.p.id {
-		l.drop("own-id", from, false)
+		l.drop(DropOwnID, from)
 		return
 	}
 	if hello, ok := msg.(*wire.Hello); ok {
@@ -82,12 +82,12 @@ func (l *loop) receive(pkt transport.Packet) {
 		if _, ok := msg.(*wire.Leave); ok {
 			return
 		}
-		l.drop("unknown-sender", from, false)
+		l.drop(DropUnknownSender, from)
 		l.addCandidate(from, false, now) // say hello: it will tell us who it is
 		return
 	}
 	if m.addr != from {
-		l.drop("spoofed", from, true)
+		l.drop(DropSpoofed, from)
 		return
 	}
 	if !l.fresh(m, h) {
@@ -97,7 +97,7 @@ func (l *loop) receive(pkt transport.Packet) {
 	if l.server != nil {
 		switch msg.(type) {
 		case *wire.State, *wire.TrailReq, *wire.Trail:
-			l.drop("wrong-mode", from, false) // in server mode only the host reports cycles
+			l.drop(DropWrongMode, from) // in server mode only the host reports cycles
 			return
 		}
 	}
@@ -124,7 +124,7 @@ func (l *loop) receive(pkt transport.Packet) {
 		l.handleChatAck(m, msg)
 	case *wire.MoveReq, *wire.MoveAck, *wire.CycleState, *wire.CycleTrailReq, *wire.CycleTrail:
 		if l.server == nil {
-			l.drop("wrong-mode", from, false)
+			l.drop(DropWrongMode, from)
 			return
 		}
 		l.server.receive(m, h, msg, now)
@@ -138,7 +138,7 @@ func (l *loop) fresh(m *member, h wire.Header) bool {
 		return true
 	}
 	if !m.replay.Accept(h.Seq) {
-		l.drop("replay", m.addr, true)
+		l.drop(DropReplay, m.addr)
 		return false
 	}
 	return true
@@ -148,21 +148,21 @@ func (l *loop) fresh(m *member, h wire.Header) bool {
 // have, after checking that it is possible.
 func (l *loop) handleState(m *member, h wire.Header, s *wire.State, now time.Time) {
 	if m.spectator {
-		l.drop("spectator-state", m.addr, true)
+		l.drop(DropSpectatorState, m.addr)
 		return
 	}
 	if m.haveState && h.Seq <= m.stateSeq {
-		l.drop("stale", m.addr, false)
+		l.drop(DropStale, m.addr)
 		return
 	}
-	if err := l.validate(&m.replica, s, 0); err != nil {
-		l.drop(err.Error(), m.addr, true)
+	if reason := l.validate(&m.replica, s, 0); reason != "" {
+		l.drop(reason, m.addr)
 		return
 	}
 	crashed := m.crashes(s)
 	m.take(h.Seq, s)
 	m.lastState = now
-	l.applyReplica(m.id, m.display, m.look, m.bot, &m.replica, m.addr)
+	l.applyReplica(m.id, m.display, m.color, m.bot, &m.replica, m.addr)
 	if crashed {
 		l.events([]game.Event{{Kind: game.EventCrash, Player: m.id, Other: s.Killer}})
 	}
@@ -191,12 +191,6 @@ func (r *replica) take(seq uint32, s *wire.State) {
 	}
 }
 
-var (
-	errTeleport = errors.New("teleport")
-	errOffArena = errors.New("off-arena")
-	errBadTrail = errors.New("bad-trail")
-)
-
 // plausible rejects states no honest owner sends: a head off the arena, a
 // cycle that moved farther than one cell per tick of its owner's clock, or
 // fewer vertices than before in the same life.
@@ -204,37 +198,37 @@ var (
 // slack is the extra cells allowed: in server mode a client's cycle moves
 // when its request arrives, which can be once before and once after the
 // host's tick.
-func plausible(p game.Params, r *replica, s *wire.State, slack int64) error {
+func plausible(p game.Params, r *replica, s *wire.State, slack int64) DropReason {
 	if !p.In(s.Head) {
-		return errOffArena
+		return DropOffArena
 	}
 	for _, v := range s.Verts {
 		if !p.In(v) {
-			return errOffArena
+			return DropOffArena
 		}
 	}
 	if s.Alive && s.VertTotal == 0 {
-		return errBadTrail
+		return DropBadTrail
 	}
 	if r.haveState && s.Life == r.state.Life && s.Alive && r.state.Alive {
 		ticks := int64(s.Tick) - int64(r.state.Tick)
 		dist := int64(abs(s.Head.X-r.state.Head.X) + abs(s.Head.Y-r.state.Head.Y))
 		if ticks < 0 || dist > ticks+slack {
-			return errTeleport
+			return DropTeleport
 		}
 		if s.VertTotal < r.state.VertTotal {
-			return errBadTrail
+			return DropBadTrail
 		}
 	}
-	return nil
+	return ""
 }
 
 // validate checks a state before any of it is applied: plausible, and the
 // trail it would make is a valid one. A dropped packet changes nothing.
-func (l *loop) validate(r *replica, s *wire.State, slack int64) error {
+func (l *loop) validate(r *replica, s *wire.State, slack int64) DropReason {
 	p := l.p.cfg.Params
-	if err := plausible(p, r, s, slack); err != nil {
-		return err
+	if reason := plausible(p, r, s, slack); reason != "" {
+		return reason
 	}
 	verts := r.verts
 	if s.Life != r.state.Life {
@@ -243,9 +237,9 @@ func (l *loop) validate(r *replica, s *wire.State, slack int64) error {
 	l.scratch = append(l.scratch[:0], verts...)
 	l.scratch = joinVerts(l.scratch, r.base, s)
 	if p.ValidateTrail(l.scratch, s.Head, s.Dir) != nil {
-		return errBadTrail
+		return DropBadTrail
 	}
-	return nil
+	return ""
 }
 
 // joinVerts is mergeVerts on a copy: verts (starting at index base of the
@@ -293,12 +287,12 @@ func (r *replica) addTrail(life uint16, from int, verts []game.Point) bool {
 
 // applyReplica rebuilds a remote cycle from what we know and merges it
 // into the game replica.
-func (l *loop) applyReplica(id game.PlayerID, name string, look int, bot bool, r *replica, from netip.AddrPort) {
+func (l *loop) applyReplica(id game.PlayerID, name string, color int, bot bool, r *replica, from netip.AddrPort) {
 	s := &r.state
 	c := &game.Cycle{
 		ID:        id,
 		Name:      name,
-		Color:     look,
+		Color:     color,
 		Bot:       bot,
 		Alive:     s.Alive,
 		Life:      s.Life,
@@ -322,11 +316,11 @@ func (l *loop) applyReplica(id game.PlayerID, name string, look int, bot bool, r
 	c.Deaths = max(c.Deaths, ledgered)
 	evs, err := l.st.Merge(c)
 	if errors.Is(err, game.ErrArenaFull) {
-		l.drop("room-full", from, false)
+		l.drop(DropRoomFull, from)
 		return
 	}
 	if err != nil {
-		l.drop(errBadTrail.Error(), from, true)
+		l.drop(DropBadTrail, from)
 		l.p.log.Printf("merge %s: %v", name, err)
 		r.verts, r.base = nil, 0
 		return
@@ -358,7 +352,7 @@ func (r *replica) repairFrom() uint16 { return uint16(max(0, r.base-maxTrailChun
 func (l *loop) handleTrailReq(m *member, req *wire.TrailReq) {
 	c := l.self()
 	if c == nil || req.Life != c.Life {
-		l.drop("stale", m.addr, false)
+		l.drop(DropStaleTrailReq, m.addr)
 		return
 	}
 	l.send(m.addr, trailChunk(c, req.From))
@@ -374,10 +368,10 @@ func trailChunk(c *game.Cycle, from uint16) *wire.Trail {
 
 func (l *loop) handleTrail(m *member, t *wire.Trail) {
 	if !m.addTrail(t.Life, int(t.From), t.Verts) {
-		l.drop("stale", m.addr, false)
+		l.drop(DropTrailGap, m.addr)
 		return
 	}
-	l.applyReplica(m.id, m.display, m.look, m.bot, &m.replica, m.addr)
+	l.applyReplica(m.id, m.display, m.color, m.bot, &m.replica, m.addr)
 }
 
 func abs(x int) int {

@@ -90,8 +90,8 @@ func TestRegressionServerSpectatorSendsMoveReqs(t *testing.T) {
 		n.advance(false)
 	}
 	host := n.loops[0]
-	if !host.server.hosting() || host.drops["not-host"] != 0 || n.loops[2].server.req != 0 {
-		t.Errorf("host hosting %v; not-host drops at host: %d; spectator requests %d, want none", host.server.hosting(), host.drops["not-host"], n.loops[2].server.req)
+	if !host.server.hosting() || host.drops[DropNotHost] != 0 || n.loops[2].server.req != 0 {
+		t.Errorf("host hosting %v; not-host drops at host: %d; spectator requests %d, want none", host.server.hosting(), host.drops[DropNotHost], n.loops[2].server.req)
 	}
 }
 
@@ -145,7 +145,7 @@ func TestRegressionChatAfterOneWayOutage(t *testing.T) {
 		t.Errorf("a's last line %q, want %q", got, "from b")
 	}
 	if got := last(b); got != "from a" {
-		t.Errorf("b's last line %q, want %q (a: bad-ack %d)", got, "from a", a.drops["bad-ack"])
+		t.Errorf("b's last line %q, want %q (a: bad-ack %d)", got, "from a", a.drops[DropBadAck])
 	}
 }
 
@@ -256,9 +256,9 @@ func TestRegressionServerModeRateLimit(t *testing.T) {
 		n.advance(false)
 	}
 	for _, l := range n.loops[1:3] {
-		t.Logf("%s: rate-limit drops %d, stale %d", l.p.cfg.Name, l.drops["rate-limit"], l.drops["stale"])
-		if l.drops["rate-limit"] > 0 {
-			t.Errorf("%s drops the host's packets: rate-limit %d", l.p.cfg.Name, l.drops["rate-limit"])
+		t.Logf("%s: rate-limit drops %d, stale %d", l.p.cfg.Name, l.drops[DropRateLimit], l.drops[DropStale])
+		if l.drops[DropRateLimit] > 0 {
+			t.Errorf("%s drops the host's packets: rate-limit %d", l.p.cfg.Name, l.drops[DropRateLimit])
 		}
 	}
 }
@@ -294,7 +294,7 @@ func TestRegressionChatAfterOneSidedRemoval(t *testing.T) {
 		t.Errorf("a's last line %q, want %q (pending %v)", got, "from b", a.members[b.p.id].chat.pending)
 	}
 	if got := last(b); got != "from a" {
-		t.Errorf("b's last line %q, want %q; bad-ack drops at a: %d, unacked at a: %d", got, "from a", a.drops["bad-ack"], len(a.members[b.p.id].chat.unacked))
+		t.Errorf("b's last line %q, want %q; bad-ack drops at a: %d, unacked at a: %d", got, "from a", a.drops[DropBadAck], len(a.members[b.p.id].chat.unacked))
 	}
 }
 

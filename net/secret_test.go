@@ -38,7 +38,7 @@ func TestPrivateRoom(t *testing.T) {
 			t.Errorf("%s shows the cycle of a peer without the secret", l.p.cfg.Name)
 		}
 	}
-	if a.drops["auth"] == 0 || a.drops["unauthenticated"] == 0 {
+	if a.drops[DropAuth] == 0 || a.drops[DropUnauthenticated] == 0 {
 		t.Errorf("a counted no packets with a wrong or missing secret: %v", a.drops)
 	}
 	if !strings.Contains(wrong.notice, "wrong secret") {
@@ -62,9 +62,9 @@ func TestPrivateRoom(t *testing.T) {
 		t.Fatal("no packet from a to b")
 	}
 	n.deliver()
-	before := b.drops["replay"]
+	before := b.drops[DropReplay]
 	b.receive(transport.Packet{Data: pkt, From: a.p.Addr(), At: n.now})
-	if b.drops["replay"] != before+1 {
+	if b.drops[DropReplay] != before+1 {
 		t.Errorf("replayed packet not dropped as a replay: drops %v", b.drops)
 	}
 }

@@ -198,7 +198,7 @@ func (s *serverState) takeOver() {
 		}
 	}
 	s.joinClients()
-	l.assignLooks()
+	l.assignColors()
 	l.logf("%s hosts the room", l.p.cfg.Name)
 	if l.p.cfg.OnHost != nil {
 		l.p.cfg.OnHost(true)
@@ -235,7 +235,7 @@ func (s *serverState) joinClients() {
 			l.p.log.Printf("host: join %s: %v", m.display, err)
 		}
 	}
-	l.assignLooks()
+	l.assignColors()
 }
 
 func (s *serverState) memberChanged() {
@@ -411,7 +411,7 @@ func (s *serverState) receive(m *member, h wire.Header, msg wire.Message, now ti
 	switch msg := msg.(type) {
 	case *wire.MoveReq:
 		if !s.hosting() || m.spectator {
-			l.drop("not-host", m.addr, false)
+			l.drop(DropNotHost, m.addr)
 			return
 		}
 		hc := s.clients[m.id]
@@ -424,7 +424,7 @@ func (s *serverState) receive(m *member, h wire.Header, msg wire.Message, now ti
 		case msg.Req == hc.lastReq && hc.lastAck != nil:
 			l.send(m.addr, hc.lastAck) // our answer was lost: same answer, no second move
 		case msg.Req < hc.lastReq:
-			l.drop("stale", m.addr, false)
+			l.drop(DropStaleMoveReq, m.addr)
 		default:
 			hc.pending = msg
 			if l.st.Cycle(m.id) != nil && l.st.Cycle(m.id).Alive {
@@ -433,7 +433,7 @@ func (s *serverState) receive(m *member, h wire.Header, msg wire.Message, now ti
 		}
 	case *wire.MoveAck:
 		if m.id != s.host || !s.outstanding || msg.Req != s.req {
-			l.drop("stale", m.addr, false)
+			l.drop(DropStaleMoveAck, m.addr)
 			return
 		}
 		s.outstanding = false
@@ -443,18 +443,18 @@ func (s *serverState) receive(m *member, h wire.Header, msg wire.Message, now ti
 		}
 	case *wire.CycleState:
 		if m.id != s.host || s.hosting() {
-			l.drop("not-host", m.addr, false)
+			l.drop(DropNotHost, m.addr)
 			return
 		}
 		s.apply(msg.Owner, h.Seq, &msg.State, now)
 	case *wire.CycleTrailReq:
 		if !s.hosting() {
-			l.drop("not-host", m.addr, false)
+			l.drop(DropNotHost, m.addr)
 			return
 		}
 		c := l.st.Cycle(msg.Owner)
 		if c == nil || c.Life != msg.Life {
-			l.drop("stale", m.addr, false)
+			l.drop(DropStaleTrailReq, m.addr)
 			return
 		}
 		t := trailChunk(c, msg.From)
@@ -462,7 +462,7 @@ func (s *serverState) receive(m *member, h wire.Header, msg wire.Message, now ti
 	case *wire.CycleTrail:
 		hcy := s.cycles[msg.Owner]
 		if m.id != s.host || hcy == nil || !hcy.addTrail(msg.Life, int(msg.From), msg.Verts) {
-			l.drop("stale", m.addr, false)
+			l.drop(DropTrailGap, m.addr)
 			return
 		}
 		s.merge(msg.Owner, hcy, m.addr)
@@ -480,8 +480,8 @@ func (s *serverState) apply(owner game.PlayerID, seq uint32, st *wire.State, now
 	if hcy.haveState && seq <= hcy.stateSeq {
 		return
 	}
-	if err := l.validate(&hcy.replica, st, 1); err != nil {
-		l.drop(err.Error(), host.addr, true)
+	if reason := l.validate(&hcy.replica, st, 1); reason != "" {
+		l.drop(reason, host.addr)
 		return
 	}
 	crashed := hcy.crashes(st)
@@ -524,9 +524,9 @@ func (s *serverState) hello(m *member, ledger []game.Tally) {
 
 func (s *serverState) merge(owner game.PlayerID, hcy *hostedCycle, from netip.AddrPort) {
 	l := s.l
-	name, look, bot := l.selfName, l.selfLook, l.p.cfg.Bot
+	name, color, bot := l.selfName, l.selfColor, l.p.cfg.Bot
 	if m := l.members[owner]; m != nil {
-		name, look, bot = m.display, m.look, m.bot
+		name, color, bot = m.display, m.color, m.bot
 	}
-	l.applyReplica(owner, name, look, bot, &hcy.replica, from)
+	l.applyReplica(owner, name, color, bot, &hcy.replica, from)
 }

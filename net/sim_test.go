@@ -89,7 +89,7 @@ func newSimNet(t *testing.T, seed uint64, peers int, bots bool) *simNet {
 	return newSimNetMode(t, seed, peers, bots, ModeP2P)
 }
 
-func newSimNetMode(t *testing.T, seed uint64, peers int, bots bool, mode string) *simNet {
+func newSimNetMode(t *testing.T, seed uint64, peers int, bots bool, mode Mode) *simNet {
 	return newSimNetWith(t, seed, peers, func(i int, c *Config) { c.Bot, c.Mode = bots, mode })
 }
 
@@ -127,7 +127,7 @@ func newSimNetWith(t *testing.T, seed uint64, peers int, tune func(i int, c *Con
 				t.Fatal(err)
 			}
 		}
-		l.assignLooks()
+		l.assignColors()
 		if p.cfg.Mode == ModeServer {
 			l.server = newServerState(l, n.now)
 		}
@@ -319,10 +319,10 @@ func TestStalePacketsIgnored(t *testing.T) {
 	for range 10 {
 		n.advance(false)
 	}
-	before := b.drops["stale"]
+	before := b.drops[DropStale]
 	want := b.st.CycleDigest(a.p.id)
 	b.receive(transport.Packet{Data: old, From: a.p.Addr(), At: n.now})
-	if got := b.drops["stale"]; got != before+1 {
+	if got := b.drops[DropStale]; got != before+1 {
 		t.Errorf("stale drops %d, want %d", got, before+1)
 	}
 	if got := b.st.CycleDigest(a.p.id); got != want {

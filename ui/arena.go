@@ -81,7 +81,7 @@ func newArenaModel(st *styles, cfg Config, ctrl Controller, room string) arenaMo
 		help:      h,
 		chat:      ti,
 		ctrl:      ctrl,
-		room:      game.CleanText(room, 64),
+		room:      game.CleanText(room, game.MaxRoomRunes),
 		spectator: cfg.Spectator,
 		board:     newBoard(st.profile),
 	}
@@ -340,8 +340,8 @@ func (m arenaModel) statusLine(w int) string {
 	if s.Waiting > 0 {
 		add(st.barWarn, "waiting for host "+fmtDur(s.Waiting))
 	}
-	mode := game.CleanText(s.Mode, 16)
-	if mode == "server" {
+	mode := s.Mode.String()
+	if s.Mode == view.ModeServer {
 		if host := game.CleanText(s.Host, game.MaxNameRunes); host != "" {
 			mode += ", host " + host
 		} else {

@@ -350,7 +350,7 @@ func TestStatusLine(t *testing.T) {
 	snap.Impairment = "loss 20% delay 300ms"
 	snap.Locked = true
 	snap.Waiting = 230 * time.Millisecond
-	snap.Mode, snap.Host = "server", "alice"
+	snap.Mode, snap.Host = view.ModeServer, "alice"
 	snap.Notice = "host alice left: waiting for a new host"
 	m := arenaAt(t, &fakeController{}, termenv.TrueColor, 120, 30, snap)
 	view := ansi.Strip(m.View())

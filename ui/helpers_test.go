@@ -126,7 +126,7 @@ func testSnapshot(t testing.TB, p game.Params, n, steps int) view.Snapshot {
 		Arena: s.Clone(),
 		Self:  1,
 		Room:  "den",
-		Mode:  "p2p",
+		Mode:  view.ModeP2P,
 		Addr:  netip.MustParseAddrPort("192.168.1.20:47000"),
 		Drops: []view.DropCount{{Reason: "bad magic", Count: 3}, {Reason: "stale seq", Count: 12}},
 	}
@@ -172,7 +172,7 @@ func arenaWith(t testing.TB, p game.Params, self game.PlayerID, cycles ...*game.
 			t.Fatalf("merge %s: %v", c.Name, err)
 		}
 	}
-	return view.Snapshot{Arena: s, Self: self, Room: "den", Mode: "p2p"}
+	return view.Snapshot{Arena: s, Self: self, Room: "den", Mode: view.ModeP2P}
 }
 
 // isQuit reports whether cmd is tea.Quit, without running it: other

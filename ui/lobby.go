@@ -16,7 +16,7 @@ import (
 )
 
 // maxRoomRunes bounds a room's name.
-const maxRoomRunes = 24
+const maxRoomRunes = game.MaxRoomRunes
 
 // lobbyPrompt is the question the lobby is asking, if any.
 type lobbyPrompt int
@@ -124,7 +124,6 @@ func (m *lobbyModel) setRooms(rooms []view.RoomInfo) {
 	m.rooms = make([]view.RoomInfo, len(rooms))
 	for i, r := range rooms {
 		r.Name = game.CleanText(r.Name, maxRoomRunes)
-		r.Mode = game.CleanText(r.Mode, 16)
 		r.Host = game.CleanText(r.Host, game.MaxNameRunes)
 		r.Reason = game.CleanText(r.Reason, 48)
 		m.rooms[i] = r
@@ -319,8 +318,8 @@ func (m lobbyModel) roomLine(r view.RoomInfo, selected bool) string {
 	if r.Locked {
 		lock = "locked"
 	}
-	mode := r.Mode
-	if r.Mode == "server" {
+	mode := r.Mode.String()
+	if r.Mode == view.ModeServer {
 		if r.Host != "" {
 			mode += " · host " + r.Host
 		} else {

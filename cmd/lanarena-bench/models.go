@@ -19,7 +19,7 @@ import (
 // modelConfig is one cell of the --models table: a synchronisation model
 // and the one-way delay applied (in and out) on the player's peer.
 type modelConfig struct {
-	Mode    string // gamenet.ModeP2P or gamenet.ModeServer
+	Mode    gamenet.Mode
 	Delay   time.Duration
 	Presses int
 	Seed    uint64
@@ -43,7 +43,7 @@ type modelResult struct {
 }
 
 func runModels(ctx context.Context, o *options, stdout, stderr io.Writer) error {
-	modes := []string{gamenet.ModeP2P, gamenet.ModeServer}
+	modes := []gamenet.Mode{gamenet.ModeP2P, gamenet.ModeServer}
 	switch o.mode {
 	case "p2p":
 		modes = modes[:1]
@@ -88,7 +88,7 @@ func printModels(w io.Writer, rs []modelResult) {
 // measureModel starts the bot's peer (in server mode, the host) and then
 // the player's, joined to it, and presses turns.
 func measureModel(ctx context.Context, cfg modelConfig) (modelResult, error) {
-	res := modelResult{Model: cfg.Mode, DelayMs: float64(cfg.Delay.Microseconds()) / 1000}
+	res := modelResult{Model: cfg.Mode.String(), DelayMs: float64(cfg.Delay.Microseconds()) / 1000}
 	room := fmt.Sprintf("models-%d-%d", os.Getpid(), rand.Uint32())
 	seed := func(i uint64) uint64 {
 		if cfg.Seed == 0 {

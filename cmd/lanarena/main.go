@@ -164,9 +164,7 @@ func (s *session) join(room, secret string) (ui.Controller, error) {
 	if r, ok := s.book.find(room); ok && !o.strict && r.Params.Validate() == nil {
 		// Joining from the lobby adopts the room's rules.
 		o.width, o.height, o.tickRate = r.Params.Width, r.Params.Height, r.Params.TickRate
-		if r.Mode != "" {
-			o.mode = r.Mode
-		}
+		o.mode = r.Mode
 	}
 	f := newFleet(s.ctx, o, s.logger, room)
 	n, err := f.start(o.name, o.color, false, o.spectate)

@@ -73,7 +73,7 @@ func newStatsLine(s gamenet.Snapshot, selfName string, now time.Time) statsLine 
 		T:     now.UnixMilli(),
 		Self:  statsSelf{ID: uint32(s.Self), Name: selfName, Addr: s.Addr.String()},
 		Room:  s.Room,
-		Mode:  s.Mode,
+		Mode:  s.Mode.String(),
 		Tick:  s.Arena.Tick,
 		Drops: map[string]uint64{},
 	}

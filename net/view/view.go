@@ -18,7 +18,7 @@ type Snapshot struct {
 	Arena *game.State   // a clone owned by the snapshot
 	Self  game.PlayerID // this peer's cycle; 0 when spectating
 	Room  string
-	Mode  string // "p2p" or "server"
+	Mode  Mode
 	Addr  netip.AddrPort
 	Peers []PeerStats // sorted by name, then id
 	Log   []LogLine   // recent joins, leaves, kills; oldest first
@@ -76,7 +76,7 @@ type DropCount struct {
 type RoomInfo struct {
 	Name       string
 	Players    int
-	Mode       string // "p2p" or "server"
+	Mode       Mode
 	Params     game.Params
 	Host       string // server mode: the host's name
 	Locked     bool   // needs a secret

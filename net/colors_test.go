@@ -6,9 +6,9 @@ import (
 	"lanarena/game"
 )
 
-// TestLooksAgreeAndDiffer: twelve players who all want colour 0 and the
-// name "bob" get twelve colours and twelve names, the same on every screen.
-func TestLooksAgreeAndDiffer(t *testing.T) {
+// TestColorsAndNamesAgreeAndDiffer: twelve players who all want color 0 and the
+// name "bob" get twelve colors and twelve names, the same on every screen.
+func TestColorsAndNamesAgreeAndDiffer(t *testing.T) {
 	n := newSimNetWith(t, 2, 12, func(i int, c *Config) {
 		c.Color, c.Name = 0, "bob"
 	})
@@ -31,7 +31,7 @@ func TestLooksAgreeAndDiffer(t *testing.T) {
 		names := map[string]game.PlayerID{}
 		l.st.Cycles(func(c *game.Cycle) {
 			if other, dup := colors[c.Color]; dup {
-				t.Errorf("%s's screen: %d and %d share colour %d", l.p.cfg.Name, other, c.ID, c.Color)
+				t.Errorf("%s's screen: %d and %d share color %d", l.p.cfg.Name, other, c.ID, c.Color)
 			}
 			colors[c.Color] = c.ID
 			if other, dup := names[c.Name]; dup {

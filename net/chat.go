@@ -34,7 +34,7 @@ type outChat struct {
 	rto  time.Duration
 }
 
-func (l *loop) say(text string, now time.Time) {
+func (l *core) say(text string, now time.Time) {
 	text = game.CleanText(text, game.MaxChatRunes)
 	if text == "" {
 		return
@@ -52,7 +52,7 @@ func (l *loop) say(text string, now time.Time) {
 	}
 }
 
-func (l *loop) resendChat(m *member, now time.Time) {
+func (l *core) resendChat(m *member, now time.Time) {
 	for i := range m.chat.unacked {
 		o := &m.chat.unacked[i]
 		if now.Before(o.due) {
@@ -64,7 +64,7 @@ func (l *loop) resendChat(m *member, now time.Time) {
 	}
 }
 
-func (l *loop) handleChat(m *member, c *wire.Chat, now time.Time) {
+func (l *core) handleChat(m *member, c *wire.Chat, now time.Time) {
 	cp := &m.chat
 	if cp.expect == 0 {
 		cp.expect = 1
@@ -98,7 +98,7 @@ func (l *loop) handleChat(m *member, c *wire.Chat, now time.Time) {
 	l.send(m.addr, &wire.ChatAck{UpTo: cp.expect - 1})
 }
 
-func (l *loop) handleChatAck(m *member, a *wire.ChatAck) {
+func (l *core) handleChatAck(m *member, a *wire.ChatAck) {
 	cp := &m.chat
 	if a.UpTo > cp.lastSeq {
 		l.drop(DropBadAck, m.addr) // an ack of an older session of ours
@@ -107,7 +107,7 @@ func (l *loop) handleChatAck(m *member, a *wire.ChatAck) {
 	cp.unacked = slices.DeleteFunc(cp.unacked, func(o outChat) bool { return o.seq <= a.UpTo })
 }
 
-func (l *loop) addChat(from, text string, now time.Time) {
+func (l *core) addChat(from, text string, now time.Time) {
 	l.chatLines = append(l.chatLines, ChatLine{At: now, From: from, Text: game.CleanText(text, game.MaxChatRunes)})
 	if len(l.chatLines) > maxChatLines {
 		l.chatLines = slices.Delete(l.chatLines, 0, len(l.chatLines)-maxChatLines)

@@ -53,7 +53,7 @@ type replica struct {
 }
 
 // hello is this peer's hello message.
-func (l *loop) hello(flags uint8) *wire.Hello {
+func (l *core) hello(flags uint8) *wire.Hello {
 	cfg := l.p.cfg
 	h := &wire.Hello{
 		Flags:  flags,
@@ -89,7 +89,7 @@ func (l *loop) hello(flags uint8) *wire.Hello {
 	return h
 }
 
-func (l *loop) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort, size int, now time.Time) {
+func (l *core) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort, size int, now time.Time) {
 	if hello.Room != l.p.cfg.Room {
 		l.drop(DropWrongRoom, from)
 		return
@@ -175,7 +175,7 @@ func (l *loop) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort
 
 // preferredColor is the color this player asks for: --color, or one
 // drawn from its id.
-func (l *loop) preferredColor() int {
+func (l *core) preferredColor() int {
 	if c := l.p.cfg.Color; c >= 0 {
 		return c % game.Colors
 	}
@@ -184,7 +184,7 @@ func (l *loop) preferredColor() int {
 
 // players counts the players (not spectators) this peer knows, itself
 // included.
-func (l *loop) players() int {
+func (l *core) players() int {
 	n := 0
 	if !l.p.cfg.Spectator {
 		n++
@@ -200,7 +200,7 @@ func (l *loop) players() int {
 // dropMember gives up on a member that went silent: it is told so,
 // should it still listen, so that both sides start afresh (chat numbering
 // included) when they meet again, and its address becomes a candidate.
-func (l *loop) dropMember(m *member, now time.Time) {
+func (l *core) dropMember(m *member, now time.Time) {
 	l.send(m.addr, &wire.Leave{})
 	l.removeMember(m.id)
 	if len(l.candidates) < maxCandidates {
@@ -208,7 +208,7 @@ func (l *loop) dropMember(m *member, now time.Time) {
 	}
 }
 
-func (l *loop) removeMember(id game.PlayerID) {
+func (l *core) removeMember(id game.PlayerID) {
 	m := l.members[id]
 	if m == nil {
 		return
@@ -254,7 +254,7 @@ func mergeLedger(dst *[]game.Tally, src []game.Tally) bool {
 // every replica that knows the same players: players are taken in id order,
 // each gets its preferred color unless an earlier one has it, then the
 // next free one; a name shared by several players gets a short id suffix.
-func (l *loop) assignColors() {
+func (l *core) assignColors() {
 	type player struct {
 		id        game.PlayerID
 		name      string

@@ -91,13 +91,12 @@ type Probe interface {
 // Methods other than Run are safe to call from any goroutine and never
 // block: they post to the loop, dropping input if the loop is behind.
 type Peer struct {
-	cfg   Config
-	id    game.PlayerID
-	tr    transport.Transport
-	log   *log.Logger
-	key   *[32]byte
-	room  uint32
-	start time.Time
+	cfg  Config
+	id   game.PlayerID
+	tr   transport.Transport
+	log  *log.Logger
+	key  *[32]byte
+	room uint32
 
 	turns      chan game.Dir
 	says       chan string
@@ -148,7 +147,6 @@ func New(cfg Config, tr transport.Transport) (*Peer, error) {
 		tr:         tr,
 		log:        logger,
 		room:       wire.RoomTag(cfg.Room),
-		start:      time.Now(),
 		turns:      make(chan game.Dir, 8),
 		says:       make(chan string, 8),
 		candidates: make(chan candidateMsg, 64),
@@ -248,8 +246,11 @@ func (p *Peer) Run(ctx context.Context) (err error) {
 		p.err = err
 		close(p.done)
 	}()
-	l := newLoop(p)
-	return l.run(ctx)
+	l, err := newCore(p, time.Now())
+	if err != nil {
+		return err
+	}
+	return p.drive(ctx, l)
 }
 
 // Err is what Run returned, once Done is closed; nil before.

@@ -7,8 +7,8 @@ import (
 )
 
 // snapshot builds an immutable picture of what this loop knows now.
-func (l *loop) snapshot() Snapshot {
-	now := time.Now()
+func (l *core) snapshot(now time.Time) Snapshot {
+	l.now = now
 	s := Snapshot{
 		Arena:      l.st.Clone(),
 		Room:       l.p.cfg.Room,
@@ -28,7 +28,7 @@ func (l *loop) snapshot() Snapshot {
 	}
 	if l.server != nil {
 		s.Waiting, s.Host = l.server.waiting(now)
-		if n := l.server.notice(); n != "" {
+		if n := l.server.notice(now); n != "" {
 			s.Notice = n
 		}
 	}
@@ -65,7 +65,7 @@ func (l *loop) snapshot() Snapshot {
 	return s
 }
 
-func (l *loop) suspect(m *member) bool {
+func (l *core) suspect(m *member) bool {
 	s := l.sources[m.addr]
 	return s != nil && s.bad >= suspectAfter
 }

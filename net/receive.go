@@ -13,11 +13,7 @@ import (
 
 // receive takes one datagram from the network. Every byte is untrusted:
 // each check that fails drops the packet and counts the reason.
-func (l *loop) receive(pkt transport.Packet) {
-	now := pkt.At
-	if now.IsZero() {
-		now = time.Now()
-	}
+func (l *core) receive(pkt transport.Packet, now time.Time) {
 	from := netip.AddrPortFrom(pkt.From.Addr().Unmap(), pkt.From.Port())
 	src := l.source(from, now)
 	if !src.lim.AllowN(now, 1) {
@@ -111,7 +107,7 @@ func (l *loop) receive(pkt transport.Packet) {
 		l.send(m.addr, &wire.Pong{Echo: msg.Nonce})
 	case *wire.Pong:
 		sent := time.Duration(msg.Echo)
-		if rtt := now.Sub(l.p.start) - sent; rtt >= 0 && rtt < time.Minute {
+		if rtt := now.Sub(l.start) - sent; rtt >= 0 && rtt < time.Minute {
 			m.sampleRTT(rtt)
 		}
 	case *wire.TrailReq:
@@ -133,7 +129,7 @@ func (l *loop) receive(pkt transport.Packet) {
 
 // fresh applies the replay window of a private room: a replayed packet
 // is dropped. Open rooms rely on per-message sequence checks instead.
-func (l *loop) fresh(m *member, h wire.Header) bool {
+func (l *core) fresh(m *member, h wire.Header) bool {
 	if l.p.key == nil {
 		return true
 	}
@@ -146,7 +142,7 @@ func (l *loop) fresh(m *member, h wire.Header) bool {
 
 // handleState applies a remote owner's state if it is newer than what we
 // have, after checking that it is possible.
-func (l *loop) handleState(m *member, h wire.Header, s *wire.State, now time.Time) {
+func (l *core) handleState(m *member, h wire.Header, s *wire.State, now time.Time) {
 	if m.spectator {
 		l.drop(DropSpectatorState, m.addr)
 		return
@@ -225,7 +221,7 @@ func plausible(p game.Params, r *replica, s *wire.State, slack int64) DropReason
 
 // validate checks a state before any of it is applied: plausible, and the
 // trail it would make is a valid one. A dropped packet changes nothing.
-func (l *loop) validate(r *replica, s *wire.State, slack int64) DropReason {
+func (l *core) validate(r *replica, s *wire.State, slack int64) DropReason {
 	p := l.p.cfg.Params
 	if reason := plausible(p, r, s, slack); reason != "" {
 		return reason
@@ -287,7 +283,7 @@ func (r *replica) addTrail(life uint16, from int, verts []game.Point) bool {
 
 // applyReplica rebuilds a remote cycle from what we know and merges it
 // into the game replica.
-func (l *loop) applyReplica(id game.PlayerID, name string, color int, bot bool, r *replica, from netip.AddrPort) {
+func (l *core) applyReplica(id game.PlayerID, name string, color int, bot bool, r *replica, from netip.AddrPort) {
 	s := &r.state
 	c := &game.Cycle{
 		ID:        id,
@@ -329,7 +325,7 @@ func (l *loop) applyReplica(id game.PlayerID, name string, color int, bot bool, 
 }
 
 // repair asks the owner for the part of its trail this replica misses.
-func (l *loop) repair(m *member, now time.Time) {
+func (l *core) repair(m *member, now time.Time) {
 	if m.needsRepair(now) {
 		l.send(m.addr, &wire.TrailReq{Life: m.state.Life, From: m.repairFrom()})
 	}
@@ -349,7 +345,7 @@ func (r *replica) needsRepair(now time.Time) bool {
 // we know, so that each answer joins.
 func (r *replica) repairFrom() uint16 { return uint16(max(0, r.base-maxTrailChunk)) }
 
-func (l *loop) handleTrailReq(m *member, req *wire.TrailReq) {
+func (l *core) handleTrailReq(m *member, req *wire.TrailReq) {
 	c := l.self()
 	if c == nil || req.Life != c.Life {
 		l.drop(DropStaleTrailReq, m.addr)
@@ -366,7 +362,7 @@ func trailChunk(c *game.Cycle, from uint16) *wire.Trail {
 	return &wire.Trail{Life: c.Life, From: uint16(start), Total: uint16(total), Verts: c.Verts[start:end]}
 }
 
-func (l *loop) handleTrail(m *member, t *wire.Trail) {
+func (l *core) handleTrail(m *member, t *wire.Trail) {
 	if !m.addTrail(t.Life, int(t.From), t.Verts) {
 		l.drop(DropTrailGap, m.addr)
 		return

@@ -19,10 +19,10 @@ func TestRegressionFailoverFreezeDuration(t *testing.T) {
 		n.advance(false)
 	}
 	delete(n.byAddr, host.p.Addr())
-	n.loops = []*loop{clients[0], clients[1]}
+	n.loops = []*core{clients[0], clients[1]}
 	newHost, other := clients[0], clients[1]
 	for i := range 15 * 300 {
-		n.advanceInOrder([]*loop{other, newHost})
+		n.advanceInOrder([]*core{other, newHost})
 		ok := newHost.server.hosting()
 		for _, id := range newHost.st.IDs() {
 			a, b := newHost.st.Cycle(id), other.st.Cycle(id)
@@ -48,15 +48,18 @@ func TestRegressionSourcesFlood(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := newLoop(p)
 	now := time.Now()
+	l, err := newCore(p, now)
+	if err != nil {
+		t.Fatal(err)
+	}
 	junk := []byte("garbage!")
 	for _, n := range []int{4000, 20000, 40000} {
 		clear(l.sources)
 		start := time.Now()
 		for i := range n {
 			a := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
-			l.receive(transport.Packet{Data: junk, From: netip.AddrPortFrom(a, 9), At: now})
+			l.handle(transport.Packet{Data: junk, From: netip.AddrPortFrom(a, 9), At: now}, now)
 		}
 		took := time.Since(start)
 		t.Logf("%6d junk packets from distinct sources: %v, sources %d", n, took, len(l.sources))
@@ -140,7 +143,7 @@ func TestRegressionChatAfterOneWayOutage(t *testing.T) {
 	for range 15 * 10 {
 		n.advance(false)
 	}
-	last := func(l *loop) string { return l.chatLines[len(l.chatLines)-1].Text }
+	last := func(l *core) string { return l.chatLines[len(l.chatLines)-1].Text }
 	if got := last(a); got != "from b" {
 		t.Errorf("a's last line %q, want %q", got, "from b")
 	}
@@ -213,7 +216,7 @@ func TestRegressionFailoverFreezesClient(t *testing.T) {
 		n.advance(false)
 	}
 	delete(n.byAddr, host.p.Addr())
-	var alive []*loop
+	var alive []*core
 	for _, l := range n.loops {
 		if l != host {
 			alive = append(alive, l)
@@ -229,7 +232,7 @@ func TestRegressionFailoverFreezesClient(t *testing.T) {
 	}
 	mismatch := 0
 	for range 15 * 5 {
-		n.advanceInOrder([]*loop{other, newHost})
+		n.advanceInOrder([]*core{other, newHost})
 		for _, id := range newHost.st.IDs() {
 			if newHost.st.CycleDigest(id) != other.st.CycleDigest(id) {
 				mismatch++
@@ -289,7 +292,7 @@ func TestRegressionChatAfterOneSidedRemoval(t *testing.T) {
 	for range 15 * 10 {
 		n.advance(false)
 	}
-	last := func(l *loop) string { return l.chatLines[len(l.chatLines)-1].Text }
+	last := func(l *core) string { return l.chatLines[len(l.chatLines)-1].Text }
 	if got := last(a); got != "from b" {
 		t.Errorf("a's last line %q, want %q (pending %v)", got, "from b", a.members[b.p.id].chat.pending)
 	}

@@ -30,7 +30,7 @@ func TestPrivateRoom(t *testing.T) {
 	if a.members[b.p.id] == nil || b.members[a.p.id] == nil {
 		t.Fatalf("peers with the secret did not meet")
 	}
-	for _, l := range []*loop{a, b} {
+	for _, l := range []*core{a, b} {
 		if l.members[wrong.p.id] != nil || l.members[none.p.id] != nil {
 			t.Errorf("%s admitted a peer without the secret", l.p.cfg.Name)
 		}
@@ -63,7 +63,7 @@ func TestPrivateRoom(t *testing.T) {
 	}
 	n.deliver()
 	before := b.drops[DropReplay]
-	b.receive(transport.Packet{Data: pkt, From: a.p.Addr(), At: n.now})
+	b.handle(transport.Packet{Data: pkt, From: a.p.Addr(), At: n.now}, n.now)
 	if b.drops[DropReplay] != before+1 {
 		t.Errorf("replayed packet not dropped as a replay: drops %v", b.drops)
 	}

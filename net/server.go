@@ -26,7 +26,7 @@ const (
 )
 
 type serverState struct {
-	l     *loop
+	l     *core
 	host  game.PlayerID // current host; 0 while electing
 	since time.Time     // since when no host is known
 
@@ -59,7 +59,7 @@ type hostedCycle struct {
 	name string
 }
 
-func newServerState(l *loop, now time.Time) *serverState {
+func newServerState(l *core, now time.Time) *serverState {
 	s := &serverState{
 		l:       l,
 		since:   now,
@@ -75,12 +75,12 @@ func newServerState(l *loop, now time.Time) *serverState {
 func (s *serverState) hosting() bool { return s.host == s.l.p.id }
 
 func (s *serverState) setNotice(text string) {
-	s.notes, s.notesAt = text, time.Now()
+	s.notes, s.notesAt = text, s.l.now
 	s.l.logf("%s", text)
 }
 
-func (s *serverState) notice() string {
-	if s.notes != "" && time.Since(s.notesAt) < 8*time.Second {
+func (s *serverState) notice(now time.Time) string {
+	if s.notes != "" && now.Sub(s.notesAt) < 8*time.Second {
 		return s.notes
 	}
 	if s.host == 0 {

@@ -10,7 +10,7 @@ import (
 
 // advanceInOrder runs one tick of each loop in the given order, delivering
 // what each sent before the next one ticks.
-func (n *simNet) advanceInOrder(order []*loop) {
+func (n *simNet) advanceInOrder(order []*core) {
 	n.step++
 	n.now = n.now.Add(time.Second / 15)
 	for _, l := range order {
@@ -25,7 +25,7 @@ func (n *simNet) advanceInOrder(order []*loop) {
 	}
 }
 
-func serverSim(t *testing.T, peers int) (*simNet, *loop, []*loop) {
+func serverSim(t *testing.T, peers int) (*simNet, *core, []*core) {
 	t.Helper()
 	n := newSimNetMode(t, 3, peers, true, ModeServer)
 	for range 60 { // 4 s: meet, then elect after electionDelay
@@ -48,7 +48,7 @@ func serverSim(t *testing.T, peers int) (*simNet, *loop, []*loop) {
 // host's authoritative cycle.
 func TestServerModeReplicasAgreeTickByTick(t *testing.T) {
 	n, host, clients := serverSim(t, 3)
-	order := append(append([]*loop{}, clients...), host)
+	order := append(append([]*core{}, clients...), host)
 	moved := 0
 	for tick := range 300 {
 		before := host.st.Cycle(clients[0].p.id).TrailLen()
@@ -114,7 +114,7 @@ func TestServerModeClientBlocksOnHost(t *testing.T) {
 func TestServerModeHostFailover(t *testing.T) {
 	n, host, clients := serverSim(t, 3)
 	delete(n.byAddr, host.p.Addr()) // the host's machine dies: nothing in, nothing out
-	var alive []*loop
+	var alive []*core
 	for _, l := range n.loops {
 		if l != host {
 			alive = append(alive, l)

@@ -25,8 +25,8 @@ type simNet struct {
 	maxDelay int // in steps; random delays reorder packets
 	delayAll int // in steps, added to every packet
 	queue    []simPacket
-	loops    []*loop
-	byAddr   map[netip.AddrPort]*loop
+	loops    []*core
+	byAddr   map[netip.AddrPort]*core
 	sent     int
 	dropped  int
 	seed     uint64
@@ -99,7 +99,7 @@ func newSimNetWith(t *testing.T, seed uint64, peers int, tune func(i int, c *Con
 	n := &simNet{
 		rng:    rand.New(rand.NewPCG(seed, 7)),
 		now:    time.Unix(1_700_000_000, 0),
-		byAddr: map[netip.AddrPort]*loop{},
+		byAddr: map[netip.AddrPort]*core{},
 		seed:   seed,
 		links:  map[[2]netip.AddrPort]*rand.Rand{},
 	}
@@ -120,24 +120,16 @@ func newSimNetWith(t *testing.T, seed uint64, peers int, tune func(i int, c *Con
 		if err != nil {
 			t.Fatal(err)
 		}
-		p.start = n.now
-		l := newLoop(p)
-		if p.cfg.Mode == ModeP2P && !p.cfg.Spectator {
-			if _, err := l.st.Join(p.id, p.cfg.Name, 0, p.cfg.Bot, l.rng); err != nil {
-				t.Fatal(err)
-			}
+		l, err := newCore(p, n.now)
+		if err != nil {
+			t.Fatal(err)
 		}
-		l.assignColors()
-		if p.cfg.Mode == ModeServer {
-			l.server = newServerState(l, n.now)
-		}
-		l.lastRates = n.now
 		n.loops = append(n.loops, l)
 		n.byAddr[addr] = l
 	}
 	// Everybody knows the first peer's address, as with --join.
 	for _, l := range n.loops[1:] {
-		l.addCandidate(n.loops[0].p.Addr(), true, n.now)
+		l.handle(candidateMsg{addr: n.loops[0].p.Addr(), permanent: true}, n.now)
 	}
 	return n
 }
@@ -154,7 +146,7 @@ func (n *simNet) deliver() {
 				continue
 			}
 			if l := n.byAddr[pk.to]; l != nil {
-				l.receive(transport.Packet{Data: pk.data, From: pk.from, At: n.now})
+				l.handle(transport.Packet{Data: pk.data, From: pk.from, At: n.now}, n.now)
 			}
 		}
 	}
@@ -321,7 +313,7 @@ func TestStalePacketsIgnored(t *testing.T) {
 	}
 	before := b.drops[DropStale]
 	want := b.st.CycleDigest(a.p.id)
-	b.receive(transport.Packet{Data: old, From: a.p.Addr(), At: n.now})
+	b.handle(transport.Packet{Data: old, From: a.p.Addr(), At: n.now}, n.now)
 	if got := b.drops[DropStale]; got != before+1 {
 		t.Errorf("stale drops %d, want %d", got, before+1)
 	}

@@ -264,19 +264,7 @@ func (s *State) step(ids []PlayerID, rng *rand.Rand) []Event {
 		}
 		moves = append(moves, m)
 	}
-	// Heads meeting in one empty cell: both crash, each by the other.
-	for i := range moves {
-		for j := i + 1; j < len(moves); j++ {
-			if moves[i].next == moves[j].next {
-				if !moves[i].crash {
-					moves[i].crash, moves[i].killer = true, moves[j].c.ID
-				}
-				if !moves[j].crash {
-					moves[j].crash, moves[j].killer = true, moves[i].c.ID
-				}
-			}
-		}
-	}
+	meetHeads(moves)
 	crashed := 0
 	for _, m := range moves {
 		if m.crash {
@@ -307,6 +295,23 @@ func (s *State) step(ids []PlayerID, rng *rand.Rand) []Event {
 		events = s.stepDead(c, rng, events)
 	}
 	return events
+}
+
+// meetHeads crashes heads meeting in one empty cell: both, each by the
+// other.
+func meetHeads(moves []move) {
+	for i := range moves {
+		for j := i + 1; j < len(moves); j++ {
+			if moves[i].next == moves[j].next {
+				if !moves[i].crash {
+					moves[i].crash, moves[i].killer = true, moves[j].c.ID
+				}
+				if !moves[j].crash {
+					moves[j].crash, moves[j].killer = true, moves[i].c.ID
+				}
+			}
+		}
+	}
 }
 
 // takeTurn applies the first queued turn, recording the turn point.

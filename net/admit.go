@@ -1,14 +1,70 @@
 package net
 
 import (
+	"errors"
 	"net/netip"
 	"time"
 
 	"golang.org/x/time/rate"
 
-	"lanarena/game"
+	"lanarena/net/wire"
 )
 
+// admit is the gate every datagram passes first, in the order of
+// PROTOCOL.md 5.2: the source's rate limit, the size, the header, the
+// room tag and, in a private room, authentication. Every early drop lives
+// here, and nothing is decoded or allocated past it for junk. It returns
+// the packet to decode (opened, in a private room).
+func (l *core) admit(from netip.AddrPort, b []byte, now time.Time) ([]byte, bool) {
+	if !l.source(from, now).lim.AllowN(now, 1) {
+		l.drop(DropRateLimit, from)
+		return nil, false
+	}
+	if len(b) > wire.MaxPacket {
+		l.drop(DropTooBig, from)
+		return nil, false
+	}
+	hdr, err := wire.PeekHeader(b)
+	if err != nil {
+		if errors.Is(err, wire.ErrVersion) {
+			l.setNotice("a peer at " + from.String() + " speaks another protocol version")
+		}
+		l.drop(codecDrop(err), from)
+		return nil, false
+	}
+	if hdr.Room != l.p.room {
+		l.drop(DropWrongRoom, from)
+		return nil, false
+	}
+	return l.authenticate(from, hdr, b)
+}
+
+// authenticate opens a sealed packet in a private room; an open room
+// drops sealed packets (they belong to a private room of the same name).
+func (l *core) authenticate(from netip.AddrPort, hdr wire.Header, b []byte) ([]byte, bool) {
+	sealed := hdr.Flags&wire.FlagAuth != 0
+	switch {
+	case l.p.key == nil && sealed:
+		l.drop(DropLocked, from)
+		l.setNotice("room " + l.p.cfg.Room + " is private: start with --secret to join it")
+		return nil, false
+	case l.p.key == nil:
+		return b, true
+	case !sealed:
+		l.drop(DropUnauthenticated, from)
+		return nil, false
+	}
+	b, err := wire.Open(b, l.p.key)
+	if err != nil {
+		l.drop(codecDrop(err), from)
+		l.setNotice("packets from " + from.String() + " fail authentication: wrong secret?")
+		return nil, false
+	}
+	return b, true
+}
+
+// drop counts a dropped packet under its reason; a bad one counts
+// against its source, which is reported once past suspectAfter.
 func (l *core) drop(reason DropReason, from netip.AddrPort) {
 	l.drops[reason]++
 	if !reason.Bad() {
@@ -43,13 +99,6 @@ func (l *core) source(addr netip.AddrPort, now time.Time) *source {
 	return s
 }
 
-// rateLimit is how many packets a second one address may send: a
-// server-mode host reports every cycle every tick.
-func (l *core) rateLimit() rate.Limit {
-	if l.p.cfg.Mode == ModeServer {
-		return rate.Limit(max(perAddrRate, l.p.cfg.Params.TickRate*(game.MaxPlayers+4)))
-	}
-	return rate.Limit(max(perAddrRate, l.p.cfg.Params.TickRate*4))
-}
+func (l *core) rateLimit() rate.Limit { return l.model.rateLimit() }
 
 func (l *core) rateBurst() int { return max(perAddrBurst, int(l.rateLimit())) }

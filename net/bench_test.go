@@ -137,7 +137,7 @@ func BenchmarkReceiveState(b *testing.B) {
 			if c == nil || len(c.Verts) != len(verts) || c.TrailLen() < tc.minCells {
 				b.Fatalf("replica not built: %+v, drops %v", c, l.drops)
 			}
-			m := l.members[owner]
+			m := l.model.(*p2p).replicas[owner]
 
 			// Packets numbered on, one tick apart on the receiver's clock
 			// (its rate limit allows 150/s per source).

@@ -54,7 +54,7 @@ type core struct {
 	notice     string
 	noticeAt   time.Time
 	lastRates  time.Time
-	server     *serverState // server mode only
+	model      model        // p2p or server mode
 	scratch    []game.Point // trail checked before a state is applied
 	out        outBatch     // packets of one broadcast or report
 	selfName   string       // this player's name and color as shown
@@ -96,14 +96,9 @@ func newCore(p *Peer, now time.Time) (*core, error) {
 		drops:      map[DropReason]uint64{},
 	}
 	cfg := p.cfg
-	if !cfg.Spectator && cfg.Mode != ModeServer {
-		if _, err := l.st.Join(p.id, cfg.Name, max(cfg.Color, 0), cfg.Bot, l.rng); err != nil {
-			return nil, err
-		}
-	}
-	l.assignColors()
-	if cfg.Mode == ModeServer {
-		l.server = newServerState(l, now)
+	var err error
+	if l.model, err = newModel(l, now); err != nil {
+		return nil, err
 	}
 	l.logf("%s joined room %q at %s", cfg.Name, cfg.Room, p.Addr())
 	return l, nil
@@ -136,27 +131,14 @@ func (l *core) handle(ev any, now time.Time) {
 func (l *core) self() *game.Cycle { return l.st.Cycle(l.p.id) }
 
 func (l *core) turn(d game.Dir) {
-	if l.server != nil && !l.server.hosting() {
-		l.server.turn(d)
-		return
-	}
-	l.st.Turn(l.p.id, d)
+	l.model.turn(d)
 }
 
 // tick advances this peer's own cycle and sends its state to every member,
 // without waiting for anybody.
 func (l *core) tick(now time.Time) {
 	l.now = now
-	if l.server != nil {
-		l.server.tick(now)
-	} else {
-		l.steerBot()
-		l.events(l.st.StepOwn(l.p.id, l.rng))
-		if c := l.self(); c != nil && l.p.cfg.Probe != nil {
-			l.p.cfg.Probe.Stepped(c.ID, l.st.Tick, c.Head, c.Alive, now)
-		}
-		l.broadcast()
-	}
+	l.model.tick(now)
 	if l.p.cfg.Publish {
 		select {
 		case <-l.p.snaps:
@@ -231,6 +213,21 @@ func (l *core) setNotice(text string) {
 // pings to members, timeouts, rates, chat retransmissions, trail repair.
 func (l *core) housekeep(now time.Time) {
 	l.now = now
+	l.greetCandidates(now)
+	for _, m := range l.members {
+		l.keep(m, now)
+	}
+	if now.Sub(l.lastRates) >= time.Second {
+		l.closeWindow(now)
+	}
+	if l.notice != "" && now.Sub(l.noticeAt) > 10*time.Second {
+		l.notice = ""
+	}
+}
+
+// greetCandidates says hello again to the candidates that have not
+// answered, and gives up on those tried long enough (not --join ones).
+func (l *core) greetCandidates(now time.Time) {
 	for addr, c := range l.candidates {
 		if _, ok := l.byAddr[addr]; ok {
 			delete(l.candidates, addr)
@@ -251,50 +248,53 @@ func (l *core) housekeep(now time.Time) {
 		c.next = now.Add(jitter(l.rng, every))
 		l.send(addr, l.hello(wire.HelloReply))
 	}
+}
+
+// keep looks after one member: timeout, lagging, heartbeat, ping, the
+// model's repairs, chat retransmissions.
+func (l *core) keep(m *member, now time.Time) {
+	silent := now.Sub(m.lastHeard)
+	if silent > l.p.cfg.TimeoutAfter {
+		l.logf("%s timed out", m.display)
+		l.dropMember(m, now)
+		return
+	}
+	if !m.lagging && silent > l.p.cfg.LagAfter {
+		l.logf("%s is lagging", m.display)
+	}
+	m.lagging = silent > l.p.cfg.LagAfter
+	if now.Sub(m.lastHello) >= heartbeatEvry {
+		m.lastHello = now
+		l.send(m.addr, l.hello(0))
+	}
+	if now.Sub(m.lastPing) >= pingEvery {
+		m.lastPing = now
+		l.send(m.addr, &wire.Ping{Nonce: uint64(now.Sub(l.start))})
+	}
+	l.model.housekeep(m, now)
+	l.resendChat(m, now)
+}
+
+// closeWindow ends a rate window, about every second: members' rates,
+// junk counts reset, quiet sources and expired refusals forgotten.
+func (l *core) closeWindow(now time.Time) {
+	dt := now.Sub(l.lastRates)
+	l.lastRates = now
 	for _, m := range l.members {
-		silent := now.Sub(m.lastHeard)
-		if silent > l.p.cfg.TimeoutAfter {
-			l.logf("%s timed out", m.display)
-			l.dropMember(m, now)
-			continue
-		}
-		if !m.lagging && silent > l.p.cfg.LagAfter {
-			l.logf("%s is lagging", m.display)
-		}
-		m.lagging = silent > l.p.cfg.LagAfter
-		if now.Sub(m.lastHello) >= heartbeatEvry {
-			m.lastHello = now
-			l.send(m.addr, l.hello(0))
-		}
-		if now.Sub(m.lastPing) >= pingEvery {
-			m.lastPing = now
-			l.send(m.addr, &wire.Ping{Nonce: uint64(now.Sub(l.start))})
-		}
-		l.repair(m, now)
-		l.resendChat(m, now)
+		m.rates(dt)
 	}
-	if now.Sub(l.lastRates) >= time.Second {
-		dt := now.Sub(l.lastRates)
-		l.lastRates = now
-		for _, m := range l.members {
-			m.rates(dt)
+	for a, s := range l.sources {
+		if now.Sub(s.badSince) > 10*time.Second {
+			s.bad, s.badSince, s.warned = 0, now, false
 		}
-		for a, s := range l.sources {
-			if now.Sub(s.badSince) > 10*time.Second {
-				s.bad, s.badSince, s.warned = 0, now, false
-			}
-			if now.Sub(s.seen) > 30*time.Second {
-				delete(l.sources, a)
-			}
-		}
-		for a, until := range l.refused {
-			if now.After(until) {
-				delete(l.refused, a)
-			}
+		if now.Sub(s.seen) > 30*time.Second {
+			delete(l.sources, a)
 		}
 	}
-	if l.notice != "" && now.Sub(l.noticeAt) > 10*time.Second {
-		l.notice = ""
+	for a, until := range l.refused {
+		if now.After(until) {
+			delete(l.refused, a)
+		}
 	}
 }
 

@@ -23,33 +23,17 @@ type member struct {
 	host      bool
 
 	joined    time.Time
-	lastState time.Time
 	lastHello time.Time
 	lastPing  time.Time
 	lagging   bool
 	replay    wire.Replay
 	txSeq     uint32 // sequence of the newest packet sent to it
 
-	// what we know of its cycle
-	replica
-
 	// chat, see chat.go
 	chat chatPeer
 
 	// network figures
 	netStats
-}
-
-// replica is what a replica knows of one remote cycle: the owner's newest
-// state and as much of its trail as has arrived.
-type replica struct {
-	stateSeq  uint32 // sequence of the newest state applied
-	haveState bool
-	state     wire.State   // newest state applied (Verts not kept)
-	verts     []game.Point // known trail vertices of the current life...
-	base      int          // ...starting at this index of the owner's list
-	ledger    []game.Tally // grow-only: max of every count announced
-	repairAt  time.Time
 }
 
 // hello is this peer's hello message.
@@ -69,11 +53,7 @@ func (l *core) hello(flags uint8) *wire.Hello {
 		h.Flags |= wire.HelloSpectator
 	}
 	h.Mode = cfg.Mode
-	if cfg.Mode == ModeServer {
-		if l.server != nil && l.server.hosting() {
-			h.Flags |= wire.HelloHost
-		}
-	}
+	h.Flags |= l.model.helloFlags()
 	for id, m := range l.members {
 		if len(h.Peers) >= wire.MaxPeers {
 			break
@@ -89,87 +69,111 @@ func (l *core) hello(flags uint8) *wire.Hello {
 	return h
 }
 
+// handleHello takes a Hello: a newcomer joins, a member's name, color
+// and hosting are brought up to date, the peers it knows become
+// candidates, and its ledger goes to the model.
 func (l *core) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort, size int, now time.Time) {
+	if !l.compatible(hello, from) {
+		return
+	}
+	m := l.members[h.Sender]
+	switch {
+	case m != nil && m.addr != from:
+		l.drop(DropSpoofed, from)
+		return
+	case m == nil:
+		if m = l.join(h, hello, from, size, now); m == nil {
+			return
+		}
+	default:
+		l.update(m, hello, from)
+	}
+	l.gossip(hello.Peers, from, now)
+	l.model.heardHello(m, hello.Ledger)
+	l.model.membersChanged()
+}
+
+// compatible drops a Hello of another room, other rules or another mode.
+func (l *core) compatible(hello *wire.Hello, from netip.AddrPort) bool {
 	if hello.Room != l.p.cfg.Room {
 		l.drop(DropWrongRoom, from)
-		return
+		return false
 	}
 	if hello.Params != l.p.cfg.Params || hello.Mode != l.p.cfg.Mode {
 		l.drop(DropIncompatible, from)
 		l.setNotice(fmt.Sprintf("%s at %s is incompatible: arena %dx%d at %d/s, mode %s",
 			game.CleanText(hello.Name, game.MaxNameRunes), from,
 			hello.Params.Width, hello.Params.Height, hello.Params.TickRate, hello.Mode))
-		return
+		return false
 	}
-	m := l.members[h.Sender]
-	if m != nil && m.addr != from {
-		l.drop(DropSpoofed, from)
-		return
-	}
-	_, restarted := l.byAddr[from]
-	if m == nil && !restarted && hello.Flags&wire.HelloSpectator == 0 && l.players() >= game.MaxPlayers {
+	return true
+}
+
+// join makes a member of a newcomer, unless the room is full; a new id at
+// a member's address is that peer restarted, and replaces it.
+func (l *core) join(h wire.Header, hello *wire.Hello, from netip.AddrPort, size int, now time.Time) *member {
+	old, restarted := l.byAddr[from]
+	if !restarted && hello.Flags&wire.HelloSpectator == 0 && l.players() >= game.MaxPlayers {
 		l.drop(DropRoomFull, from)
 		l.refused[from] = now.Add(l.p.cfg.TimeoutAfter)
 		l.setNotice(fmt.Sprintf("room full (%d players): %s cannot join", game.MaxPlayers, game.CleanText(hello.Name, game.MaxNameRunes)))
-		return
+		return nil
 	}
-	if m == nil {
-		if old, ok := l.byAddr[from]; ok {
-			// Same address, new id: that peer restarted. No ghost.
-			l.logf("%s restarted", l.members[old].display)
-			l.removeMember(old)
-		}
-		// Its own run of numbers starts above every number it has seen.
-		m = &member{id: h.Sender, addr: from, joined: now, lastHello: now, txSeq: l.seq}
-		if l.p.key != nil {
-			m.replay.Accept(h.Seq)
-		}
-		m.heard(now, h.Seq, size)
-		l.members[h.Sender] = m
-		l.byAddr[from] = h.Sender
-		if c := l.candidates[from]; c != nil && c.permanent {
-			l.joined[from] = true
-		}
-		delete(l.candidates, from)
-		m.name = game.CleanText(hello.Name, game.MaxNameRunes)
-		if m.name == "" {
-			m.name = "player"
-		}
-		m.wantColor = int(hello.Color)
-		m.bot = hello.Flags&wire.HelloBot != 0
-		m.spectator = hello.Flags&wire.HelloSpectator != 0
-		m.host = hello.Flags&wire.HelloHost != 0
+	if restarted { // no ghost
+		l.logf("%s restarted", l.members[old].display)
+		l.removeMember(old)
+	}
+	// Its own run of numbers starts above every number it has seen.
+	m := &member{id: h.Sender, addr: from, joined: now, lastHello: now, txSeq: l.seq}
+	if l.p.key != nil {
+		m.replay.Accept(h.Seq)
+	}
+	m.heard(now, h.Seq, size)
+	l.members[h.Sender] = m
+	l.byAddr[from] = h.Sender
+	if c := l.candidates[from]; c != nil && c.permanent {
+		l.joined[from] = true
+	}
+	delete(l.candidates, from)
+	m.name = game.CleanText(hello.Name, game.MaxNameRunes)
+	if m.name == "" {
+		m.name = "player"
+	}
+	m.wantColor = int(hello.Color)
+	m.bot = hello.Flags&wire.HelloBot != 0
+	m.spectator = hello.Flags&wire.HelloSpectator != 0
+	m.host = hello.Flags&wire.HelloHost != 0
+	l.assignColors()
+	kind := ""
+	if m.spectator {
+		kind = " (spectating)"
+	}
+	l.logf("%s joined%s", m.display, kind)
+	l.send(from, l.hello(0))
+	return m
+}
+
+// update follows a member's name, color and hosting, and answers a
+// Hello that asks for one.
+func (l *core) update(m *member, hello *wire.Hello, from netip.AddrPort) {
+	name := game.CleanText(hello.Name, game.MaxNameRunes)
+	if name != "" && (name != m.name || int(hello.Color) != m.wantColor) {
+		m.name, m.wantColor = name, int(hello.Color)
 		l.assignColors()
-		kind := ""
-		if m.spectator {
-			kind = " (spectating)"
-		}
-		l.logf("%s joined%s", m.display, kind)
-		l.send(from, l.hello(0))
-	} else {
-		name := game.CleanText(hello.Name, game.MaxNameRunes)
-		if name != "" && (name != m.name || int(hello.Color) != m.wantColor) {
-			m.name, m.wantColor = name, int(hello.Color)
-			l.assignColors()
-		}
-		m.host = hello.Flags&wire.HelloHost != 0
-		if hello.Flags&wire.HelloReply != 0 {
-			l.send(from, l.hello(0))
-		}
 	}
-	for _, pa := range hello.Peers {
+	m.host = hello.Flags&wire.HelloHost != 0
+	if hello.Flags&wire.HelloReply != 0 {
+		l.send(from, l.hello(0))
+	}
+}
+
+// gossip makes candidates of the peers a Hello names that we do not know.
+func (l *core) gossip(peers []wire.PeerAddr, from netip.AddrPort, now time.Time) {
+	for _, pa := range peers {
 		// A loopback address is only good from the same machine.
 		if pa.ID != l.p.id && l.members[pa.ID] == nil && (!pa.Addr.Addr().IsLoopback() || from.Addr().IsLoopback()) {
 			l.addCandidate(pa.Addr, false, now)
 		}
-	}
-	if l.server != nil {
-		l.server.hello(m, hello.Ledger)
-	} else if mergeLedger(&m.ledger, hello.Ledger) && m.haveState {
-		l.applyReplica(m.id, m.display, m.color, m.bot, &m.replica, m.addr)
-	}
-	if l.server != nil {
-		l.server.memberChanged()
 	}
 }
 
@@ -218,36 +222,9 @@ func (l *core) removeMember(id game.PlayerID) {
 		delete(l.byAddr, m.addr)
 	}
 	l.st.Remove(id)
+	l.model.removed(id)
 	l.assignColors()
-	if l.server != nil {
-		l.server.memberChanged()
-	}
-}
-
-// mergeLedger folds counts into a grow-only ledger, keeping the maximum of
-// each killer's count. It reports whether anything grew.
-func mergeLedger(dst *[]game.Tally, src []game.Tally) bool {
-	grew := false
-	for _, t := range src {
-		if t.Killer == 0 {
-			continue
-		}
-		i, ok := slices.BinarySearchFunc(*dst, t.Killer, func(a game.Tally, id game.PlayerID) int {
-			return int(int64(a.Killer) - int64(id))
-		})
-		switch {
-		case !ok:
-			if len(*dst) >= game.MaxPlayers*4 {
-				continue
-			}
-			*dst = slices.Insert(*dst, i, t)
-			grew = true
-		case t.Count > (*dst)[i].Count:
-			(*dst)[i].Count = t.Count
-			grew = true
-		}
-	}
-	return grew
+	l.model.membersChanged()
 }
 
 // assignColors gives every player a color and a display name, the same on

@@ -26,11 +26,10 @@ func (l *core) snapshot(now time.Time) Snapshot {
 	if !l.p.cfg.Spectator {
 		s.Self = l.p.id
 	}
-	if l.server != nil {
-		s.Waiting, s.Host = l.server.waiting(now)
-		if n := l.server.notice(now); n != "" {
-			s.Notice = n
-		}
+	var notice string
+	s.Waiting, s.Host, notice = l.model.status(now)
+	if notice != "" {
+		s.Notice = notice
 	}
 	for _, m := range l.members {
 		s.Peers = append(s.Peers, PeerStats{

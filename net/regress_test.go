@@ -23,7 +23,7 @@ func TestRegressionFailoverFreezeDuration(t *testing.T) {
 	newHost, other := clients[0], clients[1]
 	for i := range 15 * 300 {
 		n.advanceInOrder([]*core{other, newHost})
-		ok := newHost.server.hosting()
+		ok := newHost.server().hosting()
 		for _, id := range newHost.st.IDs() {
 			a, b := newHost.st.Cycle(id), other.st.Cycle(id)
 			if b == nil || a.Head != b.Head || a.Life != b.Life {
@@ -93,8 +93,8 @@ func TestRegressionServerSpectatorSendsMoveReqs(t *testing.T) {
 		n.advance(false)
 	}
 	host := n.loops[0]
-	if !host.server.hosting() || host.drops[DropNotHost] != 0 || n.loops[2].server.req != 0 {
-		t.Errorf("host hosting %v; not-host drops at host: %d; spectator requests %d, want none", host.server.hosting(), host.drops[DropNotHost], n.loops[2].server.req)
+	if !host.server().hosting() || host.drops[DropNotHost] != 0 || n.loops[2].server().req != 0 {
+		t.Errorf("host hosting %v; not-host drops at host: %d; spectator requests %d, want none", host.server().hosting(), host.drops[DropNotHost], n.loops[2].server().req)
 	}
 }
 
@@ -189,13 +189,13 @@ func TestRegressionServerLateJoinerLedger(t *testing.T) {
 	host := n.loops[0]
 	n.loops = append(n.loops, late)
 	n.byAddr[late.p.Addr()] = late
-	late.server.since = n.now
+	late.server().since = n.now
 	delete(late.candidates, host.p.Addr())
 	late.addCandidate(host.p.Addr(), true, n.now)
 	for range 15 * 10 {
 		n.advance(false)
 	}
-	t.Logf("late: host %d hosting %v members %d cycles %v; host hosting %v members %d; late drops %v", late.server.host, late.server.hosting(), len(late.members), late.st.IDs(), host.server.hosting(), len(host.members), late.drops)
+	t.Logf("late: host %d hosting %v members %d cycles %v; host hosting %v members %d; late drops %v", late.server().host, late.server().hosting(), len(late.members), late.st.IDs(), host.server().hosting(), len(host.members), late.drops)
 	for _, id := range host.st.IDs() {
 		hc, lc := host.st.Cycle(id), late.st.Cycle(id)
 		if lc == nil {
@@ -227,7 +227,7 @@ func TestRegressionFailoverFreezesClient(t *testing.T) {
 		n.advance(false)
 	}
 	newHost, other := clients[0], clients[1]
-	if !newHost.server.hosting() {
+	if !newHost.server().hosting() {
 		t.Fatalf("no takeover")
 	}
 	mismatch := 0
@@ -239,7 +239,7 @@ func TestRegressionFailoverFreezesClient(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("other: host %d (want %d), drops %v, members %d", other.server.host, newHost.p.id, other.drops, len(other.members))
+	t.Logf("other: host %d (want %d), drops %v, members %d", other.server().host, newHost.p.id, other.drops, len(other.members))
 	for _, id := range newHost.st.IDs() {
 		a, b := newHost.st.Cycle(id), other.st.Cycle(id)
 		t.Logf("%+v\n%+v", *a, *b)
@@ -325,7 +325,7 @@ func TestRegressionRetransmitLosesTurn(t *testing.T) {
 		n.advance(false)
 	}
 	host, c := n.loops[0], n.loops[1]
-	if !host.server.hosting() {
+	if !host.server().hosting() {
 		t.Fatal("no host")
 	}
 	// wait until alive and no outstanding request
@@ -342,18 +342,18 @@ func TestRegressionRetransmitLosesTurn(t *testing.T) {
 	d0 := cy.Dir
 	r1 := (d0 + 1) % 4 // a right-angle turn
 	r2 := d0           // and back: two valid turns in a row
-	c.server.queue = []game.Dir{r1, r2}
-	c.server.outstanding = false
+	c.server().queue = []game.Dir{r1, r2}
+	c.server().outstanding = false
 	// client sends a new request carrying r1
 	n.step++
 	n.now = n.now.Add(time.Second / 15)
-	c.server.clientTick(n.now)
-	req := c.server.req
-	t.Logf("queue %v dir %v req %d outstanding %v", c.server.queue, d0, c.server.req, c.server.outstanding)
+	c.server().clientTick(n.now)
+	req := c.server().req
+	t.Logf("queue %v dir %v req %d outstanding %v", c.server().queue, d0, c.server().req, c.server().outstanding)
 	n.deliver() // host moves now or on its next tick
-	hc := host.server.clients[c.p.id]
+	hc := host.server().clients[c.p.id]
 	t.Logf("host: pending %+v lastReq %d host dir %v", hc.pending, hc.lastReq, host.st.Cycle(c.p.id).Dir)
-	host.server.hostTick(n.now)
+	host.server().hostTick(n.now)
 	t.Logf("host after tick: pending %+v lastReq %d host dir %v", hc.pending, hc.lastReq, host.st.Cycle(c.p.id).Dir)
 	// lose the MoveAck to the client, keep the rest
 	var keep []simPacket
@@ -374,16 +374,16 @@ func TestRegressionRetransmitLosesTurn(t *testing.T) {
 	}
 	// retransmission after the rto
 	n.now = n.now.Add(time.Second)
-	c.server.clientTick(n.now)
-	if c.server.req != req {
+	c.server().clientTick(n.now)
+	if c.server().req != req {
 		t.Fatalf("not a retransmission")
 	}
 	n.deliver()
-	t.Logf("queue after the ack: %v (want [%v])", c.server.queue, r2)
-	queued := len(c.server.queue) == 1 && c.server.queue[0] == r2
-	asked := c.server.outstanding && c.server.cur.Turn && c.server.cur.Dir == r2
+	t.Logf("queue after the ack: %v (want [%v])", c.server().queue, r2)
+	queued := len(c.server().queue) == 1 && c.server().queue[0] == r2
+	asked := c.server().outstanding && c.server().cur.Turn && c.server().cur.Dir == r2
 	if !queued && !asked {
-		t.Errorf("turn %v lost: queue %v, request %+v", r2, c.server.queue, c.server.cur)
+		t.Errorf("turn %v lost: queue %v, request %+v", r2, c.server().queue, c.server().cur)
 	}
 }
 

@@ -32,12 +32,12 @@ func serverSim(t *testing.T, peers int) (*simNet, *core, []*core) {
 		n.advance(false)
 	}
 	host := n.loops[0] // lowest id
-	if !host.server.hosting() {
+	if !host.server().hosting() {
 		t.Fatalf("peer %s does not host", host.p.cfg.Name)
 	}
 	for _, l := range n.loops[1:] {
-		if l.server.hosting() || l.server.host != host.p.id {
-			t.Fatalf("%s: host %d, want %d", l.p.cfg.Name, l.server.host, host.p.id)
+		if l.server().hosting() || l.server().host != host.p.id {
+			t.Fatalf("%s: host %d, want %d", l.p.cfg.Name, l.server().host, host.p.id)
 		}
 	}
 	return n, host, n.loops[1:]
@@ -104,7 +104,7 @@ func TestServerModeClientBlocksOnHost(t *testing.T) {
 	if moves < 6 || moves > 14 {
 		t.Errorf("round trip of 8 ticks: client moved on %d of 80 ticks, want about 10", moves)
 	}
-	if w, _ := client.server.waiting(n.now); w <= 0 && client.server.outstanding {
+	if w, _ := client.server().waiting(n.now); w <= 0 && client.server().outstanding {
 		t.Errorf("waiting %v while a request is outstanding", w)
 	}
 }
@@ -125,10 +125,10 @@ func TestServerModeHostFailover(t *testing.T) {
 		n.advance(false)
 	}
 	newHost := clients[0]
-	if !newHost.server.hosting() {
-		t.Fatalf("%s did not take over (host %d)", newHost.p.cfg.Name, newHost.server.host)
+	if !newHost.server().hosting() {
+		t.Fatalf("%s did not take over (host %d)", newHost.p.cfg.Name, newHost.server().host)
 	}
-	if got := clients[1].server.host; got != newHost.p.id {
+	if got := clients[1].server().host; got != newHost.p.id {
 		t.Fatalf("%s follows host %d, want %d", clients[1].p.cfg.Name, got, newHost.p.id)
 	}
 	if newHost.st.Cycle(host.p.id) != nil {

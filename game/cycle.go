@@ -111,13 +111,16 @@ func (c *Cycle) KilledByCount(killer PlayerID) uint16 {
 	return c.KilledBy[i].Count
 }
 
+// addKilledBy counts one more death by killer. The ledger is copied, not
+// changed in place: Arena pictures share it.
 func (c *Cycle) addKilledBy(killer PlayerID) {
 	i, ok := slices.BinarySearchFunc(c.KilledBy, killer, cmpTally)
 	if ok {
+		c.KilledBy = slices.Clone(c.KilledBy)
 		c.KilledBy[i].Count++
 		return
 	}
-	c.KilledBy = slices.Insert(c.KilledBy, i, Tally{Killer: killer, Count: 1})
+	c.KilledBy = slices.Insert(slices.Clip(c.KilledBy), i, Tally{Killer: killer, Count: 1})
 }
 
 func cmpTally(t Tally, id PlayerID) int {

@@ -422,11 +422,14 @@ func (s *State) Merge(remote *Cycle) ([]Event, error) {
 		return nil, ErrArenaFull
 	}
 	if old, ok := s.cycles[remote.ID]; ok {
-		// Update in place, reusing the replica's slices: this runs for
-		// every state packet, and a fresh copy of the trail each time is
-		// most of what the network loop allocates.
-		verts := append(old.Verts[:0], remote.Verts...)
-		ledger := append(old.KilledBy[:0], remote.KilledBy...)
+		// This runs for every state packet: a trail that only grew is
+		// extended, not copied. Nothing is overwritten in place, since
+		// Arena pictures share the old vertices and ledger.
+		verts := extend(old.Verts, remote.Verts)
+		ledger := old.KilledBy
+		if !slices.Equal(ledger, remote.KilledBy) {
+			ledger = slices.Clone(remote.KilledBy)
+		}
 		name := old.Name
 		*old = *remote
 		old.Verts, old.KilledBy = verts, ledger
@@ -442,6 +445,15 @@ func (s *State) Merge(remote *Cycle) ([]Event, error) {
 	s.insert(c)
 	s.gridDirty = true
 	return s.settle(c, nil), nil
+}
+
+// extend returns next, reusing old when next only appends to it: the
+// vertices of old are never written, only those past its end.
+func extend(old, next []Point) []Point {
+	if len(next) >= len(old) && len(old) > 0 && slices.Equal(old, next[:len(old)]) {
+		return append(old, next[len(old):]...)
+	}
+	return slices.Clone(next)
 }
 
 // Clone returns a deep copy that shares nothing with s: a snapshot the UI

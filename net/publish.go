@@ -10,7 +10,7 @@ import (
 func (l *core) snapshot(now time.Time) Snapshot {
 	l.now = now
 	s := Snapshot{
-		Arena:      l.st.Clone(),
+		Arena:      l.st.View(),
 		Room:       l.p.cfg.Room,
 		Mode:       l.p.cfg.Mode,
 		Addr:       l.p.Addr(),

@@ -303,7 +303,7 @@ func (m arenaModel) deathBox(boardWidth int) string {
 }
 
 // crashCause says in words what c hit.
-func crashCause(a *game.State, c *game.Cycle) string {
+func crashCause(a *game.Arena, c *game.Cycle) string {
 	switch {
 	case c.Killer != 0 && c.Killer != c.ID:
 		name := ""

@@ -123,7 +123,7 @@ func testSnapshot(t testing.TB, p game.Params, n, steps int) view.Snapshot {
 	}
 	ride(s, steps, rng)
 	snap := view.Snapshot{
-		Arena: s.Clone(),
+		Arena: s.View(),
 		Self:  1,
 		Room:  "den",
 		Mode:  view.ModeP2P,
@@ -172,7 +172,7 @@ func arenaWith(t testing.TB, p game.Params, self game.PlayerID, cycles ...*game.
 			t.Fatalf("merge %s: %v", c.Name, err)
 		}
 	}
-	return view.Snapshot{Arena: s, Self: self, Room: "den", Mode: view.ModeP2P}
+	return view.Snapshot{Arena: s.View(), Self: self, Room: "den", Mode: view.ModeP2P}
 }
 
 // isQuit reports whether cmd is tea.Quit, without running it: other

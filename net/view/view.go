@@ -15,7 +15,7 @@ import (
 // peer loop publishes a fresh one at most once per frame; receivers may keep
 // it, and must not modify it.
 type Snapshot struct {
-	Arena *game.State   // a clone owned by the snapshot
+	Arena *game.Arena   // read-only; shares trails with the peer's replica
 	Self  game.PlayerID // this peer's cycle; 0 when spectating
 	Room  string
 	Mode  Mode

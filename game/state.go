@@ -400,51 +400,72 @@ const maxMergedNameRunes = 2 * MaxNameRunes
 // (maxMergedNameRunes), so a clean display name such as "bob#1a2b" is kept
 // as it is.
 func (s *State) Merge(remote *Cycle) ([]Event, error) {
-	if s.local[remote.ID] {
-		return nil, fmt.Errorf("player %d is owned here", remote.ID)
-	}
-	if remote.ID == 0 {
-		return nil, fmt.Errorf("player id 0 is reserved")
-	}
 	if err := s.Params.ValidateTrail(remote.Verts, remote.Head, remote.Dir); err != nil {
 		return nil, err
 	}
 	if remote.Alive && len(remote.Verts) == 0 {
 		return nil, ErrTrailNotContiguous
 	}
-	if remote.Color < 0 || remote.Color >= Colors {
-		return nil, ErrBadColor
-	}
-	if err := remote.validateLedger(); err != nil {
+	if err := s.checkRemote(remote); err != nil {
 		return nil, err
 	}
-	if _, ok := s.cycles[remote.ID]; !ok && len(s.order) >= MaxPlayers {
-		return nil, ErrArenaFull
+	c := *remote
+	c.trail = remoteTrail{total: len(remote.Verts)}
+	if old := s.cycles[remote.ID]; old != nil {
+		c.Verts = extend(old.Verts, remote.Verts)
+	} else {
+		c.Verts = slices.Clone(remote.Verts)
 	}
-	if old, ok := s.cycles[remote.ID]; ok {
-		// This runs for every state packet: a trail that only grew is
-		// extended, not copied. Nothing is overwritten in place, since
-		// Arena pictures share the old vertices and ledger.
-		verts := extend(old.Verts, remote.Verts)
-		ledger := old.KilledBy
-		if !slices.Equal(ledger, remote.KilledBy) {
-			ledger = slices.Clone(remote.KilledBy)
-		}
-		name := old.Name
-		*old = *remote
-		old.Verts, old.KilledBy = verts, ledger
-		old.queue, old.credited = nil, nil
-		if old.Name != name { // names stored here are clean already
-			old.Name = CleanText(old.Name, maxMergedNameRunes)
-		}
+	return s.put(&c), nil
+}
+
+// checkRemote checks the fields of a remote cycle other than its trail:
+// not owned here, a real id, a color of the palette, a well-formed
+// ledger, and room in the arena for a newcomer.
+func (s *State) checkRemote(c *Cycle) error {
+	switch {
+	case s.local[c.ID]:
+		return fmt.Errorf("player %d is owned here", c.ID)
+	case c.ID == 0:
+		return fmt.Errorf("player id 0 is reserved")
+	case c.Color < 0 || c.Color >= Colors:
+		return ErrBadColor
+	}
+	if err := c.validateLedger(); err != nil {
+		return err
+	}
+	if _, ok := s.cycles[c.ID]; !ok && len(s.order) >= MaxPlayers {
+		return ErrArenaFull
+	}
+	return nil
+}
+
+// put stores a copy of a checked remote cycle, whose Verts are its own
+// or extend the old ones, and credits the kills its ledger announces. A
+// ledger equal to the old one is kept: Arena pictures share it, so it is
+// never changed in place.
+func (s *State) put(c *Cycle) []Event {
+	c.queue, c.credited = nil, nil
+	old := s.cycles[c.ID]
+	if old == nil {
+		nc := *c
+		nc.Name = CleanText(c.Name, maxMergedNameRunes)
+		nc.KilledBy = slices.Clone(c.KilledBy)
+		s.insert(&nc)
 		s.gridDirty = true
-		return s.settle(old, nil), nil
+		return s.settle(&nc, nil)
 	}
-	c := remote.Clone()
-	c.Name = CleanText(c.Name, maxMergedNameRunes)
-	s.insert(c)
+	if c.Name != old.Name { // names stored here are clean already
+		c.Name = CleanText(c.Name, maxMergedNameRunes)
+	}
+	if slices.Equal(old.KilledBy, c.KilledBy) {
+		c.KilledBy = old.KilledBy
+	} else {
+		c.KilledBy = slices.Clone(c.KilledBy)
+	}
+	*old = *c
 	s.gridDirty = true
-	return s.settle(c, nil), nil
+	return s.settle(old, nil)
 }
 
 // extend returns next, reusing old when next only appends to it: the

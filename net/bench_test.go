@@ -153,7 +153,7 @@ func BenchmarkReceiveState(b *testing.B) {
 			for b.Loop() {
 				if i == ring { // start the run of numbers again
 					i = 0
-					m.stateSeq, m.state.Tick = seq, 1
+					m.stateSeq, m.haveState = seq, false // and a new clock: the next state does not follow
 				}
 				at = at.Add(time.Second / 15)
 				pkts[i].At = at

@@ -51,10 +51,7 @@ func (p *p2p) helloFlags() uint8 { return 0 }
 // heardHello folds the member's ledger into its replica: a death's entry
 // can come in a hello before the state that counts it.
 func (p *p2p) heardHello(m *member, ledger []game.Tally) {
-	r := p.replica(m.id)
-	if mergeLedger(&r.ledger, ledger) && r.haveState {
-		p.apply(m, r)
-	}
+	p.l.heardLedger(m.id, p.replica(m.id), ledger, m.addr)
 }
 
 func (p *p2p) membersChanged()          {}
@@ -96,15 +93,9 @@ func (p *p2p) handleState(m *member, h wire.Header, s *wire.State, now time.Time
 		l.drop(DropStale, m.addr)
 		return
 	}
-	if reason := l.validate(r, s, 0); reason != "" {
+	if reason := l.apply(m.id, shown{m.display, m.color, m.bot}, r, h.Seq, s, 0); reason != "" {
 		l.drop(reason, m.addr)
 		return
-	}
-	crashed := r.crashes(s)
-	r.take(h.Seq, s)
-	p.apply(m, r)
-	if crashed {
-		l.events([]game.Event{{Kind: game.EventCrash, Player: m.id, Other: s.Killer}})
 	}
 	if l.p.cfg.Probe != nil {
 		l.p.cfg.Probe.Applied(l.p.id, m.id, s.Tick, s.Head, s.Alive, now)
@@ -112,14 +103,10 @@ func (p *p2p) handleState(m *member, h wire.Header, s *wire.State, now time.Time
 	p.repair(m, r, now)
 }
 
-func (p *p2p) apply(m *member, r *replica) {
-	p.l.applyReplica(m.id, m.display, m.color, m.bot, r, m.addr)
-}
-
 // repair asks the owner for the part of its trail this replica misses.
 func (p *p2p) repair(m *member, r *replica, now time.Time) {
-	if r.needsRepair(now) {
-		p.l.send(m.addr, &wire.TrailReq{Life: r.state.Life, From: r.repairFrom()})
+	if life, from, due := p.l.repairDue(m.id, r, now); due {
+		p.l.send(m.addr, &wire.TrailReq{Life: life, From: from})
 	}
 }
 
@@ -135,10 +122,5 @@ func (p *p2p) handleTrailReq(m *member, req *wire.TrailReq) {
 
 // handleTrail folds in the older part of a member's trail.
 func (p *p2p) handleTrail(m *member, t *wire.Trail) {
-	r := p.replicas[m.id]
-	if r == nil || !r.addTrail(t.Life, int(t.From), t.Verts) {
-		p.l.drop(DropTrailGap, m.addr)
-		return
-	}
-	p.apply(m, r)
+	p.l.addTrail(m.id, t.Life, int(t.From), t.Verts, m.addr)
 }

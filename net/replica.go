@@ -12,190 +12,105 @@ import (
 
 // Replicas of remote cycles, shared by both models: a peer-to-peer peer
 // keeps one per member, a server-mode client one per cycle its host
-// reports. Each is rebuilt from sequenced states and trail chunks, then
-// merged into the game replica.
-
-// replica is what a replica knows of one remote cycle: the owner's newest
-// state and as much of its trail as has arrived.
+// reports. The cycle itself, trail included, lives in the game replica,
+// which validates and merges each update (game.State.Apply); net keeps
+// only the sequencing, the ledger gathered from hellos and states, and
+// the repair timer.
 type replica struct {
 	stateSeq  uint32 // sequence of the newest state applied
 	haveState bool
-	state     wire.State   // newest state applied (Verts not kept)
-	verts     []game.Point // known trail vertices of the current life...
-	base      int          // ...starting at this index of the owner's list
 	ledger    []game.Tally // grow-only: max of every count announced
 	repairAt  time.Time
 }
 
-// crashes reports whether s announces the crash of the life we saw alive.
-func (r *replica) crashes(s *wire.State) bool {
-	return r.haveState && r.state.Alive && !s.Alive && r.state.Life == s.Life
+// shown is how a remote cycle is presented here: the display name and
+// color membership gives it.
+type shown struct {
+	name  string
+	color int
+	bot   bool
 }
 
-// take folds a newer state into the replica.
-func (r *replica) take(seq uint32, s *wire.State) {
-	if s.Life != r.state.Life { // (r.state outlives haveState: see setHost)
-		r.verts, r.base = nil, 0
-	}
-	r.mergeVerts(s)
-	r.stateSeq, r.haveState = seq, true
-	r.state = *s
-	r.state.Verts = nil
+// apply folds a state of owner's cycle, numbered seq by its sender, into
+// the game replica. It reports the reason when the state is dropped; a
+// dropped state changes nothing. slack is the extra movement allowed (see
+// game.Update).
+func (l *core) apply(owner game.PlayerID, look shown, r *replica, seq uint32, s *wire.State, slack int) DropReason {
+	ledger := r.ledger
 	if s.Killer != 0 {
-		mergeLedger(&r.ledger, []game.Tally{{Killer: s.Killer, Count: s.KillerCount}})
+		ledger = withTallies(ledger, []game.Tally{{Killer: s.Killer, Count: s.KillerCount}})
 	}
+	u := game.Update{
+		Name: look.name, Color: look.color, Bot: look.bot,
+		Tick: s.Tick, Life: s.Life, Alive: s.Alive, Dir: s.Dir, Head: s.Head,
+		DeadTicks: int(s.DeadTicks), Killer: s.Killer,
+		Kills: s.Kills, Deaths: s.Deaths, Streak: s.Streak, Best: s.Best,
+		Ledger:    ledger,
+		VertTotal: int(s.VertTotal), Verts: s.Verts,
+		Follows: r.haveState, Slack: slack,
+	}
+	evs, err := l.st.Apply(owner, &u)
+	if err != nil {
+		return applyDrop(err)
+	}
+	r.stateSeq, r.haveState, r.ledger = seq, true, ledger
+	l.events(evs)
+	return ""
 }
 
-// plausible rejects states no honest owner sends: a head off the arena, a
-// cycle that moved farther than one cell per tick of its owner's clock, or
-// fewer vertices than before in the same life.
-//
-// slack is the extra cells allowed: in server mode a client's cycle moves
-// when its request arrives, which can be once before and once after the
-// host's tick.
-func plausible(p game.Params, r *replica, s *wire.State, slack int64) DropReason {
-	if !p.In(s.Head) {
+// applyDrop is the drop reason of an update the game refused.
+func applyDrop(err error) DropReason {
+	switch {
+	case errors.Is(err, game.ErrArenaFull):
+		return DropRoomFull
+	case errors.Is(err, game.ErrTrailOffArena):
 		return DropOffArena
+	case errors.Is(err, game.ErrTeleport):
+		return DropTeleport
+	case errors.Is(err, game.ErrTrailGap):
+		return DropTrailGap
 	}
-	for _, v := range s.Verts {
-		if !p.In(v) {
-			return DropOffArena
-		}
-	}
-	if s.Alive && s.VertTotal == 0 {
-		return DropBadTrail
-	}
-	if r.haveState && s.Life == r.state.Life && s.Alive && r.state.Alive {
-		ticks := int64(s.Tick) - int64(r.state.Tick)
-		dist := int64(abs(s.Head.X-r.state.Head.X) + abs(s.Head.Y-r.state.Head.Y))
-		if ticks < 0 || dist > ticks+slack {
-			return DropTeleport
-		}
-		if s.VertTotal < r.state.VertTotal {
-			return DropBadTrail
-		}
-	}
-	return ""
+	return DropBadTrail
 }
 
-// validate checks a state before any of it is applied: plausible, and the
-// trail it would make is a valid one. A dropped packet changes nothing.
-func (l *core) validate(r *replica, s *wire.State, slack int64) DropReason {
-	p := l.p.cfg.Params
-	if reason := plausible(p, r, s, slack); reason != "" {
-		return reason
-	}
-	verts := r.verts
-	if s.Life != r.state.Life {
-		verts = nil
-	}
-	l.scratch = append(l.scratch[:0], verts...)
-	l.scratch = joinVerts(l.scratch, r.base, s)
-	if p.ValidateTrail(l.scratch, s.Head, s.Dir) != nil {
-		return DropBadTrail
-	}
-	return ""
-}
-
-// joinVerts is mergeVerts on a copy: verts (starting at index base of the
-// owner's list) with the state's recent vertices folded in.
-func joinVerts(verts []game.Point, base int, s *wire.State) []game.Point {
-	total, n := int(s.VertTotal), len(s.Verts)
-	start := total - n
-	switch {
-	case total == 0:
-		return verts[:0]
-	case len(verts) > 0 && base <= start && base+len(verts) >= start:
-		return append(verts[:start-base], s.Verts...)
-	default:
-		return append(verts[:0], s.Verts...)
-	}
-}
-
-// mergeVerts folds the recent vertices a state carries into what we know
-// of the owner's trail. The owner only ever appends to a life's vertex list,
-// so any overlap joins exactly; a gap keeps the newest part and leaves the
-// older part to trail repair.
-func (r *replica) mergeVerts(s *wire.State) {
-	total, n := int(s.VertTotal), len(s.Verts)
-	start := total - n
-	joins := len(r.verts) > 0 && r.base <= start && r.base+len(r.verts) >= start
-	r.verts = joinVerts(r.verts, r.base, s)
-	switch {
-	case total == 0:
-		r.base = 0
-	case !joins: // nothing known, a gap, or newer vertices than all we know
-		r.base = start
-	}
-}
-
-// addTrail prepends the older vertices from..from+len(verts) of the
-// current life. It reports whether they joined what we have.
-func (r *replica) addTrail(life uint16, from int, verts []game.Point) bool {
-	if !r.haveState || life != r.state.Life || r.base == 0 || from > r.base || from+len(verts) < r.base {
-		return false
-	}
-	r.verts = append(slices.Clone(verts[:r.base-from]), r.verts...)
-	r.base = from
-	return true
-}
-
-// applyReplica rebuilds a remote cycle from what we know and merges it
-// into the game replica.
-func (l *core) applyReplica(id game.PlayerID, name string, color int, bot bool, r *replica, from netip.AddrPort) {
-	s := &r.state
-	c := &game.Cycle{
-		ID:        id,
-		Name:      name,
-		Color:     color,
-		Bot:       bot,
-		Alive:     s.Alive,
-		Life:      s.Life,
-		Dir:       s.Dir,
-		Head:      s.Head,
-		Verts:     r.verts,
-		DeadTicks: int(s.DeadTicks),
-		Killer:    s.Killer,
-		Kills:     s.Kills,
-		Deaths:    s.Deaths,
-		Streak:    s.Streak,
-		Best:      s.Best,
-		KilledBy:  r.ledger,
-	}
-	// A hello can bring a death's ledger entry before the state that
-	// counts the death: count it now rather than refuse the ledger.
-	var ledgered uint16
-	for _, t := range r.ledger {
-		ledgered += t.Count
-	}
-	c.Deaths = max(c.Deaths, ledgered)
-	evs, err := l.st.Merge(c)
-	if errors.Is(err, game.ErrArenaFull) {
-		l.drop(DropRoomFull, from)
+// heardLedger folds a ledger a hello brings into r and, when the cycle is
+// in the arena already, into it.
+func (l *core) heardLedger(owner game.PlayerID, r *replica, ledger []game.Tally, from netip.AddrPort) {
+	grown := withTallies(r.ledger, ledger)
+	if len(grown) == len(r.ledger) && slices.Equal(grown, r.ledger) {
 		return
 	}
+	if !r.haveState {
+		r.ledger = grown
+		return
+	}
+	evs, err := l.st.MergeLedger(owner, grown)
 	if err != nil {
 		l.drop(DropBadTrail, from)
-		l.p.log.Printf("merge %s: %v", name, err)
-		r.verts, r.base = nil, 0
 		return
 	}
+	r.ledger = grown
 	l.events(evs)
 }
 
-// needsRepair reports whether the replica misses the start of the trail
-// and it is time to ask (again) for it.
-func (r *replica) needsRepair(now time.Time) bool {
-	if r.base == 0 || !r.haveState || now.Before(r.repairAt) {
-		return false
+// addTrail folds in a chunk of owner's trail sent for repair.
+func (l *core) addTrail(owner game.PlayerID, life uint16, from int, verts []game.Point, sender netip.AddrPort) {
+	if err := l.st.AddTrail(owner, life, from, verts); err != nil {
+		l.drop(applyDrop(err), sender)
 	}
-	r.repairAt = now.Add(repairEvery)
-	return true
 }
 
-// repairFrom is the first vertex to ask for: the chunk just before what
-// we know, so that each answer joins.
-func (r *replica) repairFrom() uint16 { return uint16(max(0, r.base-maxTrailChunk)) }
+// repairDue says which part of owner's trail to ask for, when the replica
+// misses its start and it is time to ask (again).
+func (l *core) repairDue(owner game.PlayerID, r *replica, now time.Time) (life uint16, from uint16, due bool) {
+	life, upTo := l.st.MissingTrail(owner)
+	if upTo == 0 || !r.haveState || now.Before(r.repairAt) {
+		return 0, 0, false
+	}
+	r.repairAt = now.Add(repairEvery)
+	// The chunk just before what we know, so that each answer joins.
+	return life, uint16(max(0, upTo-maxTrailChunk)), true
+}
 
 // trailChunk is the part of c's trail from vertex from that fits a packet.
 func trailChunk(c *game.Cycle, from uint16) *wire.Trail {
@@ -205,35 +120,25 @@ func trailChunk(c *game.Cycle, from uint16) *wire.Trail {
 	return &wire.Trail{Life: c.Life, From: uint16(start), Total: uint16(total), Verts: c.Verts[start:end]}
 }
 
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
-
-// mergeLedger folds counts into a grow-only ledger, keeping the maximum of
-// each killer's count. It reports whether anything grew.
-func mergeLedger(dst *[]game.Tally, src []game.Tally) bool {
-	grew := false
-	for _, t := range src {
+// withTallies is ledger with counts folded in, keeping the maximum of each
+// killer's count. It returns ledger itself when nothing grows, and a new
+// slice otherwise: the game replica may share the old one.
+func withTallies(ledger []game.Tally, counts []game.Tally) []game.Tally {
+	out := ledger
+	for _, t := range counts {
 		if t.Killer == 0 {
 			continue
 		}
-		i, ok := slices.BinarySearchFunc(*dst, t.Killer, func(a game.Tally, id game.PlayerID) int {
+		i, ok := slices.BinarySearchFunc(out, t.Killer, func(a game.Tally, id game.PlayerID) int {
 			return int(int64(a.Killer) - int64(id))
 		})
 		switch {
-		case !ok:
-			if len(*dst) >= game.MaxPlayers*4 {
-				continue
-			}
-			*dst = slices.Insert(*dst, i, t)
-			grew = true
-		case t.Count > (*dst)[i].Count:
-			(*dst)[i].Count = t.Count
-			grew = true
+		case !ok && len(out) < game.MaxPlayers*4:
+			out = slices.Insert(slices.Clone(out), i, t)
+		case ok && t.Count > out[i].Count:
+			out = slices.Clone(out)
+			out[i].Count = t.Count
 		}
 	}
-	return grew
+	return out
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"golang.org/x/time/rate"
-	"net/netip"
 	"slices"
 	"time"
 
@@ -525,12 +524,11 @@ func (s *serverModel) handleCycleTrailReq(m *member, req *wire.CycleTrailReq) {
 
 // handleCycleTrail: the host sends the older part of a cycle's trail.
 func (s *serverModel) handleCycleTrail(m *member, t *wire.CycleTrail) {
-	hcy := s.cycles[t.Owner]
-	if m.id != s.host || hcy == nil || !hcy.addTrail(t.Life, int(t.From), t.Verts) {
+	if m.id != s.host || s.cycles[t.Owner] == nil {
 		s.l.drop(DropTrailGap, m.addr)
 		return
 	}
-	s.merge(t.Owner, hcy, m.addr)
+	s.l.addTrail(t.Owner, t.Life, int(t.From), t.Verts, m.addr)
 }
 
 // apply folds the host's report of one cycle into this client's replica.
@@ -544,20 +542,14 @@ func (s *serverModel) apply(owner game.PlayerID, seq uint32, st *wire.State, now
 	if hcy.haveState && seq <= hcy.stateSeq {
 		return
 	}
-	if reason := l.validate(&hcy.replica, st, 1); reason != "" {
+	l.st.Tick = max(l.st.Tick, st.Tick) // a client's clock is the host's
+	if reason := l.apply(owner, s.shown(owner), &hcy.replica, seq, st, 1); reason != "" {
 		l.drop(reason, host.addr)
 		return
 	}
-	crashed := hcy.crashes(st)
-	hcy.take(seq, st)
 	hcy.seen = now
-	l.st.Tick = max(l.st.Tick, st.Tick) // a client's clock is the host's
-	s.merge(owner, hcy, host.addr)
-	if crashed {
-		l.events([]game.Event{{Kind: game.EventCrash, Player: owner, Other: st.Killer}})
-	}
-	if hcy.needsRepair(now) {
-		l.send(host.addr, &wire.CycleTrailReq{Owner: owner, Life: hcy.state.Life, From: hcy.repairFrom()})
+	if life, from, due := l.repairDue(owner, &hcy.replica, now); due {
+		l.send(host.addr, &wire.CycleTrailReq{Owner: owner, Life: life, From: from})
 	}
 	if l.p.cfg.Probe != nil {
 		l.p.cfg.Probe.Applied(l.p.id, owner, st.Tick, st.Head, st.Alive, now)
@@ -580,17 +572,15 @@ func (s *serverModel) heardHello(m *member, ledger []game.Tally) {
 	if s.hosting() || m.spectator {
 		return
 	}
-	hcy := s.hosted(m.id)
-	if mergeLedger(&hcy.ledger, ledger) && hcy.haveState {
-		s.merge(m.id, hcy, m.addr)
-	}
+	s.l.heardLedger(m.id, &s.hosted(m.id).replica, ledger, m.addr)
 }
 
-func (s *serverModel) merge(owner game.PlayerID, hcy *hostedCycle, from netip.AddrPort) {
+// shown is how the cycle of owner is presented: this player's own, or a
+// member's.
+func (s *serverModel) shown(owner game.PlayerID) shown {
 	l := s.l
-	name, color, bot := l.selfName, l.selfColor, l.p.cfg.Bot
 	if m := l.members[owner]; m != nil {
-		name, color, bot = m.display, m.color, m.bot
+		return shown{m.display, m.color, m.bot}
 	}
-	l.applyReplica(owner, name, color, bot, &hcy.replica, from)
+	return shown{l.selfName, l.selfColor, l.p.cfg.Bot}
 }

@@ -1,7 +1,5 @@
 package net
 
-// Regression tests for defects found in review: each failed before its fix.
-
 import (
 	"context"
 	"lanarena/game"
@@ -13,7 +11,9 @@ import (
 	"time"
 )
 
-func TestRegressionFailoverFreezeDuration(t *testing.T) {
+// TestServerModeReplicasFollowNewHostSoon: when the host dies, the
+// remaining client's replicas agree with the new host's within 8 s.
+func TestServerModeReplicasFollowNewHostSoon(t *testing.T) {
 	n, host, clients := serverSim(t, 3)
 	for range 15 * 30 {
 		n.advance(false)
@@ -41,9 +41,10 @@ func TestRegressionFailoverFreezeDuration(t *testing.T) {
 	t.Errorf("frozen for more than 300 s")
 }
 
-// Junk from many source addresses: the sources map grows without bound and
-// every new source past 4096 scans the whole map.
-func TestRegressionSourcesFlood(t *testing.T) {
+// TestSourcesStayBoundedUnderFlood: junk from tens of thousands of source
+// addresses is tracked in at most maxSources entries plus one shared
+// overflow source.
+func TestSourcesStayBoundedUnderFlood(t *testing.T) {
 	p, err := New(Config{Name: "x", Color: -1, Room: "r", Params: game.DefaultParams(), ID: 1}, benchDiscard{})
 	if err != nil {
 		t.Fatal(err)
@@ -72,9 +73,9 @@ func TestRegressionSourcesFlood(t *testing.T) {
 	}
 }
 
-// A name that fits a Hello does not fit a CycleState once it gets a
-// "#xxxx" suffix.
-func TestRegressionCycleStateLongDisplayName(t *testing.T) {
+// TestHostReportsLongNamesThatClash: a name that fits a Hello still fits
+// the host's CycleState when clashing names get a "#xxxx" suffix.
+func TestHostReportsLongNamesThatClash(t *testing.T) {
 	name := "🐉🐉🐉🐉🐉🐉🐉🐉🐉🐉🐉🐉🐉🐉🐉🐉" // 64 bytes; shown with a "#1a2b" suffix, 69
 	n := newSimNetWith(t, 3, 3, func(i int, c *Config) { c.Mode, c.Name, c.Bot = ModeServer, name, true })
 	for range 15 * 5 {
@@ -87,7 +88,9 @@ func TestRegressionCycleStateLongDisplayName(t *testing.T) {
 	}
 }
 
-func TestRegressionServerSpectatorSendsMoveReqs(t *testing.T) {
+// TestServerModeSpectatorSendsNoMoveRequests: a spectating client asks
+// the host for nothing, and the host drops nothing as not-host.
+func TestServerModeSpectatorSendsNoMoveRequests(t *testing.T) {
 	n := newSimNetWith(t, 3, 3, func(i int, c *Config) { c.Mode = ModeServer; c.Spectator = i == 2 })
 	for range 15 * 10 {
 		n.advance(false)
@@ -111,10 +114,11 @@ func (o *oneWayCut) WriteTo(b []byte, to netip.AddrPort) error {
 	return o.Transport.WriteTo(b, to)
 }
 
-// One-way outage B->A for 11 s: A times B out and tells B (A->B still
-// works), so that neither keeps a one-sided membership; once healed they
-// meet afresh and chat flows both ways.
-func TestRegressionChatAfterOneWayOutage(t *testing.T) {
+// TestChatResumesAfterOneWayOutage: a one-way outage B->A for 11 s: A
+// times B out and tells B (A->B still works), so that neither keeps a
+// one-sided membership; once healed they meet afresh and chat flows both
+// ways.
+func TestChatResumesAfterOneWayOutage(t *testing.T) {
 	n := newSimNet(t, 9, 2, false)
 	for range 30 {
 		n.advance(false)
@@ -152,9 +156,10 @@ func TestRegressionChatAfterOneWayOutage(t *testing.T) {
 	}
 }
 
-// Two peers met through --join (no mDNS). A 12 s outage both ways: both
-// time the other out. Do they meet again once the network is back?
-func TestRegressionRejoinAfterOutageWithoutMDNS(t *testing.T) {
+// TestPeersMeetAgainAfterOutageWithoutMDNS: two peers met through --join
+// (no mDNS) time each other out in a 12 s outage both ways, and meet again
+// once the network is back.
+func TestPeersMeetAgainAfterOutageWithoutMDNS(t *testing.T) {
 	n := newSimNet(t, 9, 2, false)
 	for range 30 {
 		n.advance(false)
@@ -175,9 +180,9 @@ func TestRegressionRejoinAfterOutageWithoutMDNS(t *testing.T) {
 	}
 }
 
-// Server mode: a client that joins late never learns the ledgers of deaths
-// before it came (Hello ledgers go to m.ledger, client replicas use hcy.ledger).
-func TestRegressionServerLateJoinerLedger(t *testing.T) {
+// TestServerModeLateJoinerLearnsEarlierDeaths: a client that joins late
+// learns, from the players' hellos, the ledgers of deaths before it came.
+func TestServerModeLateJoinerLearnsEarlierDeaths(t *testing.T) {
 	n := newSimNetMode(t, 4, 4, true, ModeServer)
 	late := n.loops[3]
 	n.loops = n.loops[:3]
@@ -208,9 +213,10 @@ func TestRegressionServerLateJoinerLedger(t *testing.T) {
 	}
 }
 
-// A: after a failover, a client that stayed keeps dropping the new host's
-// CycleStates as stale (s.cycles keyed only on header seq of the old host).
-func TestRegressionFailoverFreezesClient(t *testing.T) {
+// TestServerModeClientAcceptsNewHostsReports: after a failover, a client
+// that stayed applies the new host's CycleStates, which are numbered by
+// the new host's own run of sequence numbers.
+func TestServerModeClientAcceptsNewHostsReports(t *testing.T) {
 	n, host, clients := serverSim(t, 3)
 	for range 15 * 30 { // the first host hosts 30 s
 		n.advance(false)
@@ -251,9 +257,10 @@ func TestRegressionFailoverFreezesClient(t *testing.T) {
 	}
 }
 
-// B: server mode, 12 players at the default 15 ticks/s: the host sends
-// each client more than perAddrRate packets/s.
-func TestRegressionServerModeRateLimit(t *testing.T) {
+// TestServerModeHostReportsPassRateLimit: with 12 players at 15 ticks/s
+// the host sends each client more than perAddrRate packets a second, and
+// none of them is dropped by the client's rate limit.
+func TestServerModeHostReportsPassRateLimit(t *testing.T) {
 	n := newSimNetMode(t, 3, 12, true, ModeServer)
 	for range 15 * 10 {
 		n.advance(false)
@@ -266,9 +273,9 @@ func TestRegressionServerModeRateLimit(t *testing.T) {
 	}
 }
 
-// C: one side forgets the other (timeout, or server-mode lost()) while the
-// other does not: chat between them is stuck both ways.
-func TestRegressionChatAfterOneSidedRemoval(t *testing.T) {
+// TestChatResumesAfterOneSidedRemoval: when one side forgets the other
+// (a timeout) while the other does not, chat between them flows again.
+func TestChatResumesAfterOneSidedRemoval(t *testing.T) {
 	n := newSimNet(t, 9, 2, false)
 	for range 30 {
 		n.advance(false)
@@ -301,8 +308,9 @@ func TestRegressionChatAfterOneSidedRemoval(t *testing.T) {
 	}
 }
 
-// D: Node.Err reads runErr written after Peer.Done is closed.
-func TestRegressionNodeErrRace(t *testing.T) {
+// TestNodeErrAfterTransportCloses: Node.Err reports the loop's error once
+// Done is closed, without a data race.
+func TestNodeErrAfterTransportCloses(t *testing.T) {
 	for range 20 {
 		nd, err := StartNode(context.Background(), NodeConfig{Peer: Config{Room: "r", Params: game.DefaultParams(), Color: -1}})
 		if err != nil {
@@ -317,9 +325,9 @@ func TestRegressionNodeErrRace(t *testing.T) {
 	}
 }
 
-// E: the client's MoveReq retransmission changes its turn; the ack then
-// pops a turn that was never applied.
-func TestRegressionRetransmitLosesTurn(t *testing.T) {
+// TestServerModeRetransmitKeepsTurn: a client's retransmitted MoveReq
+// carries the same turn as the first, so that no turn is lost.
+func TestServerModeRetransmitKeepsTurn(t *testing.T) {
 	n := newSimNetMode(t, 3, 2, false, ModeServer)
 	for range 60 {
 		n.advance(false)

@@ -20,7 +20,7 @@ type Tally struct {
 // trail are exactly the cells the cycle has ridden through this life.
 type Cycle struct {
 	ID    PlayerID
-	Name  string
+	Name  Text
 	Color int // palette index, 0..Colors-1
 	Bot   bool
 

@@ -10,7 +10,7 @@ import (
 // carries it: the cycle's fields and the newest vertices of its trail.
 // Apply folds it into a replica.
 type Update struct {
-	Name  string // as shown on this replica
+	Name  Text // as shown on this replica
 	Color int
 	Bot   bool
 

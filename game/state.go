@@ -73,9 +73,8 @@ func (s *State) Cycles(f func(*Cycle)) {
 // IsLocal reports whether id is stepped by this replica.
 func (s *State) IsLocal(id PlayerID) bool { return s.local[id] }
 
-// Join adds a local cycle and spawns it at a safe spot at once. The name is
-// passed through CleanText, so every replica shows the same safe name.
-func (s *State) Join(id PlayerID, name string, color int, bot bool, rng *rand.Rand) (*Cycle, error) {
+// Join adds a local cycle and spawns it at a safe spot at once.
+func (s *State) Join(id PlayerID, name Text, color int, bot bool, rng *rand.Rand) (*Cycle, error) {
 	if id == 0 {
 		return nil, fmt.Errorf("player id 0 is reserved")
 	}
@@ -88,7 +87,7 @@ func (s *State) Join(id PlayerID, name string, color int, bot bool, rng *rand.Ra
 	if len(s.order) >= MaxPlayers {
 		return nil, fmt.Errorf("%w (%d players)", ErrArenaFull, MaxPlayers)
 	}
-	c := &Cycle{ID: id, Name: CleanText(name, MaxNameRunes), Color: color, Bot: bot, credited: map[PlayerID]uint16{}}
+	c := &Cycle{ID: id, Name: name, Color: color, Bot: bot, credited: map[PlayerID]uint16{}}
 	s.insert(c)
 	s.local[id] = true
 	if !s.spawn(c, rng) {
@@ -387,18 +386,12 @@ func (s *State) settle(v *Cycle, events []Event) []Event {
 	return events
 }
 
-// maxMergedNameRunes bounds a merged name: a player's name plus a short
-// suffix that tells clashing names apart.
-const maxMergedNameRunes = 2 * MaxNameRunes
-
 // Merge replaces the replica of a remote cycle with the owner's latest
 // state and credits any kill it announces to the local cycles, each death
 // once however often it is merged. The cycle is validated first (trail,
 // color, death ledger: the errors ErrTrail…, ErrBadDir, ErrBadColor,
 // ErrBadLedger); an invalid one is refused whole and s is left unchanged.
-// The name is passed through CleanText with room for a display suffix
-// (maxMergedNameRunes), so a clean display name such as "bob#1a2b" is kept
-// as it is.
+// The name is Text: the caller cleaned it where it came in.
 func (s *State) Merge(remote *Cycle) ([]Event, error) {
 	if err := s.Params.ValidateTrail(remote.Verts, remote.Head, remote.Dir); err != nil {
 		return nil, err
@@ -449,14 +442,10 @@ func (s *State) put(c *Cycle) []Event {
 	old := s.cycles[c.ID]
 	if old == nil {
 		nc := *c
-		nc.Name = CleanText(c.Name, maxMergedNameRunes)
 		nc.KilledBy = slices.Clone(c.KilledBy)
 		s.insert(&nc)
 		s.gridDirty = true
 		return s.settle(&nc, nil)
-	}
-	if c.Name != old.Name { // names stored here are clean already
-		c.Name = CleanText(c.Name, maxMergedNameRunes)
 	}
 	if slices.Equal(old.KilledBy, c.KilledBy) {
 		c.KilledBy = old.KilledBy

@@ -147,7 +147,7 @@ func TestChatResumesAfterOneWayOutage(t *testing.T) {
 	for range 15 * 10 {
 		n.advance(false)
 	}
-	last := func(l *core) string { return l.chatLines[len(l.chatLines)-1].Text }
+	last := func(l *core) game.Text { return l.chatLines[len(l.chatLines)-1].Text }
 	if got := last(a); got != "from b" {
 		t.Errorf("a's last line %q, want %q", got, "from b")
 	}
@@ -299,7 +299,7 @@ func TestChatResumesAfterOneSidedRemoval(t *testing.T) {
 	for range 15 * 10 {
 		n.advance(false)
 	}
-	last := func(l *core) string { return l.chatLines[len(l.chatLines)-1].Text }
+	last := func(l *core) game.Text { return l.chatLines[len(l.chatLines)-1].Text }
 	if got := last(a); got != "from b" {
 		t.Errorf("a's last line %q, want %q (pending %v)", got, "from b", a.members[b.p.id].chat.pending)
 	}

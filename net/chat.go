@@ -24,22 +24,22 @@ type chatPeer struct {
 	unacked []outChat
 	// receiving from this member
 	expect  uint32 // next in-order number; 0 means 1
-	pending map[uint32]string
+	pending map[uint32]game.Text
 }
 
 type outChat struct {
 	seq  uint32
-	text string
+	text game.Text
 	due  time.Time
 	rto  time.Duration
 }
 
-func (l *core) say(text string, now time.Time) {
-	text = game.CleanText(text, game.MaxChatRunes)
+func (l *core) say(line string, now time.Time) {
+	text := game.Clean(line, game.MaxChatRunes)
 	if text == "" {
 		return
 	}
-	l.addChat(l.p.cfg.Name, text, now)
+	l.addChat(l.p.name, text, now)
 	for _, m := range l.members {
 		cp := &m.chat
 		if len(cp.unacked) >= chatMaxUnacked {
@@ -48,7 +48,7 @@ func (l *core) say(text string, now time.Time) {
 		cp.lastSeq++
 		rto := max(chatRTOMin, 2*m.rtt)
 		cp.unacked = append(cp.unacked, outChat{seq: cp.lastSeq, text: text, due: now.Add(rto), rto: rto})
-		l.send(m.addr, &wire.Chat{Seq: cp.lastSeq, Text: text})
+		l.send(m.addr, &wire.Chat{Seq: cp.lastSeq, Text: string(text)})
 	}
 }
 
@@ -60,12 +60,13 @@ func (l *core) resendChat(m *member, now time.Time) {
 		}
 		o.rto = min(2*o.rto, chatRTOMax)
 		o.due = now.Add(o.rto)
-		l.send(m.addr, &wire.Chat{Seq: o.seq, Text: o.text})
+		l.send(m.addr, &wire.Chat{Seq: o.seq, Text: string(o.text)})
 	}
 }
 
 func (l *core) handleChat(m *member, c *wire.Chat, now time.Time) {
 	cp := &m.chat
+	text := game.Clean(c.Text, game.MaxChatRunes) // the one cleaning of a chat line
 	if cp.expect == 0 {
 		cp.expect = 1
 	}
@@ -73,7 +74,7 @@ func (l *core) handleChat(m *member, c *wire.Chat, now time.Time) {
 	case c.Seq < cp.expect:
 		l.drops[DropChatDuplicate]++
 	case c.Seq == cp.expect:
-		l.addChat(m.display, c.Text, now)
+		l.addChat(m.display, text, now)
 		cp.expect++
 		for {
 			text, ok := cp.pending[cp.expect]
@@ -86,12 +87,12 @@ func (l *core) handleChat(m *member, c *wire.Chat, now time.Time) {
 		}
 	case c.Seq-cp.expect < chatWindow:
 		if cp.pending == nil {
-			cp.pending = map[uint32]string{}
+			cp.pending = map[uint32]game.Text{}
 		}
 		if _, dup := cp.pending[c.Seq]; dup {
 			l.drops[DropChatDuplicate]++
 		}
-		cp.pending[c.Seq] = c.Text
+		cp.pending[c.Seq] = text
 	default:
 		l.drops[DropChatWindow]++
 	}
@@ -107,8 +108,8 @@ func (l *core) handleChatAck(m *member, a *wire.ChatAck) {
 	cp.unacked = slices.DeleteFunc(cp.unacked, func(o outChat) bool { return o.seq <= a.UpTo })
 }
 
-func (l *core) addChat(from, text string, now time.Time) {
-	l.chatLines = append(l.chatLines, ChatLine{At: now, From: from, Text: game.CleanText(text, game.MaxChatRunes)})
+func (l *core) addChat(from, text game.Text, now time.Time) {
+	l.chatLines = append(l.chatLines, ChatLine{At: now, From: from, Text: text})
 	if len(l.chatLines) > maxChatLines {
 		l.chatLines = slices.Delete(l.chatLines, 0, len(l.chatLines)-maxChatLines)
 	}

@@ -37,7 +37,7 @@ func TestChatExactlyOnceInOrderUnderLoss(t *testing.T) {
 			for _, recv := range n.loops {
 				got := map[string][]string{}
 				for _, line := range recv.chatLines {
-					got[line.From] = append(got[line.From], line.Text)
+					got[string(line.From)] = append(got[string(line.From)], string(line.Text))
 				}
 				for from, want := range sent {
 					if from == recv.p.cfg.Name {
@@ -66,13 +66,14 @@ func TestChatIsCleanedAndLimited(t *testing.T) {
 		t.Fatal("no chat line arrived")
 	}
 	line := b.chatLines[len(b.chatLines)-1]
-	if strings.ContainsAny(line.Text, "\x1b\x07\r\n") {
+	text := string(line.Text)
+	if strings.ContainsAny(text, "\x1b\x07\r\n") {
 		t.Errorf("chat line keeps control characters: %q", line.Text)
 	}
-	if !strings.HasPrefix(line.Text, "hi red ") {
+	if !strings.HasPrefix(text, "hi red ") {
 		t.Errorf("chat line %q, want it to start %q", line.Text, "hi red ")
 	}
-	if r := len([]rune(line.Text)); r > game.MaxChatRunes {
+	if r := len([]rune(text)); r > game.MaxChatRunes {
 		t.Errorf("chat line of %d runes, limit %d", r, game.MaxChatRunes)
 	}
 }

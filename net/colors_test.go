@@ -28,7 +28,7 @@ func TestColorsAndNamesAgreeAndDiffer(t *testing.T) {
 	}
 	for _, l := range n.loops {
 		colors := map[int]game.PlayerID{}
-		names := map[string]game.PlayerID{}
+		names := map[game.Text]game.PlayerID{}
 		l.st.Cycles(func(c *game.Cycle) {
 			if other, dup := colors[c.Color]; dup {
 				t.Errorf("%s's screen: %d and %d share color %d", l.p.cfg.Name, other, c.ID, c.Color)

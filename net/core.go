@@ -18,6 +18,8 @@ import (
 const (
 	maxLogLines    = 50
 	maxChatLines   = 50
+	maxLogRunes    = 120 // one line of the event log
+	maxNoticeRunes = 200
 	stateVerts     = 4   // recent turn points carried by every state packet
 	maxTrailChunk  = 500 // vertices per trail repair packet
 	repairEvery    = 200 * time.Millisecond
@@ -51,13 +53,13 @@ type core struct {
 	drops      map[DropReason]uint64
 	logLines   []LogLine
 	chatLines  []ChatLine
-	notice     string
+	notice     game.Text
 	noticeAt   time.Time
 	lastRates  time.Time
 	model      model        // p2p or server mode
 	scratch    []game.Point // trail checked before a state is applied
 	out        outBatch     // packets of one broadcast or report
-	selfName   string       // this player's name and color as shown
+	selfName   game.Text    // this player's name and color as shown
 	selfColor  int
 }
 
@@ -172,14 +174,14 @@ func (l *core) events(evs []game.Event) {
 	}
 }
 
-func (l *core) name(id game.PlayerID) string {
+func (l *core) name(id game.PlayerID) game.Text {
 	if c := l.st.Cycle(id); c != nil {
 		return c.Name
 	}
 	if m := l.members[id]; m != nil {
 		return m.display
 	}
-	return fmt.Sprintf("#%04x", uint32(id)&0xffff)
+	return game.Text(fmt.Sprintf("#%04x", uint32(id)&0xffff))
 }
 
 // leave tells every member this peer goes, twice (UDP may lose one).
@@ -196,17 +198,19 @@ func (l *core) leave(now time.Time) {
 func (l *core) logf(format string, args ...any) {
 	text := fmt.Sprintf(format, args...)
 	l.p.log.Print(text)
-	l.logLines = append(l.logLines, LogLine{At: l.now, Text: game.CleanText(text, 120)})
+	l.logLines = append(l.logLines, LogLine{At: l.now, Text: game.Clean(text, maxLogRunes)})
 	if len(l.logLines) > maxLogLines {
 		l.logLines = slices.Delete(l.logLines, 0, len(l.logLines)-maxLogLines)
 	}
 }
 
+// setNotice shows a line the player must see for a while.
 func (l *core) setNotice(text string) {
-	if l.notice != text {
-		l.p.log.Printf("notice: %s", text)
+	t := game.Clean(text, maxNoticeRunes)
+	if l.notice != t {
+		l.p.log.Printf("notice: %s", t)
 	}
-	l.notice, l.noticeAt = text, l.now
+	l.notice, l.noticeAt = t, l.now
 }
 
 // housekeep runs a few times a second: hellos to candidates, heartbeats and

@@ -76,9 +76,9 @@ type seenEntry struct {
 // Rooms groups the players found on the LAN into rooms and says which
 // this player can join and why not.
 func Rooms(entries []discovery.Entry, cfg RoomsConfig) []RoomInfo {
-	byRoom := map[string]*RoomInfo{}
+	byRoom := map[game.Text]*RoomInfo{}
 	for _, e := range entries {
-		name := game.CleanText(e.Room, game.MaxRoomRunes)
+		name := game.Clean(e.Room, game.MaxRoomRunes)
 		mode, modeErr := wire.ParseMode(e.Mode)
 		r := byRoom[name]
 		if r == nil {
@@ -91,20 +91,20 @@ func Rooms(entries []discovery.Entry, cfg RoomsConfig) []RoomInfo {
 			r.Locked = true
 		}
 		if e.Role == "host" {
-			r.Host = game.CleanText(e.Name, game.MaxNameRunes)
+			r.Host = game.CleanName(e.Name)
 		}
 		params := game.Params{Width: e.Width, Height: e.Height, TickRate: e.TickRate}
 		switch {
 		case e.Version != wire.Version:
-			r.Compatible, r.Reason = false, fmt.Sprintf("protocol v%d", e.Version)
+			r.Compatible, r.Reason = false, game.Text(fmt.Sprintf("protocol v%d", e.Version))
 		case modeErr != nil:
 			r.Compatible, r.Reason = false, "unknown mode"
 		case params.Validate() != nil:
 			r.Compatible, r.Reason = false, "bad parameters"
 		case cfg.Strict && params != cfg.Params:
-			r.Compatible, r.Reason = false, fmt.Sprintf("arena %dx%d at %d/s", e.Width, e.Height, e.TickRate)
+			r.Compatible, r.Reason = false, game.Text(fmt.Sprintf("arena %dx%d at %d/s", e.Width, e.Height, e.TickRate))
 		case cfg.Strict && mode != cfg.Mode:
-			r.Compatible, r.Reason = false, "mode "+mode.String()
+			r.Compatible, r.Reason = false, game.Text("mode "+mode.String())
 		}
 	}
 	out := make([]RoomInfo, 0, len(byRoom))

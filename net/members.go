@@ -14,10 +14,10 @@ import (
 type member struct {
 	id        game.PlayerID
 	addr      netip.AddrPort
-	name      string // cleaned, as announced
-	display   string // told apart from other players of the same name
-	wantColor int    // preferred color, as announced
-	color     int    // color shown, after clashes are resolved
+	name      game.Text // as announced
+	display   game.Text // told apart from other players of the same name
+	wantColor int       // preferred color, as announced
+	color     int       // color shown, after clashes are resolved
 	bot       bool
 	spectator bool
 	host      bool
@@ -135,7 +135,7 @@ func (l *core) join(h wire.Header, hello *wire.Hello, from netip.AddrPort, size 
 		l.joined[from] = true
 	}
 	delete(l.candidates, from)
-	m.name = game.CleanText(hello.Name, game.MaxNameRunes)
+	m.name = game.CleanName(hello.Name)
 	if m.name == "" {
 		m.name = "player"
 	}
@@ -156,7 +156,7 @@ func (l *core) join(h wire.Header, hello *wire.Hello, from netip.AddrPort, size 
 // update follows a member's name, color and hosting, and answers a
 // Hello that asks for one.
 func (l *core) update(m *member, hello *wire.Hello, from netip.AddrPort) {
-	name := game.CleanText(hello.Name, game.MaxNameRunes)
+	name := game.CleanName(hello.Name)
 	if name != "" && (name != m.name || int(hello.Color) != m.wantColor) {
 		m.name, m.wantColor = name, int(hello.Color)
 		l.assignColors()
@@ -234,12 +234,12 @@ func (l *core) removeMember(id game.PlayerID) {
 func (l *core) assignColors() {
 	type player struct {
 		id        game.PlayerID
-		name      string
+		name      game.Text
 		wantColor int
 	}
 	var ps []player
 	if !l.p.cfg.Spectator {
-		ps = append(ps, player{l.p.id, l.p.cfg.Name, l.preferredColor()})
+		ps = append(ps, player{l.p.id, l.p.name, l.preferredColor()})
 	}
 	for id, m := range l.members {
 		if !m.spectator {
@@ -256,7 +256,7 @@ func (l *core) assignColors() {
 		return 0
 	})
 	taken := make([]bool, game.Colors)
-	names := map[string]int{}
+	names := map[game.Text]int{}
 	for _, p := range ps {
 		names[p.name]++
 	}
@@ -268,7 +268,7 @@ func (l *core) assignColors() {
 		taken[c] = true
 		display := p.name
 		if names[p.name] > 1 {
-			display = fmt.Sprintf("%s#%04x", p.name, uint32(p.id)&0xffff)
+			display = game.Text(fmt.Sprintf("%s#%04x", p.name, uint32(p.id)&0xffff)) // clean, and hex
 		}
 		if p.id == l.p.id {
 			l.selfName, l.selfColor = display, c

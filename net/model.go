@@ -34,7 +34,7 @@ type model interface {
 	housekeep(m *member, now time.Time)
 	// status is what the screen says of the model: how long a request
 	// has waited, the host's name, a notice ("" when none).
-	status(now time.Time) (waiting time.Duration, host, notice string)
+	status(now time.Time) (waiting time.Duration, host, notice game.Text)
 	// rateLimit is how many packets a second one address may send.
 	rateLimit() rate.Limit
 }
@@ -49,7 +49,7 @@ func newModel(l *core, now time.Time) (model, error) {
 	}
 	l.model = newP2P(l)
 	if !cfg.Spectator {
-		if _, err := l.st.Join(l.p.id, cfg.Name, max(cfg.Color, 0), cfg.Bot, l.rng); err != nil {
+		if _, err := l.st.Join(l.p.id, l.p.name, max(cfg.Color, 0), cfg.Bot, l.rng); err != nil {
 			return nil, err
 		}
 	}

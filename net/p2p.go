@@ -64,7 +64,7 @@ func (p *p2p) housekeep(m *member, now time.Time) {
 	}
 }
 
-func (p *p2p) status(time.Time) (time.Duration, string, string) { return 0, "", "" }
+func (p *p2p) status(time.Time) (time.Duration, game.Text, game.Text) { return 0, "", "" }
 
 func (p *p2p) rateLimit() rate.Limit {
 	return rate.Limit(max(perAddrRate, p.l.p.cfg.Params.TickRate*4))

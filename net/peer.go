@@ -92,6 +92,7 @@ type Probe interface {
 // block: they post to the loop, dropping input if the loop is behind.
 type Peer struct {
 	cfg  Config
+	name game.Text // cfg.Name, cleaned
 	id   game.PlayerID
 	tr   transport.Transport
 	log  *log.Logger
@@ -129,6 +130,9 @@ func New(cfg Config, tr transport.Transport) (*Peer, error) {
 	if cfg.Seed == 0 {
 		cfg.Seed = rand.Uint64()
 	}
+	if game.CleanText(cfg.Room, game.MaxRoomRunes) != cfg.Room || len(cfg.Room) > wire.MaxRoomBytes {
+		return nil, fmt.Errorf("room %q: use at most %d printable characters", cfg.Room, game.MaxRoomRunes)
+	}
 	cfg.Name = game.CleanText(cfg.Name, game.MaxNameRunes)
 	if cfg.Name == "" {
 		cfg.Name = "player"
@@ -143,6 +147,7 @@ func New(cfg Config, tr transport.Transport) (*Peer, error) {
 	}
 	p := &Peer{
 		cfg:        cfg,
+		name:       game.Text(cfg.Name), // cleaned above
 		id:         id,
 		tr:         tr,
 		log:        logger,

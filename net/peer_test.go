@@ -164,7 +164,7 @@ func TestPeersReplicate(t *testing.T) {
 				s := snap(t, p.Peer)
 				var names, want []string
 				for _, ps := range s.Peers {
-					names = append(names, ps.Name)
+					names = append(names, string(ps.Name))
 				}
 				for _, o := range peers {
 					if o != p {

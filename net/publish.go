@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"time"
+
+	"lanarena/game"
 )
 
 // snapshot builds an immutable picture of what this loop knows now.
@@ -11,7 +13,7 @@ func (l *core) snapshot(now time.Time) Snapshot {
 	l.now = now
 	s := Snapshot{
 		Arena:      l.st.View(),
-		Room:       l.p.cfg.Room,
+		Room:       game.Text(l.p.cfg.Room), // New checked that it is clean
 		Mode:       l.p.cfg.Mode,
 		Addr:       l.p.Addr(),
 		Log:        slices.Clone(l.logLines),
@@ -26,7 +28,7 @@ func (l *core) snapshot(now time.Time) Snapshot {
 	if !l.p.cfg.Spectator {
 		s.Self = l.p.id
 	}
-	var notice string
+	var notice game.Text
 	s.Waiting, s.Host, notice = l.model.status(now)
 	if notice != "" {
 		s.Notice = notice

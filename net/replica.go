@@ -26,7 +26,7 @@ type replica struct {
 // shown is how a remote cycle is presented here: the display name and
 // color membership gives it.
 type shown struct {
-	name  string
+	name  game.Text
 	color int
 	bot   bool
 }

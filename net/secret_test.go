@@ -41,10 +41,10 @@ func TestPrivateRoom(t *testing.T) {
 	if a.drops[DropAuth] == 0 || a.drops[DropUnauthenticated] == 0 {
 		t.Errorf("a counted no packets with a wrong or missing secret: %v", a.drops)
 	}
-	if !strings.Contains(wrong.notice, "wrong secret") {
+	if !strings.Contains(string(wrong.notice), "wrong secret") {
 		t.Errorf("wrong secret: notice %q", wrong.notice)
 	}
-	if !strings.Contains(none.notice, "--secret") {
+	if !strings.Contains(string(none.notice), "--secret") {
 		t.Errorf("no secret: notice %q", none.notice)
 	}
 	if wrong.members[a.p.id] != nil || none.members[a.p.id] != nil {

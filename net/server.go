@@ -42,7 +42,7 @@ type serverModel struct {
 	lastSent    time.Time
 	queue       []game.Dir
 	cycles      map[game.PlayerID]*hostedCycle // as the host reports them
-	notes       string
+	notes       game.Text
 	notesAt     time.Time
 }
 
@@ -80,13 +80,13 @@ func newServerModel(l *core, now time.Time) *serverModel {
 func (s *serverModel) hosting() bool { return s.host == s.l.p.id }
 
 func (s *serverModel) setNotice(text string) {
-	s.notes, s.notesAt = text, s.l.now
+	s.notes, s.notesAt = game.Clean(text, maxNoticeRunes), s.l.now
 	s.l.logf("%s", text)
 }
 
 // status says how long this client's request has waited, who hosts, and
 // the latest notice of the election.
-func (s *serverModel) status(now time.Time) (time.Duration, string, string) {
+func (s *serverModel) status(now time.Time) (time.Duration, game.Text, game.Text) {
 	waiting, host := s.waiting(now)
 	return waiting, host, s.notice(now)
 }
@@ -106,7 +106,7 @@ func (s *serverModel) rateLimit() rate.Limit {
 func (s *serverModel) removed(game.PlayerID)        {}
 func (s *serverModel) housekeep(*member, time.Time) {}
 
-func (s *serverModel) notice(now time.Time) string {
+func (s *serverModel) notice(now time.Time) game.Text {
 	if s.notes != "" && now.Sub(s.notesAt) < 8*time.Second {
 		return s.notes
 	}
@@ -116,11 +116,11 @@ func (s *serverModel) notice(now time.Time) string {
 	return ""
 }
 
-func (s *serverModel) waiting(now time.Time) (time.Duration, string) {
+func (s *serverModel) waiting(now time.Time) (time.Duration, game.Text) {
 	if s.hosting() {
 		return 0, ""
 	}
-	name := ""
+	var name game.Text
 	if m := s.l.members[s.host]; m != nil {
 		name = m.display
 	}
@@ -220,7 +220,7 @@ func (s *serverModel) takeOver() {
 		l.st.SetLocal(id, true)
 	}
 	if !l.p.cfg.Spectator && l.st.Cycle(l.p.id) == nil {
-		if _, err := l.st.Join(l.p.id, l.p.cfg.Name, 0, l.p.cfg.Bot, l.rng); err != nil {
+		if _, err := l.st.Join(l.p.id, l.p.name, 0, l.p.cfg.Bot, l.rng); err != nil {
 			l.p.log.Printf("host: %v", err)
 		}
 	}
@@ -339,12 +339,12 @@ func (s *serverModel) report() {
 		// The announced name, not the one shown here (which may carry a
 		// "#1a2b" suffix past the wire's limit): clients tell names apart
 		// themselves.
-		name := l.p.cfg.Name
+		name := l.p.name
 		if m := l.members[c.ID]; m != nil {
 			name = m.name
 		}
 		msg := &l.out.cycle
-		*msg = wire.CycleState{Owner: c.ID, Name: name, Color: uint8(c.Color)}
+		*msg = wire.CycleState{Owner: c.ID, Name: string(name), Color: uint8(c.Color)}
 		setOwnState(&msg.State, l.st, c)
 		for _, m := range l.members {
 			l.queue(m.addr, msg)

@@ -136,7 +136,7 @@ func TestServerModeHostFailover(t *testing.T) {
 	}
 	found := false
 	for _, ln := range clients[1].logLines {
-		if strings.Contains(ln.Text, "host") && (strings.Contains(ln.Text, "stopped answering") || strings.Contains(ln.Text, "left")) {
+		if strings.Contains(string(ln.Text), "host") && (strings.Contains(string(ln.Text), "stopped answering") || strings.Contains(string(ln.Text), "left")) {
 			found = true
 		}
 	}

@@ -17,7 +17,7 @@ func benchBusyCore(b *testing.B, players, cells int) *core {
 	params := l.p.cfg.Params
 	for i := 1; i < players; i++ {
 		verts, head, dir := benchSerpentine(params, cells)
-		c := &game.Cycle{ID: game.PlayerID(100 + i), Name: fmt.Sprintf("r%d", i), Color: i % game.Colors,
+		c := &game.Cycle{ID: game.PlayerID(100 + i), Name: game.Text(fmt.Sprintf("r%d", i)), Color: i % game.Colors,
 			Alive: true, Life: 1, Dir: dir, Head: head, Verts: verts}
 		if _, err := l.st.Merge(c); err != nil {
 			b.Fatal(err)

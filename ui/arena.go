@@ -246,7 +246,7 @@ func (m arenaModel) draw() frame {
 	st := m.st
 	if !m.hasSnap || m.snap.Arena == nil {
 		text := st.dim.Render("joining " + m.room + "…")
-		if n := game.CleanText(m.snap.Notice, 200); n != "" {
+		if n := string(m.snap.Notice); n != "" {
 			text += "\n\n" + st.warn.Render(n)
 		}
 		return frame{screen: message(text, m.width, m.height)}
@@ -308,7 +308,7 @@ func crashCause(a *game.Arena, c *game.Cycle) string {
 	case c.Killer != 0 && c.Killer != c.ID:
 		name := ""
 		if k := a.Cycle(c.Killer); k != nil {
-			name = game.CleanText(k.Name, game.MaxNameRunes)
+			name = string(k.Name)
 		}
 		if name == "" {
 			name = fmt.Sprintf("player %d", c.Killer)
@@ -342,7 +342,7 @@ func (m arenaModel) statusLine(w int) string {
 	}
 	mode := s.Mode.String()
 	if s.Mode == view.ModeServer {
-		if host := game.CleanText(s.Host, game.MaxNameRunes); host != "" {
+		if host := string(s.Host); host != "" {
 			mode += ", host " + host
 		} else {
 			mode += ", hosting"
@@ -370,7 +370,7 @@ func (m arenaModel) statusLine(w int) string {
 // left and your address on its right.
 func (m arenaModel) topEdge(w int) string {
 	st, s := m.st, m.snap
-	room := game.CleanText(s.Room, maxRoomRunes)
+	room := string(s.Room)
 	if room == "" {
 		room = m.room
 	}
@@ -416,7 +416,7 @@ func (m arenaModel) bottomEdge(w int) string {
 func (m arenaModel) bottomLine(w int) string {
 	switch {
 	case m.snap.Notice != "":
-		return fit(m.st.warn.Render("! "+game.CleanText(m.snap.Notice, 200)), w)
+		return fit(m.st.warn.Render("! "+string(m.snap.Notice)), w)
 	}
 	return fit(m.helpLine, w)
 }

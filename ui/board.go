@@ -214,8 +214,8 @@ func (b *board) paintTrail(c *game.Cycle, p paint) {
 }
 
 // initial is the letter that marks a player's head without colour.
-func initial(name string, color int) rune {
-	for _, r := range game.CleanText(name, game.MaxNameRunes) {
+func initial(name game.Text, color int) rune {
+	for _, r := range string(name) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			if u := unicode.ToUpper(r); u < 0x80 {
 				return u

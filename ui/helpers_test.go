@@ -77,7 +77,7 @@ func send(t testing.TB, m Model, msgs ...tea.Msg) (Model, tea.Cmd) {
 // arenaAt is an arena screen of w×h at profile p showing snap.
 func arenaAt(t testing.TB, ctrl Controller, p termenv.Profile, w, h int, snap view.Snapshot) Model {
 	t.Helper()
-	m := newModel(Config{Controller: ctrl, Room: snap.Room, Version: "test"}, p)
+	m := newModel(Config{Controller: ctrl, Room: string(snap.Room), Version: "test"}, p)
 	m, _ = send(t, m, tea.WindowSizeMsg{Width: w, Height: h}, SnapshotMsg{snap})
 	return m
 }
@@ -107,7 +107,7 @@ func ride(s *game.State, n int, rng *rand.Rand) {
 	}
 }
 
-var playerNames = []string{"alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi",
+var playerNames = []game.Text{"alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi",
 	"ivan", "judy", "mallory", "niaj", "olivia", "peggy", "rupert", "sybil"}
 
 // testSnapshot is a deterministic game of n players on p after steps

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
+	"lanarena/game"
 	"lanarena/net/view"
 )
 
@@ -288,7 +289,9 @@ func TestLobbyHostileRoomNames(t *testing.T) {
 	const evil = "\x1b]0;pwn\x07\x1b[2J"
 	m := lobbyAt(t, &fakeJoiner{}, 100, 30)
 	m, _ = send(t, m, RoomsMsg{Rooms: []view.RoomInfo{
-		{Name: evil + "den", Mode: view.ModeServer, Host: evil + "eve", Compatible: false, Reason: evil + "protocol v9"},
+		// The peer layer cleans what mDNS brings (net.Rooms) into game.Text.
+		{Name: game.Clean(evil+"den", game.MaxRoomRunes), Mode: view.ModeServer, Host: game.CleanName(evil + "eve"),
+			Compatible: false, Reason: game.Clean(evil+"protocol v9", 48)},
 	}})
 	view := m.View()
 	if strings.ContainsRune(view, 0x1b) || strings.Contains(view, "pwn") {

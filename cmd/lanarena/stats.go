@@ -72,18 +72,18 @@ func newStatsLine(s gamenet.Snapshot, selfName string, now time.Time) statsLine 
 	line := statsLine{
 		T:     now.UnixMilli(),
 		Self:  statsSelf{ID: uint32(s.Self), Name: selfName, Addr: s.Addr.String()},
-		Room:  s.Room,
+		Room:  string(s.Room),
 		Mode:  s.Mode.String(),
 		Tick:  s.Arena.Tick,
 		Drops: map[string]uint64{},
 	}
 	if c := s.Arena.Cycle(s.Self); c != nil {
-		line.Self.Name = c.Name
+		line.Self.Name = string(c.Name)
 	}
 	line.Players = []statsPlayer{}
 	s.Arena.Cycles(func(c *game.Cycle) {
 		line.Players = append(line.Players, statsPlayer{
-			ID: uint32(c.ID), Name: c.Name, Color: c.Color, Bot: c.Bot, Alive: c.Alive,
+			ID: uint32(c.ID), Name: string(c.Name), Color: c.Color, Bot: c.Bot, Alive: c.Alive,
 			X: c.Head.X, Y: c.Head.Y, Dir: c.Dir.String(), Trail: c.TrailLen(), Life: c.Life,
 			Kills: c.Kills, Deaths: c.Deaths, Streak: c.Streak, Best: c.Best,
 		})
@@ -91,7 +91,7 @@ func newStatsLine(s gamenet.Snapshot, selfName string, now time.Time) statsLine 
 	line.Peers = []statsPeer{}
 	for _, p := range s.Peers {
 		line.Peers = append(line.Peers, statsPeer{
-			ID: uint32(p.ID), Name: p.Name, Addr: p.Addr.String(), Bot: p.Bot, Spectator: p.Spectator,
+			ID: uint32(p.ID), Name: string(p.Name), Addr: p.Addr.String(), Bot: p.Bot, Spectator: p.Spectator,
 			Lagging: p.Lagging, Suspect: p.Suspect,
 			RTTms: ms(p.RTT), JitterMs: ms(p.Jitter), Loss: p.Loss,
 			AgeMs: p.Age.Milliseconds(), LastSeenMs: p.LastSeen.UnixMilli(),

@@ -56,10 +56,9 @@ type core struct {
 	notice     game.Text
 	noticeAt   time.Time
 	lastRates  time.Time
-	model      model        // p2p or server mode
-	scratch    []game.Point // trail checked before a state is applied
-	out        outBatch     // packets of one broadcast or report
-	selfName   game.Text    // this player's name and color as shown
+	model      model     // p2p or server mode
+	out        outBatch  // packets of one broadcast or report
+	selfName   game.Text // this player's name and color as shown
 	selfColor  int
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"lanarena/game"
+	"lanarena/net/wire"
 )
 
 // TestChatExactlyOnceInOrderUnderLoss: under 30% loss with duplication and
@@ -53,14 +54,17 @@ func TestChatExactlyOnceInOrderUnderLoss(t *testing.T) {
 }
 
 // TestChatIsCleanedAndLimited: control characters and escape sequences
-// never reach the chat log, and a line is cut at the limit.
+// that a peer sends never reach the chat log, and a line is cut at the
+// limit: the receiver cleans what arrives, whatever the sender did.
 func TestChatIsCleanedAndLimited(t *testing.T) {
 	n := newSimNet(t, 1, 2, false)
 	for range 30 {
 		n.advance(false)
 	}
 	a, b := n.loops[0], n.loops[1]
-	a.say("hi \x1b]0;pwned\x07\x1b[31mred\x1b[0m\r\n"+strings.Repeat("x", 400), n.now)
+	cp := &a.members[b.p.id].chat // a sends the raw line, as a hostile peer would
+	cp.lastSeq++
+	a.send(b.p.Addr(), &wire.Chat{Seq: cp.lastSeq, Text: "hi \x1b]0;pwned\x07\x1b[31mred\x1b[0m\r\n" + strings.Repeat("x", 600)})
 	n.advance(false)
 	if len(b.chatLines) == 0 {
 		t.Fatal("no chat line arrived")
@@ -75,5 +79,34 @@ func TestChatIsCleanedAndLimited(t *testing.T) {
 	}
 	if r := len([]rune(text)); r > game.MaxChatRunes {
 		t.Errorf("chat line of %d runes, limit %d", r, game.MaxChatRunes)
+	}
+}
+
+// TestHelloNameIsCleaned: a name with escape sequences that a peer
+// announces is cleaned where it arrives: the member, its cycle and the
+// event log show the clean name.
+func TestHelloNameIsCleaned(t *testing.T) {
+	n := newSimNet(t, 2, 2, false)
+	for range 30 {
+		n.advance(false)
+	}
+	a, b := n.loops[0], n.loops[1]
+	h := a.hello(0)
+	h.Name = "\x1b]0;pwned\x07\x1b[2Jmallory\u202e"
+	a.send(b.p.Addr(), h)
+	n.deliver()
+	m := b.members[a.p.id]
+	if m == nil || m.name != "mallory" || m.display != "mallory" {
+		t.Fatalf("member %+v, want the name %q", m, "mallory")
+	}
+	a.broadcast() // a state: b's replica takes the name shown
+	n.deliver()
+	if c := b.st.Cycle(a.p.id); c == nil || c.Name != "mallory" {
+		t.Errorf("cycle %+v, want the name %q", c, "mallory")
+	}
+	for _, l := range b.logLines {
+		if strings.ContainsAny(string(l.Text), "\x1b\x07\u202e") {
+			t.Errorf("log line %q keeps control characters", l.Text)
+		}
 	}
 }

@@ -13,9 +13,11 @@ import (
 	"lanarena/net/transport"
 )
 
-// simNet is a seeded in-memory network for replication tests: loops
-// are driven by hand on a fake clock, and the network drops, duplicates,
-// delays and so reorders packets from a seeded source. No goroutines.
+// simNet is a seeded in-memory network for replication tests: the peers'
+// production cores (newCore) are driven on one fake clock, through the
+// same entry points as Peer.Run's driver (handle, tick, housekeep), and
+// the network drops, duplicates, delays and so reorders packets from a
+// seeded source. No goroutines.
 type simNet struct {
 	rng      *rand.Rand
 	now      time.Time

@@ -16,7 +16,6 @@ import (
 const (
 	keepLog       = 32
 	keepChat      = 32
-	maxLogRunes   = 200
 	minLogRows    = 2
 	scoreFixedCol = 13 // swatch, mark and the K, D, S(B) columns
 )

@@ -26,6 +26,9 @@ const (
 	reportGone     = 3 * time.Second // a cycle the host stopped reporting
 )
 
+// serverModel is server mode: the host steps every cycle and reports
+// them all; a client asks the host to move its cycle and waits for the
+// answer. Which of the two this peer is follows the election.
 type serverModel struct {
 	l     *core
 	host  game.PlayerID // current host; 0 while electing
@@ -54,10 +57,11 @@ type hostClient struct {
 	hasMoved bool
 }
 
+// hostedCycle is a client's bookkeeping of one cycle its host reports;
+// the cycle itself is in the game replica.
 type hostedCycle struct {
 	replica
-	seen time.Time
-	name string
+	seen time.Time // when the host last reported it
 }
 
 // newServerModel makes the model and, for a peer that wants to host,

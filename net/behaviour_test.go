@@ -19,7 +19,7 @@ func TestServerModeReplicasFollowNewHostSoon(t *testing.T) {
 		n.advance(false)
 	}
 	delete(n.byAddr, host.p.Addr())
-	n.loops = []*core{clients[0], clients[1]}
+	n.cores = []*core{clients[0], clients[1]}
 	newHost, other := clients[0], clients[1]
 	for i := range 15 * 300 {
 		n.advanceInOrder([]*core{other, newHost})
@@ -81,7 +81,7 @@ func TestHostReportsLongNamesThatClash(t *testing.T) {
 	for range 15 * 5 {
 		n.advance(false)
 	}
-	for _, l := range n.loops {
+	for _, l := range n.cores {
 		if l.st.Len() != 3 {
 			t.Errorf("%d: sees %d cycles, want 3", l.p.id, l.st.Len())
 		}
@@ -95,9 +95,9 @@ func TestServerModeSpectatorSendsNoMoveRequests(t *testing.T) {
 	for range 15 * 10 {
 		n.advance(false)
 	}
-	host := n.loops[0]
-	if !host.server().hosting() || host.drops[DropNotHost] != 0 || n.loops[2].server().req != 0 {
-		t.Errorf("host hosting %v; not-host drops at host: %d; spectator requests %d, want none", host.server().hosting(), host.drops[DropNotHost], n.loops[2].server().req)
+	host := n.cores[0]
+	if !host.server().hosting() || host.drops[DropNotHost] != 0 || n.cores[2].server().req != 0 {
+		t.Errorf("host hosting %v; not-host drops at host: %d; spectator requests %d, want none", host.server().hosting(), host.drops[DropNotHost], n.cores[2].server().req)
 	}
 }
 
@@ -123,7 +123,7 @@ func TestChatResumesAfterOneWayOutage(t *testing.T) {
 	for range 30 {
 		n.advance(false)
 	}
-	a, b := n.loops[0], n.loops[1]
+	a, b := n.cores[0], n.cores[1]
 	b.say("warm", n.now)
 	a.say("warm", n.now)
 	for range 15 {
@@ -164,7 +164,7 @@ func TestPeersMeetAgainAfterOutageWithoutMDNS(t *testing.T) {
 	for range 30 {
 		n.advance(false)
 	}
-	a, b := n.loops[0], n.loops[1]
+	a, b := n.cores[0], n.cores[1]
 	n.loss = 1
 	for range 15 * 12 {
 		n.advance(false)
@@ -184,15 +184,15 @@ func TestPeersMeetAgainAfterOutageWithoutMDNS(t *testing.T) {
 // learns, from the players' hellos, the ledgers of deaths before it came.
 func TestServerModeLateJoinerLearnsEarlierDeaths(t *testing.T) {
 	n := newSimNetMode(t, 4, 4, true, ModeServer)
-	late := n.loops[3]
-	n.loops = n.loops[:3]
+	late := n.cores[3]
+	n.cores = n.cores[:3]
 	delete(n.byAddr, late.p.Addr())
 
 	for range 15 * 60 {
 		n.advance(false)
 	}
-	host := n.loops[0]
-	n.loops = append(n.loops, late)
+	host := n.cores[0]
+	n.cores = append(n.cores, late)
 	n.byAddr[late.p.Addr()] = late
 	late.server().since = n.now
 	delete(late.candidates, host.p.Addr())
@@ -223,12 +223,12 @@ func TestServerModeClientAcceptsNewHostsReports(t *testing.T) {
 	}
 	delete(n.byAddr, host.p.Addr())
 	var alive []*core
-	for _, l := range n.loops {
+	for _, l := range n.cores {
 		if l != host {
 			alive = append(alive, l)
 		}
 	}
-	n.loops = alive
+	n.cores = alive
 	for range 15 * 6 {
 		n.advance(false)
 	}
@@ -265,7 +265,7 @@ func TestServerModeHostReportsPassRateLimit(t *testing.T) {
 	for range 15 * 10 {
 		n.advance(false)
 	}
-	for _, l := range n.loops[1:3] {
+	for _, l := range n.cores[1:3] {
 		t.Logf("%s: rate-limit drops %d, stale %d", l.p.cfg.Name, l.drops[DropRateLimit], l.drops[DropStale])
 		if l.drops[DropRateLimit] > 0 {
 			t.Errorf("%s drops the host's packets: rate-limit %d", l.p.cfg.Name, l.drops[DropRateLimit])
@@ -280,7 +280,7 @@ func TestChatResumesAfterOneSidedRemoval(t *testing.T) {
 	for range 30 {
 		n.advance(false)
 	}
-	a, b := n.loops[0], n.loops[1]
+	a, b := n.cores[0], n.cores[1]
 	for i := range 3 {
 		b.say("warmup", n.now)
 		a.say("warmup", n.now)
@@ -332,7 +332,7 @@ func TestServerModeRetransmitKeepsTurn(t *testing.T) {
 	for range 60 {
 		n.advance(false)
 	}
-	host, c := n.loops[0], n.loops[1]
+	host, c := n.cores[0], n.cores[1]
 	if !host.server().hosting() {
 		t.Fatal("no host")
 	}

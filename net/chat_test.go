@@ -23,7 +23,7 @@ func TestChatExactlyOnceInOrderUnderLoss(t *testing.T) {
 			n.loss, n.dup, n.maxDelay = 0.3, 0.1, 5
 			sent := map[string][]string{}
 			for i := range 40 {
-				for _, l := range n.loops {
+				for _, l := range n.cores {
 					if (i+int(l.p.id))%3 == 0 {
 						text := fmt.Sprintf("%s says %d", l.p.cfg.Name, i)
 						l.say(text, n.now)
@@ -35,7 +35,7 @@ func TestChatExactlyOnceInOrderUnderLoss(t *testing.T) {
 			for range 15 * 20 { // 20 s of retransmissions, still lossy
 				n.advance(false)
 			}
-			for _, recv := range n.loops {
+			for _, recv := range n.cores {
 				got := map[string][]string{}
 				for _, line := range recv.chatLines {
 					got[string(line.From)] = append(got[string(line.From)], string(line.Text))
@@ -61,7 +61,7 @@ func TestChatIsCleanedAndLimited(t *testing.T) {
 	for range 30 {
 		n.advance(false)
 	}
-	a, b := n.loops[0], n.loops[1]
+	a, b := n.cores[0], n.cores[1]
 	cp := &a.members[b.p.id].chat // a sends the raw line, as a hostile peer would
 	cp.lastSeq++
 	a.send(b.p.Addr(), &wire.Chat{Seq: cp.lastSeq, Text: "hi \x1b]0;pwned\x07\x1b[31mred\x1b[0m\r\n" + strings.Repeat("x", 600)})
@@ -90,7 +90,7 @@ func TestHelloNameIsCleaned(t *testing.T) {
 	for range 30 {
 		n.advance(false)
 	}
-	a, b := n.loops[0], n.loops[1]
+	a, b := n.cores[0], n.cores[1]
 	h := a.hello(0)
 	h.Name = "\x1b]0;pwned\x07\x1b[2Jmallory\u202e"
 	a.send(b.p.Addr(), h)

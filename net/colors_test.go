@@ -12,8 +12,8 @@ func TestColorsAndNamesAgreeAndDiffer(t *testing.T) {
 	n := newSimNetWith(t, 2, 12, func(i int, c *Config) {
 		c.Color, c.Name = 0, "bob"
 	})
-	for _, l := range n.loops[1:] {
-		for _, o := range n.loops {
+	for _, l := range n.cores[1:] {
+		for _, o := range n.cores {
 			if o != l {
 				l.addCandidate(o.p.Addr(), false, n.now)
 			}
@@ -22,11 +22,11 @@ func TestColorsAndNamesAgreeAndDiffer(t *testing.T) {
 	for range 60 {
 		n.advance(false)
 	}
-	ref := n.loops[0]
+	ref := n.cores[0]
 	if ref.st.Len() != 12 {
 		t.Fatalf("%d cycles, want 12", ref.st.Len())
 	}
-	for _, l := range n.loops {
+	for _, l := range n.cores {
 		colors := map[int]game.PlayerID{}
 		names := map[game.Text]game.PlayerID{}
 		l.st.Cycles(func(c *game.Cycle) {

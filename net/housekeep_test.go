@@ -19,7 +19,7 @@ func TestHousekeepingOnOneClock(t *testing.T) {
 	for range 30 {
 		n.advance(false)
 	}
-	a := n.loops[0]
+	a := n.cores[0]
 	junk := netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 9, 9, 9}), 666)
 	for range suspectAfter + 5 {
 		a.handle(transport.Packet{Data: []byte("not a packet"), From: junk}, n.now)

@@ -20,7 +20,7 @@ func TestPrivateRoom(t *testing.T) {
 			c.Secret = "wrong"
 		}
 	})
-	a, b, wrong, none := n.loops[0], n.loops[1], n.loops[2], n.loops[3]
+	a, b, wrong, none := n.cores[0], n.cores[1], n.cores[2], n.cores[3]
 	// As mDNS would, the room's peers find the outsiders too.
 	a.addCandidate(wrong.p.Addr(), false, n.now)
 	a.addCandidate(none.p.Addr(), false, n.now)

@@ -31,16 +31,16 @@ func serverSim(t *testing.T, peers int) (*simNet, *core, []*core) {
 	for range 60 { // 4 s: meet, then elect after electionDelay
 		n.advance(false)
 	}
-	host := n.loops[0] // lowest id
+	host := n.cores[0] // lowest id
 	if !host.server().hosting() {
 		t.Fatalf("peer %s does not host", host.p.cfg.Name)
 	}
-	for _, l := range n.loops[1:] {
+	for _, l := range n.cores[1:] {
 		if l.server().hosting() || l.server().host != host.p.id {
 			t.Fatalf("%s: host %d, want %d", l.p.cfg.Name, l.server().host, host.p.id)
 		}
 	}
-	return n, host, n.loops[1:]
+	return n, host, n.cores[1:]
 }
 
 // TestServerModeReplicasAgreeTickByTick: with clients ticking before the
@@ -115,12 +115,12 @@ func TestServerModeHostFailover(t *testing.T) {
 	n, host, clients := serverSim(t, 3)
 	delete(n.byAddr, host.p.Addr()) // the host's machine dies: nothing in, nothing out
 	var alive []*core
-	for _, l := range n.loops {
+	for _, l := range n.cores {
 		if l != host {
 			alive = append(alive, l)
 		}
 	}
-	n.loops = alive
+	n.cores = alive
 	for range 15 * 6 { // 6 s
 		n.advance(false)
 	}

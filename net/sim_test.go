@@ -27,7 +27,7 @@ type simNet struct {
 	maxDelay int // in steps; random delays reorder packets
 	delayAll int // in steps, added to every packet
 	queue    []simPacket
-	loops    []*core
+	cores    []*core
 	byAddr   map[netip.AddrPort]*core
 	sent     int
 	dropped  int
@@ -126,12 +126,12 @@ func newSimNetWith(t *testing.T, seed uint64, peers int, tune func(i int, c *Con
 		if err != nil {
 			t.Fatal(err)
 		}
-		n.loops = append(n.loops, l)
+		n.cores = append(n.cores, l)
 		n.byAddr[addr] = l
 	}
 	// Everybody knows the first peer's address, as with --join.
-	for _, l := range n.loops[1:] {
-		l.handle(candidateMsg{addr: n.loops[0].p.Addr(), permanent: true}, n.now)
+	for _, l := range n.cores[1:] {
+		l.handle(candidateMsg{addr: n.cores[0].p.Addr(), permanent: true}, n.now)
 	}
 	return n
 }
@@ -160,7 +160,7 @@ func (n *simNet) deliver() {
 func (n *simNet) advance(frozen bool) {
 	n.step++
 	n.now = n.now.Add(time.Second / 15)
-	for _, l := range n.loops {
+	for _, l := range n.cores {
 		if frozen {
 			l.broadcast()
 		} else {
@@ -169,7 +169,7 @@ func (n *simNet) advance(frozen bool) {
 	}
 	n.deliver()
 	if n.step%4 == 0 {
-		for _, l := range n.loops {
+		for _, l := range n.cores {
 			l.housekeep(n.now)
 		}
 		n.deliver()
@@ -179,10 +179,10 @@ func (n *simNet) advance(frozen bool) {
 // divergence lists every replica that differs from its owner's state.
 func (n *simNet) divergence() []string {
 	var out []string
-	for _, owner := range n.loops {
+	for _, owner := range n.cores {
 		want := owner.st.CycleDigest(owner.p.id)
 		wantScore := score(owner.self())
-		for _, l := range n.loops {
+		for _, l := range n.cores {
 			if l == owner {
 				continue
 			}
@@ -226,7 +226,7 @@ func TestReplicationConvergesAfterImpairment(t *testing.T) {
 				n.advance(false)
 			}
 			deaths := 0
-			for _, l := range n.loops {
+			for _, l := range n.cores {
 				deaths += int(l.self().Deaths)
 			}
 			loss, dup, maxDelay := n.loss, n.dup, n.maxDelay
@@ -247,7 +247,7 @@ func TestReplicationConvergesAfterImpairment(t *testing.T) {
 			t.Logf("healed in %d ticks; %d deaths; %d of %d packets dropped", healed, deaths, n.dropped, n.sent)
 			// Scoreboards: every peer's table is the same, and kills add up.
 			var kills, killedBy int
-			for _, l := range n.loops {
+			for _, l := range n.cores {
 				c := l.self()
 				kills += int(c.Kills)
 				for _, tl := range c.KilledBy {
@@ -272,7 +272,7 @@ func TestTrailRepairAfterLongLoss(t *testing.T) {
 	for range 30 {
 		n.advance(false)
 	}
-	for _, l := range n.loops {
+	for _, l := range n.cores {
 		if len(l.members) != 1 {
 			t.Fatalf("%s did not meet the other peer", l.p.cfg.Name)
 		}
@@ -298,7 +298,7 @@ func TestStalePacketsIgnored(t *testing.T) {
 	for range 20 {
 		n.advance(false)
 	}
-	a, b := n.loops[0], n.loops[1]
+	a, b := n.cores[0], n.cores[1]
 	var old []byte
 	// Capture one state packet from a to b, let more flow, replay it.
 	a.broadcast()

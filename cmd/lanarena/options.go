@@ -37,10 +37,11 @@ type options struct {
 
 	width, height, tickRate int
 
-	mode   gamenet.Mode
-	strict bool // room parameters or mode given on the command line
-	host   bool
-	secret string
+	mode     gamenet.Mode
+	modeName string // as given: --mode
+	strict   bool   // room parameters or mode given on the command line
+	host     bool
+	secret   string
 
 	impair transport.ImpairConfig
 	loss   float64 // percent
@@ -97,14 +98,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.width, "width", def.Width, "arena width in cells (room parameter)")
 	fs.IntVar(&o.height, "height", def.Height, "arena height in cells (room parameter)")
 	fs.IntVar(&o.tickRate, "tick", def.TickRate, "ticks per second (room parameter)")
-	fs.Func("mode", "synchronisation model: p2p (asynchronous, the default) or server (blocking client-server)", func(s string) error {
-		m, err := gamenet.ParseMode(s)
-		if err != nil {
-			return fmt.Errorf("--mode: %w", err)
-		}
-		o.mode = m
-		return nil
-	})
+	fs.StringVar(&o.modeName, "mode", "p2p", "synchronisation model: p2p (asynchronous) or server (blocking client-server)")
 	fs.BoolVar(&o.host, "host", false, "server mode: host the room")
 	fs.StringVar(&o.secret, "secret", "", "private room: authenticate every packet with this `SECRET`")
 	fs.Float64Var(&o.loss, "loss", 0, "simulated packet loss, `PCT` percent, in and out")
@@ -142,6 +136,11 @@ func (o *options) check() error {
 	if err := o.params().Validate(); err != nil {
 		return fmt.Errorf("room parameters: %w", err)
 	}
+	mode, err := gamenet.ParseMode(o.modeName)
+	if err != nil || o.modeName == "" {
+		return fmt.Errorf("--mode %q: want p2p or server", o.modeName)
+	}
+	o.mode = mode
 	if o.host && o.mode != gamenet.ModeServer {
 		return errors.New("--host only makes sense with --mode server")
 	}

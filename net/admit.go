@@ -11,18 +11,19 @@ import (
 )
 
 // admit is the gate every datagram passes first, in the order of
-// PROTOCOL.md 5.2: the source's rate limit, the size, the header, the
-// room tag and, in a private room, authentication. Every early drop lives
-// here, and nothing is decoded or allocated past it for junk. It returns
-// the packet to decode (opened, in a private room).
-func (l *core) admit(from netip.AddrPort, b []byte, now time.Time) ([]byte, bool) {
+// PROTOCOL.md 5.2: the source's rate limit, the size, the header and the
+// room tag (before a byte more is read), authentication in a private
+// room, the body, and the sender not being this peer. Every early drop
+// lives here: past it, nothing is done for junk. It returns the decoded
+// packet.
+func (l *core) admit(from netip.AddrPort, b []byte, now time.Time) (wire.Header, wire.Message, bool) {
 	if !l.source(from, now).lim.AllowN(now, 1) {
 		l.drop(DropRateLimit, from)
-		return nil, false
+		return wire.Header{}, nil, false
 	}
 	if len(b) > wire.MaxPacket {
 		l.drop(DropTooBig, from)
-		return nil, false
+		return wire.Header{}, nil, false
 	}
 	hdr, err := wire.PeekHeader(b)
 	if err != nil {
@@ -30,13 +31,26 @@ func (l *core) admit(from netip.AddrPort, b []byte, now time.Time) ([]byte, bool
 			l.setNotice("a peer at " + from.String() + " speaks another protocol version")
 		}
 		l.drop(codecDrop(err), from)
-		return nil, false
+		return wire.Header{}, nil, false
 	}
 	if hdr.Room != l.p.room {
 		l.drop(DropWrongRoom, from)
-		return nil, false
+		return wire.Header{}, nil, false
 	}
-	return l.authenticate(from, hdr, b)
+	body, ok := l.authenticate(from, hdr, b)
+	if !ok {
+		return wire.Header{}, nil, false
+	}
+	h, msg, err := wire.Decode(body)
+	if err != nil {
+		l.drop(codecDrop(err), from)
+		return wire.Header{}, nil, false
+	}
+	if h.Sender == l.p.id {
+		l.drop(DropOwnID, from)
+		return wire.Header{}, nil, false
+	}
+	return h, msg, true
 }
 
 // authenticate opens a sealed packet in a private room; an open room

@@ -9,22 +9,12 @@ import (
 )
 
 // receive takes one datagram from the network. Every byte is untrusted:
-// the admit gate drops junk before anything is decoded or allocated for
-// it; then the sender must be who it says, and the message goes to its
-// handler.
+// the admit gate drops junk; then the sender must be who it says, and the
+// message goes to its handler.
 func (l *core) receive(pkt transport.Packet, now time.Time) {
 	from := netip.AddrPortFrom(pkt.From.Addr().Unmap(), pkt.From.Port())
-	body, ok := l.admit(from, pkt.Data, now)
+	h, msg, ok := l.admit(from, pkt.Data, now)
 	if !ok {
-		return
-	}
-	h, msg, err := wire.Decode(body)
-	if err != nil {
-		l.drop(codecDrop(err), from)
-		return
-	}
-	if h.Sender == l.p.id {
-		l.drop(DropOwnID, from)
 		return
 	}
 	size := len(pkt.Data)

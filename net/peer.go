@@ -17,11 +17,18 @@ import (
 	"lanarena/net/wire"
 )
 
+// Mode is the synchronisation model of a room (wire.Mode: one type from
+// the flag to the packet).
+type Mode = wire.Mode
+
 // Modes of a room.
 const (
-	ModeP2P    = "p2p"
-	ModeServer = "server"
+	ModeP2P    = wire.ModeP2P
+	ModeServer = wire.ModeServer
 )
+
+// ParseMode reads a mode's name, "p2p" or "server" ("" is ModeP2P).
+func ParseMode(s string) (Mode, error) { return wire.ParseMode(s) }
 
 // Membership timings.
 const (
@@ -40,7 +47,7 @@ type Config struct {
 	Color     int // preferred palette index; -1 picks one from the id
 	Room      string
 	Params    game.Params
-	Mode      string // ModeP2P (default) or ModeServer
+	Mode      Mode   // ModeP2P (the zero value) or ModeServer
 	Host      bool   // server mode: this peer wants to host
 	Bot       bool   // an AI steers this peer's cycle
 	Spectator bool   // no cycle of its own
@@ -59,7 +66,7 @@ type Config struct {
 	Addr netip.AddrPort
 	// Notice is a standing notice, shown whenever no other is (such as
 	// "discovery off: no network").
-	Notice string
+	Notice game.Text
 	// OnHost, when set, is told when this peer starts or stops hosting a
 	// server-mode room (to update its mDNS record). It runs on the loop
 	// goroutine and must return at once.
@@ -88,13 +95,13 @@ type Probe interface {
 // Methods other than Run are safe to call from any goroutine and never
 // block: they post to the loop, dropping input if the loop is behind.
 type Peer struct {
-	cfg   Config
-	id    game.PlayerID
-	tr    transport.Transport
-	log   *log.Logger
-	key   *[32]byte
-	room  uint32
-	start time.Time
+	cfg  Config
+	name game.Text // cfg.Name, cleaned
+	id   game.PlayerID
+	tr   transport.Transport
+	log  *log.Logger
+	key  *[32]byte
+	room uint32
 
 	turns      chan game.Dir
 	says       chan string
@@ -118,12 +125,8 @@ func New(cfg Config, tr transport.Transport) (*Peer, error) {
 	// One form for names that look the same: the room tag, the key and
 	// every comparison of names use it (see discovery.Canonical).
 	cfg.Room, cfg.Name = discovery.Canonical(cfg.Room), discovery.Canonical(cfg.Name)
-	switch cfg.Mode {
-	case "":
-		cfg.Mode = ModeP2P
-	case ModeP2P, ModeServer:
-	default:
-		return nil, fmt.Errorf("unknown mode %q", cfg.Mode)
+	if !cfg.Mode.Valid() {
+		return nil, fmt.Errorf("unknown mode %v", cfg.Mode)
 	}
 	if cfg.LagAfter <= 0 {
 		cfg.LagAfter = LagAfter
@@ -133,6 +136,9 @@ func New(cfg Config, tr transport.Transport) (*Peer, error) {
 	}
 	if cfg.Seed == 0 {
 		cfg.Seed = rand.Uint64()
+	}
+	if game.CleanText(cfg.Room, game.MaxRoomRunes) != cfg.Room || len(cfg.Room) > wire.MaxRoomBytes {
+		return nil, fmt.Errorf("room %q: use at most %d printable characters", cfg.Room, game.MaxRoomRunes)
 	}
 	cfg.Name = game.CleanText(cfg.Name, game.MaxNameRunes)
 	if cfg.Name == "" {
@@ -148,11 +154,11 @@ func New(cfg Config, tr transport.Transport) (*Peer, error) {
 	}
 	p := &Peer{
 		cfg:        cfg,
+		name:       game.Text(cfg.Name), // cleaned above
 		id:         id,
 		tr:         tr,
 		log:        logger,
 		room:       wire.RoomTag(cfg.Room),
-		start:      time.Now(),
 		turns:      make(chan game.Dir, 8),
 		says:       make(chan string, 8),
 		candidates: make(chan candidateMsg, 64),
@@ -258,8 +264,11 @@ func (p *Peer) Run(ctx context.Context) (err error) {
 		p.err = err
 		close(p.done)
 	}()
-	l := newLoop(p)
-	return l.run(ctx)
+	l, err := newCore(p, time.Now())
+	if err != nil {
+		return err
+	}
+	return p.drive(ctx, l)
 }
 
 // Err is what Run returned, once Done is closed; nil before.

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -16,7 +17,7 @@ import (
 )
 
 // maxRoomRunes bounds a room's name.
-const maxRoomRunes = 24
+const maxRoomRunes = game.MaxRoomRunes
 
 // lobbyPrompt is the question the lobby is asking, if any.
 type lobbyPrompt int
@@ -95,7 +96,7 @@ func (m lobbyModel) Update(msg tea.Msg) (lobbyModel, tea.Cmd) {
 		return m, cmd
 	case joinFailedMsg:
 		m.joining = ""
-		m.err = fmt.Sprintf("could not join %s: %s", roomLabel(msg.room), game.CleanText(msg.err.Error(), 200))
+		m.err = fmt.Sprintf("could not join %s: %s", msg.room, game.CleanText(msg.err.Error(), 200))
 		return m, nil
 	case tea.KeyMsg:
 		return playKeys(m, msg, lobbyModel.playKey)
@@ -118,19 +119,11 @@ func (m lobbyModel) playKey(msg tea.KeyMsg) (lobbyModel, tea.Cmd) {
 
 // setRooms replaces the list and keeps the cursor on the room it was on.
 func (m *lobbyModel) setRooms(rooms []view.RoomInfo) {
-	var selected string
+	var selected game.Text
 	if m.cursor < len(m.rooms) {
 		selected = m.rooms[m.cursor].Name
 	}
-	m.rooms = make([]view.RoomInfo, len(rooms))
-	for i, r := range rooms {
-		// r.Name stays exact: it is the room to join. roomLabel cleans it
-		// wherever it is shown.
-		r.Mode = game.CleanText(r.Mode, 16)
-		r.Host = game.CleanText(r.Host, game.MaxNameRunes)
-		r.Reason = game.CleanText(r.Reason, 48)
-		m.rooms[i] = r
-	}
+	m.rooms = slices.Clone(rooms) // names, hosts and reasons are game.Text: clean
 	m.cursor = max(0, min(m.cursor, len(m.rooms)-1))
 	if !m.moved {
 		// Until the player picks, Enter joins the busiest room (first).
@@ -165,19 +158,15 @@ func (m lobbyModel) updateBrowse(msg tea.KeyMsg) (lobbyModel, tea.Cmd) {
 		m.err = ""
 		switch {
 		case !r.Compatible:
-			m.err = fmt.Sprintf("cannot join %s: incompatible: %s", roomLabel(r.Name), r.Reason)
+			m.err = fmt.Sprintf("cannot join %s: incompatible: %s", r.Name, r.Reason)
 		case r.Locked:
-			return m, m.ask(promptSecret, r.Name, false)
+			return m, m.ask(promptSecret, string(r.Name), false)
 		default:
-			return m.startJoin(r.Name, "")
+			return m.startJoin(string(r.Name), "")
 		}
 	}
 	return m, nil
 }
-
-// roomLabel is a room name as shown: names come from the network, and
-// are joined exactly as they came, but shown cleaned.
-func roomLabel(name string) string { return game.CleanText(name, maxRoomRunes) }
 
 // ask opens a prompt.
 func (m *lobbyModel) ask(p lobbyPrompt, target string, creating bool) tea.Cmd {
@@ -223,7 +212,7 @@ func (m lobbyModel) updatePrompt(msg tea.KeyMsg) (lobbyModel, tea.Cmd) {
 		case promptSecret:
 			secret := m.input.Value()
 			if secret == "" && !m.creating {
-				m.err = roomLabel(m.target) + " is locked: type its secret"
+				m.err = m.target + " is locked: type its secret"
 				return m, nil
 			}
 			return m.startJoin(m.target, secret)
@@ -294,10 +283,10 @@ func (m lobbyModel) View() string {
 		add(st.bold.Render("new room"))
 		add(m.input.View())
 	case m.prompt == promptSecret:
-		add(st.bold.Render("secret for " + roomLabel(m.target)))
+		add(st.bold.Render("secret for " + m.target))
 		add(m.input.View())
 	case m.joining != "":
-		add(st.text.Render("joining " + roomLabel(m.joining) + "…"))
+		add(st.text.Render("joining " + m.joining + "…"))
 	}
 	if m.err != "" {
 		add(st.err.Render("✗ " + m.err))
@@ -327,17 +316,17 @@ func (m lobbyModel) roomLine(r view.RoomInfo, selected bool) string {
 	if r.Locked {
 		lock = "locked"
 	}
-	mode := r.Mode
-	if r.Mode == "server" {
+	mode := r.Mode.String()
+	if r.Mode == view.ModeServer {
 		if r.Host != "" {
-			mode += " · host " + r.Host
+			mode += " · host " + string(r.Host)
 		} else {
 			mode += " · host unknown"
 		}
 	}
-	line := fmt.Sprintf("%s %-7s %7d  %s", fit(roomLabel(r.Name), maxRoomRunes), lock, r.Players, mode)
+	line := fmt.Sprintf("%s %-7s %7d  %s", fit(string(r.Name), maxRoomRunes), lock, r.Players, mode)
 	if !r.Compatible {
-		line += "  incompatible: " + r.Reason
+		line += "  incompatible: " + string(r.Reason)
 	}
 	cursor := "  "
 	style := st.text

@@ -20,7 +20,7 @@ func TestLobbyWideNamesKeepColumns(t *testing.T) {
 	names := []string{"den", "café ★", "中文中文中文中文中文中文中文", "👨‍👩‍👧 family", "❤️ love", `a\b "q"`, "ｆｕｌｌｗｉｄｔｈ ｒｏｏｍ ｎａｍｅ"}
 	var rooms []view.RoomInfo
 	for _, n := range names {
-		rooms = append(rooms, view.RoomInfo{Name: n, Players: 2, Mode: "p2p", Compatible: true})
+		rooms = append(rooms, view.RoomInfo{Name: game.Clean(n, game.MaxRoomRunes), Players: 2, Mode: view.ModeP2P, Compatible: true})
 	}
 	m := lobbyAt(t, &fakeJoiner{}, 80, 24)
 	m, _ = send(t, m, RoomsMsg{Rooms: rooms})
@@ -59,11 +59,11 @@ func TestScoreboardWideNamesKeepColumns(t *testing.T) {
 	s := game.New(game.DefaultParams())
 	rng := rand.New(rand.NewPCG(3, 4))
 	for i, n := range names {
-		if _, err := s.Join(game.PlayerID(i+1), n, i, false, rng); err != nil {
+		if _, err := s.Join(game.PlayerID(i+1), game.CleanName(n), i, false, rng); err != nil {
 			t.Fatal(err)
 		}
 	}
-	snap := view.Snapshot{Arena: s.Clone(), Self: 1, Room: "den", Mode: "p2p", Addr: netip.MustParseAddrPort("192.168.1.20:47000")}
+	snap := view.Snapshot{Arena: s.View(), Self: 1, Room: "den", Mode: view.ModeP2P, Addr: netip.MustParseAddrPort("192.168.1.20:47000")}
 	m := arenaAt(t, &fakeController{}, termenv.Ascii, 80, 24, snap)
 	v := m.View()
 	checkFits(t, v, 80, 24)
@@ -83,19 +83,5 @@ func TestScoreboardWideNamesKeepColumns(t *testing.T) {
 	}
 	if rows != len(names) {
 		t.Errorf("%d scoreboard rows, want %d:\n%s", rows, len(names), v)
-	}
-}
-
-// The lobby joins a room by its exact name, bytes as discovery reported
-// them, even where the screen shows it cleaned.
-func TestLobbyJoinsTheExactName(t *testing.T) {
-	const exact = "two  spaces 👨\u200d👩\u200d👧"
-	j := &fakeJoiner{ctrl: &fakeController{}}
-	m := lobbyAt(t, j, 80, 24)
-	m, _ = send(t, m, RoomsMsg{Rooms: []view.RoomInfo{{Name: exact, Players: 1, Mode: "p2p", Compatible: true}}})
-	m, cmd := send(t, m, keyMsg("enter"))
-	runCmd(t, m, cmd)
-	if got, want := strings.Join(j.calls, ","), exact+"/"; got != want {
-		t.Errorf("joined %q, want %q", got, want)
 	}
 }

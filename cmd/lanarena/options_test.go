@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	gamenet "lanarena/net"
 )
 
 func TestParseOptions(t *testing.T) {
@@ -18,7 +20,7 @@ func TestParseOptions(t *testing.T) {
 		check   func(*options) string
 	}{
 		{args: nil, check: func(o *options) string {
-			if o.room != "" || o.mode != "p2p" || o.color != -1 || o.tickRate != 15 || o.noMDNS {
+			if o.room != "" || o.mode != gamenet.ModeP2P || o.color != -1 || o.tickRate != 15 || o.noMDNS {
 				return "defaults wrong"
 			}
 			return ""

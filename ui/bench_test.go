@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/muesli/termenv"
+	"github.com/charmbracelet/colorprofile"
 
 	"lanarena/game"
 	"lanarena/net/view"
@@ -21,12 +21,12 @@ func BenchmarkView(b *testing.B) {
 		params  game.Params
 		players int
 		w, h    int
-		profile termenv.Profile
+		profile colorprofile.Profile
 	}{
-		{"160x50/16p/truecolor", game.Params{Width: 120, Height: 90, TickRate: 15}, 16, 160, 50, termenv.TrueColor},
-		{"160x50/16p/ascii", game.Params{Width: 120, Height: 90, TickRate: 15}, 16, 160, 50, termenv.Ascii},
-		{"80x24/4p/truecolor", game.DefaultParams(), 4, 80, 24, termenv.TrueColor},
-		{"80x24/4p/ansi256", game.DefaultParams(), 4, 80, 24, termenv.ANSI256},
+		{"160x50/16p/truecolor", game.Params{Width: 120, Height: 90, TickRate: 15}, 16, 160, 50, colorprofile.TrueColor},
+		{"160x50/16p/ascii", game.Params{Width: 120, Height: 90, TickRate: 15}, 16, 160, 50, colorprofile.ASCII},
+		{"80x24/4p/truecolor", game.DefaultParams(), 4, 80, 24, colorprofile.TrueColor},
+		{"80x24/4p/ansi256", game.DefaultParams(), 4, 80, 24, colorprofile.ANSI256},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
@@ -42,9 +42,9 @@ func BenchmarkView(b *testing.B) {
 			snap.Arena.Cycles(func(cy *game.Cycle) { cells += cy.TrailLen() })
 
 			m := arenaAt(b, &fakeController{}, c.profile, c.w, c.h, prev)
-			before := m.View()
+			before := m.View().Content
 			m, _ = send(b, m, SnapshotMsg{snap})
-			after := m.View()
+			after := m.View().Content
 			if strings.Contains(after, "too small") {
 				b.Fatal(after)
 			}
@@ -52,7 +52,7 @@ func BenchmarkView(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				m, _ = send(b, m, SnapshotMsg{snap})
-				after = m.View()
+				after = m.View().Content
 			}
 			b.ReportMetric(float64(len(after)), "frame-bytes")
 			b.ReportMetric(float64(changedBytes(before, after)), "changed-bytes")
@@ -65,10 +65,10 @@ func BenchmarkView(b *testing.B) {
 // board rows come from the cache.
 func BenchmarkViewOnly(b *testing.B) {
 	snap := zigzagSnapshot(b, game.Params{Width: 120, Height: 90, TickRate: 15}, 16, 300)
-	m := arenaAt(b, &fakeController{}, termenv.TrueColor, 160, 50, snap)
+	m := arenaAt(b, &fakeController{}, colorprofile.TrueColor, 160, 50, snap)
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = m.View()
+		_ = m.View().Content
 	}
 }
 
@@ -139,10 +139,10 @@ func TestFrameChangesAreSmall(t *testing.T) {
 	// At 80×24 with 4 players, one tick rewrites about a kilobyte.
 	prev := testSnapshot(t, game.DefaultParams(), 4, 120)
 	next := testSnapshot(t, game.DefaultParams(), 4, 121)
-	m := arenaAt(t, &fakeController{}, termenv.TrueColor, 80, 24, prev)
-	before := m.View()
+	m := arenaAt(t, &fakeController{}, colorprofile.TrueColor, 80, 24, prev)
+	before := m.View().Content
 	m, _ = send(t, m, SnapshotMsg{next})
-	if n := changedBytes(before, m.View()); n > 2048 {
+	if n := changedBytes(before, m.View().Content); n > 2048 {
 		t.Errorf("one tick changed %d bytes of the frame, want about 1 KB", n)
 	}
 }

@@ -7,8 +7,7 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"lanarena/game"
 )
@@ -85,7 +84,7 @@ func TestProgramLobbyToArena(t *testing.T) {
 		tm.Send(SnapshotMsg{snap})
 		return bytes.Contains(b, []byte("tick 30")) // the tick shown moves once a second
 	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
-	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+	tm.Send(keyMsg("ctrl+c"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	mu.Lock()
 	defer mu.Unlock()

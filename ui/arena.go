@@ -45,6 +45,7 @@ type arenaModel struct {
 	board   *board    // filled from snap
 	panel   panelData // derived from snap, cleaned
 	frame   frame     // drawn from all of the above
+	parts   *parts    // the frame's slow-changing pieces, as last drawn
 
 	helpLine  string // the short help, rendered for helpWidth
 	helpWidth int
@@ -80,6 +81,7 @@ func newArenaModel(st *styles, cfg Config, ctrl Controller, room string) arenaMo
 		room:      game.CleanText(room, 64),
 		spectator: cfg.Spectator,
 		board:     newBoard(st.profile),
+		parts:     &parts{},
 	}
 }
 
@@ -259,13 +261,13 @@ func (m arenaModel) draw() frame {
 	rows := m.board.rows
 	if len(rows) > 0 {
 		rows = slices.Clone(rows)
-		rows[0] = m.topEdge(bw)
+		rows[0] = m.parts.top.get(m.topKey(bw), func() string { return m.topEdge(bw) })
 		rows[len(rows)-1] = m.bottomEdge(bw)
 	}
 	if box := m.deathBox(bw); box != "" {
 		rows = overlay(rows, box, bw, colour)
 	}
-	panel := m.panelLines(pw-1, bh)
+	panel := m.parts.panel.get(panelKey{m.panel, pw - 1, bh}, func() []string { return m.panelLines(pw-1, bh) })
 	lines := make([]string, bh, bh+chromeRows)
 	for i := range bh {
 		lines[i] = rows[i] + " " + panel[i]
@@ -276,7 +278,9 @@ func (m arenaModel) draw() frame {
 	if m.showHelp {
 		lines = overlay(lines, m.helpBox(mw), mw, colour)
 	}
-	lines = append(lines, m.statusLine(mw), m.bottomLine(mw))
+	lines = append(lines,
+		m.parts.status.get(m.statusKey(mw), func() string { return m.statusLine(mw) }),
+		m.parts.bottom.get(bottomKey{m.snap.Notice, mw}, func() string { return m.bottomLine(mw) }))
 	return frame{screen: centre(lines, mw, m.width, m.height), lines: lines, width: mw}
 }
 

@@ -76,12 +76,9 @@ func runTerminal(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 	if !o.keepCapture {
 		defer os.RemoveAll(dir)
 	}
-	bin := filepath.Join(dir, "lanarena")
-	fmt.Fprintf(stderr, "lanarena-bench: building lanarena/cmd/lanarena…\n")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "lanarena/cmd/lanarena")
-	build.Stdout, build.Stderr = stderr, stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("build lanarena: %w", err)
+	bin, err := lanarenaBinary(ctx, o.termBin, dir, stderr)
+	if err != nil {
+		return err
 	}
 	var results []termResult
 	report := func(r termResult) error {
@@ -121,6 +118,21 @@ func runTerminal(ctx context.Context, o *options, stdout, stderr io.Writer) erro
 		printTerminal(stdout, results)
 	}
 	return nil
+}
+
+// lanarenaBinary is the binary to measure: given, or built from the tree.
+func lanarenaBinary(ctx context.Context, given, dir string, stderr io.Writer) (string, error) {
+	if given != "" {
+		return filepath.Abs(given)
+	}
+	bin := filepath.Join(dir, "lanarena")
+	fmt.Fprintf(stderr, "lanarena-bench: building lanarena/cmd/lanarena…\n")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "lanarena/cmd/lanarena")
+	build.Stdout, build.Stderr = stderr, stderr
+	if err := build.Run(); err != nil {
+		return "", fmt.Errorf("build lanarena: %w", err)
+	}
+	return bin, nil
 }
 
 func printTerminal(w io.Writer, rs []termResult) {
@@ -274,9 +286,11 @@ func measureTerminal(ctx context.Context, bin, self, dir string, c termCase, win
 	if err := sleep(ctx, time.Second); err != nil {
 		return res, err
 	}
-	if comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); strings.TrimSpace(string(comm)) != "lanarena" {
+	want := filepath.Base(bin)
+	want = want[:min(len(want), 15)] // the kernel keeps 15 bytes of a command's name
+	if comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); strings.TrimSpace(string(comm)) != want {
 		screen, _ := tmux("capture-pane", "-p", "-t", "bench")
-		return res, fmt.Errorf("pane process %d is %q, not lanarena; screen:\n%s", pid, bytes.TrimSpace(comm), screen)
+		return res, fmt.Errorf("pane process %d is %q, not %s; screen:\n%s", pid, bytes.TrimSpace(comm), want, screen)
 	}
 	capture := filepath.Join(dir, "capture-"+name)
 	if _, err := tmux("pipe-pane", "-o", "-t", "bench", "exec "+shellQuote(self)+" "+recordArg+" "+shellQuote(capture)); err != nil {

@@ -251,7 +251,7 @@ func (m arenaModel) draw() frame {
 	}
 	bw, bh := m.board.width(), m.board.height()
 	if minW, minH := bw+minPanelWidth, bh+chromeRows; m.width < minW || m.height < minH {
-		return frame{screen: message(fmt.Sprintf("terminal too small: enlarge to at least %d×%d (now %d×%d)",
+		return frame{screen: message(fmt.Sprintf("terminal too small\nenlarge to at least %d×%d\n(now %d×%d)",
 			minW, minH, m.width, m.height), m.width, m.height)}
 	}
 	colour := !st.glyphs

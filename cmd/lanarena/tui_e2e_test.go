@@ -228,7 +228,7 @@ func TestTUIResizeAndNoColor(t *testing.T) {
 		t.Errorf("NO_COLOR screen holds colours: %q", sgrColour.FindAllString(scr, 5))
 	}
 	s.resize(50, 15)
-	s.waitScreen(5*time.Second, "terminal too small", "now 50×15")
+	s.waitScreen(5*time.Second, "terminal too small", "(now 50×15)")
 	s.resize(100, 30)
 	waitFor(t, 5*time.Second, "the arena is back at 100×30", func() bool {
 		scr := s.screen()

@@ -57,7 +57,7 @@ func keyMsg(k string) tea.KeyPressMsg {
 }
 
 // newModel is New with a fixed colour profile.
-func newModel(cfg Config, p colorprofile.Profile) Model {
+func newModel(cfg Config, p colorprofile.Profile) *Model {
 	cfg.Profile = p
 	return New(cfg)
 }
@@ -73,19 +73,19 @@ func typeText(s string) []tea.Msg {
 
 // send feeds msgs to m one by one and returns the model and the last
 // command.
-func send(t testing.TB, m Model, msgs ...tea.Msg) (Model, tea.Cmd) {
+func send(t testing.TB, m *Model, msgs ...tea.Msg) (*Model, tea.Cmd) {
 	t.Helper()
 	var cmd tea.Cmd
 	for _, msg := range msgs {
 		var tm tea.Model
 		tm, cmd = m.Update(msg)
-		m = tm.(Model)
+		m = tm.(*Model)
 	}
 	return m, cmd
 }
 
 // arenaAt is an arena screen of w×h at profile p showing snap.
-func arenaAt(t testing.TB, ctrl Controller, p colorprofile.Profile, w, h int, snap view.Snapshot) Model {
+func arenaAt(t testing.TB, ctrl Controller, p colorprofile.Profile, w, h int, snap view.Snapshot) *Model {
 	t.Helper()
 	m := newModel(Config{Controller: ctrl, Room: snap.Room, Version: "test"}, p)
 	m, _ = send(t, m, tea.WindowSizeMsg{Width: w, Height: h}, SnapshotMsg{snap})

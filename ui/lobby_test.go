@@ -34,7 +34,7 @@ var lanRooms = []view.RoomInfo{
 	{Name: "old", Players: 2, Mode: "p2p", Compatible: false, Reason: "protocol v2"},
 }
 
-func lobbyAt(t *testing.T, j *fakeJoiner, w, h int) Model {
+func lobbyAt(t *testing.T, j *fakeJoiner, w, h int) *Model {
 	t.Helper()
 	m := newModel(Config{Join: j.join, Version: "v0.1.0"}, colorprofile.ASCII)
 	if m.Init() == nil {
@@ -45,7 +45,7 @@ func lobbyAt(t *testing.T, j *fakeJoiner, w, h int) Model {
 }
 
 // runCmd runs the command the lobby returned and feeds its message back.
-func runCmd(t *testing.T, m Model, cmd tea.Cmd) Model {
+func runCmd(t *testing.T, m *Model, cmd tea.Cmd) *Model {
 	t.Helper()
 	if cmd == nil {
 		t.Fatal("no command")

@@ -66,7 +66,10 @@ const (
 )
 
 // Model is the whole UI: the lobby until a room is joined, then the arena.
-// It implements tea.Model; its views ask for the alternate screen.
+// *Model implements tea.Model; its views ask for the alternate screen.
+// Update changes the model in place and returns it: a Model holds the
+// bubbles' styles and key maps, tens of kilobytes that a value receiver
+// would copy into a new interface value for every message.
 type Model struct {
 	cfg    Config
 	st     *styles
@@ -88,7 +91,7 @@ func DetectProfile(out io.Writer, environ []string) colorprofile.Profile {
 
 // New returns the UI for cfg: in cfg.Profile, or without colour if
 // cfg.NoColor.
-func New(cfg Config) Model {
+func New(cfg Config) *Model {
 	p := cfg.Profile
 	switch {
 	case cfg.NoColor:
@@ -97,7 +100,7 @@ func New(cfg Config) Model {
 		p = colorprofile.ANSI256
 	}
 	st := newStyles(p)
-	m := Model{cfg: cfg, st: st}
+	m := &Model{cfg: cfg, st: st}
 	if cfg.Controller != nil {
 		m.screen = screenArena
 		m.arena = newArenaModel(st, cfg, cfg.Controller, cfg.Room)
@@ -109,7 +112,7 @@ func New(cfg Config) Model {
 }
 
 // Init starts the lobby's spinner.
-func (m Model) Init() tea.Cmd {
+func (m *Model) Init() tea.Cmd {
 	if m.screen == screenLobby {
 		return m.lobby.Init()
 	}
@@ -117,7 +120,7 @@ func (m Model) Init() tea.Cmd {
 }
 
 // Update routes msg to the screen it concerns.
-func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -154,7 +157,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // View draws the current screen on the alternate screen. The content is
 // the frame drawn in Update, the same string until something changes, so
 // the renderer finds an unchanged screen at once and writes nothing.
-func (m Model) View() tea.View {
+func (m *Model) View() tea.View {
 	var v tea.View
 	if m.screen == screenLobby {
 		v.Content, v.Cursor = m.lobby.View()

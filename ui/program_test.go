@@ -56,7 +56,7 @@ func TestProgramArena(t *testing.T) {
 	if got, want := ctrl.String(), "turn up, add bot, say hi"; got != want {
 		t.Errorf("calls %q, want %q", got, want)
 	}
-	if _, ok := tm.FinalModel(t).(Model); !ok {
+	if _, ok := tm.FinalModel(t).(*Model); !ok {
 		t.Errorf("final model is %T", tm.FinalModel(t))
 	}
 }
@@ -91,7 +91,7 @@ func TestProgramLobbyToArena(t *testing.T) {
 	if got, want := strings.Join(joined, ","), "den/"; got != want {
 		t.Errorf("Join calls %q, want %q", got, want)
 	}
-	m := tm.FinalModel(t).(Model)
+	m := tm.FinalModel(t).(*Model)
 	if m.screen != screenArena {
 		t.Error("program still in the lobby")
 	}

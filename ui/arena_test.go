@@ -228,10 +228,10 @@ func TestBoardHalfBlocks(t *testing.T) {
 		}
 	}
 	// An escape only where the colour changes: row 1 holds the wall,
-	// the red trail, the white head, the wall again and the reset; bob's
-	// cell in between.
-	if n := strings.Count(b.rows[2], "\x1b["); n != 6 {
-		t.Errorf("row 2 has %d escapes, want 6: %q", n, b.rows[2])
+	// the red trail, the white head, bob's cell, the wall again and the
+	// reset, and no colour before each of the three runs of empty cells.
+	if n := strings.Count(b.rows[2], "\x1b["); n != 9 {
+		t.Errorf("row 2 has %d escapes, want 9: %q", n, b.rows[2])
 	}
 	esc := newEscapes(colorprofile.TrueColor)
 	if !strings.Contains(b.rows[2], esc.fgOnly[paintOwnHead]+"▀") {

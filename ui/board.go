@@ -280,11 +280,11 @@ func (b *board) colorRow(r int) string {
 		var f, g paint
 		switch {
 		case up == paintEmpty && lo == paintEmpty:
-			if bg == paintEmpty {
-				buf = append(buf, ' ') // any foreground will do
-				continue
-			}
-			ch, f, g = " ", fg, paintEmpty
+			// An empty cell has no colour at all, not the foreground
+			// left over from its neighbour: the terminal would not show
+			// the difference, but the renderer compares and diffs every
+			// cell of every frame, and unstyled blanks are its cheapest.
+			ch, f, g = " ", paintEmpty, paintEmpty
 		case lo == paintEmpty:
 			ch, f, g = upperHalf, up, paintEmpty
 		case up == paintEmpty:

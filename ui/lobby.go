@@ -307,6 +307,12 @@ func (m lobbyModel) View() (string, *tea.Cursor) {
 		add(m.help.ShortHelpView(m.keys.ShortHelp()))
 	}
 
+	return m.place(lines, inputRow)
+}
+
+// place centres the lobby's lines on the screen, with the terminal's
+// cursor in the prompt's input on line inputRow (none if -1).
+func (m lobbyModel) place(lines []string, inputRow int) (string, *tea.Cursor) {
 	w := 0
 	for _, l := range lines {
 		w = max(w, ansi.StringWidth(l))

@@ -187,6 +187,16 @@ func newStyles(p colorprofile.Profile) *styles {
 	}
 	s.barAlert = inkOf(bold(alert))
 
+	for i, c := range palette {
+		s.swatch[i] = inkOf(fg(chrome{c.trail, ansi256Of(c.trail), strconv.Itoa(c.ansi)}))
+	}
+	s.bubbles(fg)
+	return s
+}
+
+// bubbles sets the full lipgloss styles: the boxes and the bubbles'.
+func (s *styles) bubbles(fg func(chrome) lipgloss.Style) {
+	p, plain := s.profile, lipgloss.NewStyle()
 	box := plain.Border(lipgloss.RoundedBorder()).Padding(0, 1)
 	if cc := colorOf(p, colorAccent); cc != nil {
 		s.box = box.BorderForeground(cc)
@@ -206,10 +216,6 @@ func newStyles(p colorprofile.Profile) *styles {
 		Cursor: textinput.CursorStyle{Shape: tea.CursorBar, Blink: true},
 	}
 
-	for i, c := range palette {
-		s.swatch[i] = inkOf(fg(chrome{c.trail, ansi256Of(c.trail), strconv.Itoa(c.ansi)}))
-	}
-
 	s.help = help.Styles{
 		ShortKey:       fg(colorText),
 		ShortDesc:      fg(colorDim),
@@ -219,7 +225,6 @@ func newStyles(p colorprofile.Profile) *styles {
 		FullDesc:       fg(colorDim),
 		FullSeparator:  fg(colorWall),
 	}
-	return s
 }
 
 // swatchOf is the mark that shows a player's colour in panels.

@@ -240,8 +240,7 @@ func measureTerminal(ctx context.Context, bin, self, dir string, c termCase, win
 	res := termResult{Size: fmt.Sprintf("%d×%d", c.Width, c.Height), Players: c.Players, Term: termTERM}
 	colorterm := "COLORTERM="
 	if c.TrueColor {
-		colorterm += "truecolor"
-		res.Term += " truecolor"
+		colorterm, res.Term = colorterm+"truecolor", res.Term+" truecolor"
 	}
 	name := fmt.Sprintf("%dx%d-truecolor-%t", c.Width, c.Height, c.TrueColor)
 	room := fmt.Sprintf("bench%d", os.Getpid()%100000) // a room's name is short
@@ -250,19 +249,9 @@ func measureTerminal(ctx context.Context, bin, self, dir string, c termCase, win
 		return res, err
 	}
 	defer bots.stop()
-	sock := fmt.Sprintf("lanarena-bench-%d-%s", os.Getpid(), name)
-	conf := filepath.Join(dir, "tmux.conf")
-	// No status line (the pane gets the whole size), a common modern TERM.
-	if err := os.WriteFile(conf, []byte("set -g status off\nset -g default-terminal "+termTERM+"\n"), 0o644); err != nil {
+	tmux, err := tmuxServer(ctx, dir, fmt.Sprintf("lanarena-bench-%d-%s", os.Getpid(), name))
+	if err != nil {
 		return res, err
-	}
-	tmux := func(args ...string) (string, error) {
-		cmd := exec.CommandContext(ctx, "tmux", append([]string{"-L", sock, "-f", conf}, args...)...)
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			return string(out), fmt.Errorf("tmux %s: %w: %s", strings.Join(args, " "), err, bytes.TrimSpace(out))
-		}
-		return string(out), nil
 	}
 	// Several arguments: tmux runs the program itself, no shell between.
 	_, err = tmux("new-session", "-d", "-s", "bench", "-x", strconv.Itoa(c.Width), "-y", strconv.Itoa(c.Height),
@@ -276,56 +265,93 @@ func measureTerminal(ctx context.Context, bin, self, dir string, c termCase, win
 		tmux("kill-server") // our own server only: -L sock
 		waitGone(pid, 3*time.Second)
 	}()
-	if pid, err = panePID(tmux, c, &res); err != nil {
+	if pid, err = awaitPane(ctx, tmux, bin, c, &res); err != nil {
 		return res, err
 	}
-	if err := awaitPeers(ctx, tmux, c.Players-1, 20*time.Second); err != nil {
-		return res, err
-	}
-	// The arena fills: measure steady play.
-	if err := sleep(ctx, time.Second); err != nil {
-		return res, err
-	}
-	want := filepath.Base(bin)
-	want = want[:min(len(want), 15)] // the kernel keeps 15 bytes of a command's name
-	if comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); strings.TrimSpace(string(comm)) != want {
-		screen, _ := tmux("capture-pane", "-p", "-t", "bench")
-		return res, fmt.Errorf("pane process %d is %q, not %s; screen:\n%s", pid, bytes.TrimSpace(comm), want, screen)
-	}
+	// The bench binary itself records the pane's output (see recordPane).
 	capture := filepath.Join(dir, "capture-"+name)
 	if _, err := tmux("pipe-pane", "-o", "-t", "bench", "exec "+shellQuote(self)+" "+recordArg+" "+shellQuote(capture)); err != nil {
 		return res, err
 	}
 	cpu, s, err := cpuOver(ctx, []int{pid, bots.cmd.Process.Pid}, window)
+	rss, hwm, _ := memStatus(pid)
+	if _, perr := tmux("pipe-pane", "-t", "bench"); err == nil { // no command: stop piping
+		err = perr
+	}
 	if err != nil {
 		return res, err
 	}
-	rss, hwm, _ := memStatus(pid)
-	if _, err := tmux("pipe-pane", "-t", "bench"); err != nil { // no command: stop piping
-		return res, err
-	}
-	screen, _ := tmux("capture-pane", "-p", "-t", "bench")
-	if strings.Contains(screen, "too small") {
+	if screen, _ := tmux("capture-pane", "-p", "-t", "bench"); strings.Contains(screen, "too small") {
 		res.Note = strings.TrimSpace(res.Note + " the TUI says the terminal is too small")
 	}
 	reads, err := awaitReads(ctx, capture)
 	if err != nil {
 		return res, err
 	}
-	res.Window = s
+	res.output(reads, s)
+	res.CPUPct, res.BotsCPUPct = cpu[0], cpu[1]
+	res.RSSMB, res.HWMMB = float64(rss)/mb, float64(hwm)/mb
+	return res, nil
+}
+
+// output fills in what the pane's reads over secs say about the output.
+func (res *termResult) output(reads []paneRead, secs float64) {
+	res.Window = secs
 	for _, r := range reads {
 		res.Bytes += r.n
 	}
-	res.BytesPS = float64(res.Bytes) / s
+	res.BytesPS = float64(res.Bytes) / secs
 	res.Frames = bursts(reads, burstGap)
-	res.FramesPS = float64(res.Frames) / s
+	res.FramesPS = float64(res.Frames) / secs
 	if res.Frames > 0 {
 		res.BytesPerFrame = float64(res.Bytes) / float64(res.Frames)
 	}
 	res.BytesPerTick = res.BytesPS / benchTickRate
-	res.CPUPct, res.BotsCPUPct = cpu[0], cpu[1]
-	res.RSSMB, res.HWMMB = float64(rss)/mb, float64(hwm)/mb
-	return res, nil
+}
+
+// tmuxServer is a way to run commands on a tmux server of our own, named
+// sock, with no status line (the pane gets the whole size) and a common
+// modern TERM.
+func tmuxServer(ctx context.Context, dir, sock string) (func(...string) (string, error), error) {
+	conf := filepath.Join(dir, "tmux.conf")
+	if err := os.WriteFile(conf, []byte("set -g status off\nset -g default-terminal "+termTERM+"\n"), 0o644); err != nil {
+		return nil, err
+	}
+	return func(args ...string) (string, error) {
+		cmd := exec.CommandContext(ctx, "tmux", append([]string{"-L", sock, "-f", conf}, args...)...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return string(out), fmt.Errorf("tmux %s: %w: %s", strings.Join(args, " "), err, bytes.TrimSpace(out))
+		}
+		return string(out), nil
+	}, nil
+}
+
+// awaitPane waits until the TUI in the pane sees every bot, checks that it
+// is bin at the size asked, lets the arena fill, and returns its pid.
+func awaitPane(ctx context.Context, tmux func(...string) (string, error), bin string, c termCase, res *termResult) (int, error) {
+	pid, err := panePID(tmux, c, res)
+	if err != nil {
+		return 0, err
+	}
+	if err := awaitPeers(ctx, tmux, c.Players-1, 20*time.Second); err != nil {
+		return pid, err
+	}
+	if err := checkPaneCommand(tmux, pid, bin); err != nil {
+		return pid, err
+	}
+	return pid, sleep(ctx, time.Second) // the arena fills: measure steady play
+}
+
+// checkPaneCommand checks that process pid, in the pane, runs bin.
+func checkPaneCommand(tmux func(...string) (string, error), pid int, bin string) error {
+	want := filepath.Base(bin)
+	want = want[:min(len(want), 15)] // the kernel keeps 15 bytes of a command's name
+	if comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); strings.TrimSpace(string(comm)) != want {
+		screen, _ := tmux("capture-pane", "-p", "-t", "bench")
+		return fmt.Errorf("pane process %d is %q, not %s; screen:\n%s", pid, bytes.TrimSpace(comm), want, screen)
+	}
+	return nil
 }
 
 // panePID is the pid of the program in the pane, and checks the pane's size.

@@ -204,3 +204,28 @@ func TestFrameChangesAreSmall(t *testing.T) {
 		})
 	}
 }
+
+// TestTickCounterLeavesFramesAlone: the tick shown on the wall moves once a
+// second, so a tick that moves nothing on the board changes no cell.
+func TestTickCounterLeavesFramesAlone(t *testing.T) {
+	snap := testSnapshot(t, game.DefaultParams(), 4, 30) // tick 30: a second starts
+	m := arenaAt(t, &fakeController{}, colorprofile.ANSI256, 80, 24, snap)
+	term := newTermSim(80, 24, colorprofile.ANSI256)
+	term.frame(m.View().Content)
+	at := func(tick uint32) view.Snapshot {
+		s := snap
+		s.Arena = snap.Arena.Clone()
+		s.Arena.Tick = tick
+		return s
+	}
+	for tick := uint32(31); tick < 45; tick++ {
+		m, _ = send(t, m, SnapshotMsg{at(tick)})
+		if n := term.frame(m.View().Content); n != 0 {
+			t.Fatalf("tick %d wrote %d bytes with nothing moving", tick, n)
+		}
+	}
+	m, _ = send(t, m, SnapshotMsg{at(45)})
+	if n := term.frame(m.View().Content); n == 0 || n > 40 {
+		t.Errorf("the second's tick (45) wrote %d bytes, want the few cells of the counter", n)
+	}
+}

@@ -120,7 +120,7 @@ func (n *Node) startMDNS(ctx context.Context, cfg NodeConfig, logger *log.Logger
 		ID:       uint32(p.id),
 		Name:     p.cfg.Name,
 		Room:     p.cfg.Room,
-		Mode:     p.cfg.Mode,
+		Mode:     p.cfg.Mode.String(),
 		Version:  wire.Version,
 		Port:     int(n.udp.LocalAddr().Port()),
 		IPs:      ips,

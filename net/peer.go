@@ -16,11 +16,18 @@ import (
 	"lanarena/net/wire"
 )
 
+// Mode is the synchronisation model of a room (wire.Mode: one type from
+// the flag to the packet).
+type Mode = wire.Mode
+
 // Modes of a room.
 const (
-	ModeP2P    = "p2p"
-	ModeServer = "server"
+	ModeP2P    = wire.ModeP2P
+	ModeServer = wire.ModeServer
 )
+
+// ParseMode reads a mode's name, "p2p" or "server" ("" is ModeP2P).
+func ParseMode(s string) (Mode, error) { return wire.ParseMode(s) }
 
 // Membership timings.
 const (
@@ -39,7 +46,7 @@ type Config struct {
 	Color     int // preferred palette index; -1 picks one from the id
 	Room      string
 	Params    game.Params
-	Mode      string // ModeP2P (default) or ModeServer
+	Mode      Mode   // ModeP2P (the zero value) or ModeServer
 	Host      bool   // server mode: this peer wants to host
 	Bot       bool   // an AI steers this peer's cycle
 	Spectator bool   // no cycle of its own
@@ -84,13 +91,13 @@ type Probe interface {
 // Methods other than Run are safe to call from any goroutine and never
 // block: they post to the loop, dropping input if the loop is behind.
 type Peer struct {
-	cfg   Config
-	id    game.PlayerID
-	tr    transport.Transport
-	log   *log.Logger
-	key   *[32]byte
-	room  uint32
-	start time.Time
+	cfg  Config
+	name game.Text // cfg.Name, cleaned
+	id   game.PlayerID
+	tr   transport.Transport
+	log  *log.Logger
+	key  *[32]byte
+	room uint32
 
 	turns      chan game.Dir
 	says       chan string
@@ -111,12 +118,8 @@ func New(cfg Config, tr transport.Transport) (*Peer, error) {
 	if cfg.Room == "" {
 		return nil, errors.New("no room")
 	}
-	switch cfg.Mode {
-	case "":
-		cfg.Mode = ModeP2P
-	case ModeP2P, ModeServer:
-	default:
-		return nil, fmt.Errorf("unknown mode %q", cfg.Mode)
+	if !cfg.Mode.Valid() {
+		return nil, fmt.Errorf("unknown mode %v", cfg.Mode)
 	}
 	if cfg.LagAfter <= 0 {
 		cfg.LagAfter = LagAfter
@@ -126,6 +129,9 @@ func New(cfg Config, tr transport.Transport) (*Peer, error) {
 	}
 	if cfg.Seed == 0 {
 		cfg.Seed = rand.Uint64()
+	}
+	if game.CleanText(cfg.Room, game.MaxRoomRunes) != cfg.Room || len(cfg.Room) > wire.MaxRoomBytes {
+		return nil, fmt.Errorf("room %q: use at most %d printable characters", cfg.Room, game.MaxRoomRunes)
 	}
 	cfg.Name = game.CleanText(cfg.Name, game.MaxNameRunes)
 	if cfg.Name == "" {
@@ -141,11 +147,11 @@ func New(cfg Config, tr transport.Transport) (*Peer, error) {
 	}
 	p := &Peer{
 		cfg:        cfg,
+		name:       game.Text(cfg.Name), // cleaned above
 		id:         id,
 		tr:         tr,
 		log:        logger,
 		room:       wire.RoomTag(cfg.Room),
-		start:      time.Now(),
 		turns:      make(chan game.Dir, 8),
 		says:       make(chan string, 8),
 		candidates: make(chan candidateMsg, 64),
@@ -245,8 +251,11 @@ func (p *Peer) Run(ctx context.Context) (err error) {
 		p.err = err
 		close(p.done)
 	}()
-	l := newLoop(p)
-	return l.run(ctx)
+	l, err := newCore(p, time.Now())
+	if err != nil {
+		return err
+	}
+	return p.drive(ctx, l)
 }
 
 // Err is what Run returned, once Done is closed; nil before.

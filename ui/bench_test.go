@@ -213,9 +213,9 @@ func TestTickCounterLeavesFramesAlone(t *testing.T) {
 	term := newTermSim(80, 24, colorprofile.ANSI256)
 	term.frame(m.View().Content)
 	at := func(tick uint32) view.Snapshot {
-		s := snap
-		s.Arena = snap.Arena.Clone()
-		s.Arena.Tick = tick
+		s, a := snap, *snap.Arena
+		a.Tick = tick
+		s.Arena = &a
 		return s
 	}
 	for tick := uint32(31); tick < 45; tick++ {

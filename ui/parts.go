@@ -4,6 +4,9 @@ import (
 	"net/netip"
 	"slices"
 	"time"
+
+	"lanarena/game"
+	"lanarena/net/view"
 )
 
 // parts keeps the pieces of the arena frame that change far less often
@@ -38,7 +41,7 @@ func (c *memo[K, V]) get(k K, draw func() V) V {
 
 // topKey is what the top wall shows.
 type topKey struct {
-	room   string
+	room   game.Text // the snapshot's, else the one asked for
 	locked bool
 	addr   netip.AddrPort
 	width  int
@@ -47,15 +50,21 @@ type topKey struct {
 func (k topKey) same(o topKey) bool { return k == o }
 
 func (m arenaModel) topKey(w int) topKey {
-	return topKey{m.snap.Room + "\x00" + m.room, m.snap.Locked, m.snap.Addr, w}
+	room := m.snap.Room
+	if room == "" {
+		room = game.Text(m.room)
+	}
+	return topKey{room, m.snap.Locked, m.snap.Addr, w}
 }
 
 // statusKey is what the status bar shows.
 type statusKey struct {
-	spectating             bool
-	impairment, mode, host string
-	waiting                time.Duration
-	peers, width           int
+	spectating   bool
+	impairment   string
+	mode         view.Mode
+	host         game.Text
+	waiting      time.Duration
+	peers, width int
 }
 
 func (k statusKey) same(o statusKey) bool { return k == o }
@@ -68,7 +77,7 @@ func (m arenaModel) statusKey(w int) statusKey {
 // bottomKey is what the line under the status bar shows (while no chat
 // line is typed).
 type bottomKey struct {
-	notice string
+	notice game.Text
 	width  int
 }
 

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	gamenet "lanarena/net"
 )
 
 func TestParseOptions(t *testing.T) {
@@ -16,7 +18,7 @@ func TestParseOptions(t *testing.T) {
 		check   func(*options) string
 	}{
 		{args: nil, check: func(o *options) string {
-			if o.room != "" || o.mode != "p2p" || o.color != -1 || o.tickRate != 15 || o.noMDNS {
+			if o.room != "" || o.mode != gamenet.ModeP2P || o.color != -1 || o.tickRate != 15 || o.noMDNS {
 				return "defaults wrong"
 			}
 			return ""

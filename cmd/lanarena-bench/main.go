@@ -63,6 +63,7 @@ type options struct {
 	terminal    bool
 	termWindow  time.Duration
 	keepCapture bool
+	termBin     string
 
 	cpuProfile, memProfile, trace string
 }
@@ -92,6 +93,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.terminal, "terminal", false, "measure the real TUI's terminal output through tmux")
 	fs.DurationVar(&o.termWindow, "terminal-window", 10*time.Second, "with --terminal: measurement window per screen size")
 	fs.BoolVar(&o.keepCapture, "keep-capture", false, "with --terminal: keep the captured terminal output files")
+	fs.StringVar(&o.termBin, "terminal-bin", "", "with --terminal: measure this lanarena `BINARY` (another version, say) instead of building ./cmd/lanarena")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to `FILE`")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile at the end to `FILE`")
 	fs.StringVar(&o.trace, "trace", "", "write a runtime execution trace of the whole run to `FILE` (go tool trace; large: keep --duration short)")

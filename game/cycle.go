@@ -30,6 +30,9 @@ type Cycle struct {
 	Head      Point
 	Verts     []Point
 	DeadTicks int      // ticks since the latest crash, while dead
+	// Ready counts the ticks left of this life's ready phase: the cycle
+	// waits at its spawn cell, heading Dir, and cannot die. 0 once it rides.
+	Ready int
 	Killer    PlayerID // who caused the latest crash (0: wall or own trail)
 
 	Kills, Deaths, Streak, Best uint16

@@ -60,6 +60,7 @@ type core struct {
 	out        outBatch  // packets of one broadcast or report
 	selfName   game.Text // this player's name and color as shown
 	selfColor  int
+	wire       *wireRing // the wire log; nil unless a wire view wants it
 }
 
 type candidate struct {
@@ -139,6 +140,7 @@ func (l *core) turn(d game.Dir) {
 // without waiting for anybody.
 func (l *core) tick(now time.Time) {
 	l.now = now
+	l.syncWireLog()
 	l.model.tick(now)
 	if l.p.cfg.Publish {
 		select {

@@ -21,6 +21,7 @@ func (l *core) snapshot(now time.Time) Snapshot {
 		Impairment: l.p.cfg.Impairment,
 		Locked:     l.p.key != nil,
 		Notice:     l.notice,
+		Wire:       l.wireSnapshot(),
 	}
 	if s.Notice == "" {
 		s.Notice = l.p.cfg.Notice

@@ -39,6 +39,7 @@ type arenaModel struct {
 	chatting      bool
 	showNet       bool
 	showHelp      bool
+	wire          wireView // the wire view (wireview.go)
 
 	snap    view.Snapshot
 	hasSnap bool
@@ -132,6 +133,11 @@ func (m arenaModel) playKey(msg tea.KeyPressMsg) (arenaModel, tea.Cmd) {
 // could swap two quick turns.
 func (m arenaModel) updateKey(msg tea.KeyPressMsg) arenaModel {
 	k := m.keys
+	if w, ok := m.wire.key(msg, m.ctrl, m.snap); ok {
+		m.wire = w
+		m.redraw()
+		return m
+	}
 	switch {
 	case key.Matches(msg, k.Up):
 		m.turn(game.Up)
@@ -272,6 +278,7 @@ func (m arenaModel) draw() frame {
 	for i := range bh {
 		lines[i] = rows[i] + " " + panel[i]
 	}
+	lines, mw = m.withWire(lines, mw, bh)
 	if m.showNet {
 		lines = overlay(lines, m.netgraph(mw, bh), mw, colour)
 	}

@@ -48,7 +48,9 @@ func await(t *testing.T, fr <-chan Frame, what string, ok func(Frame) bool) Fram
 	}
 }
 
-func sees(s interface{ Cycle(game.PlayerID) *game.Cycle }, ids ...game.PlayerID) bool {
+func sees(s interface {
+	Cycle(game.PlayerID) *game.Cycle
+}, ids ...game.PlayerID) bool {
 	for _, id := range ids {
 		if s.Cycle(id) == nil {
 			return false

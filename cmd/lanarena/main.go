@@ -41,6 +41,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		switch args[0] {
 		case "demo":
 			return runDemo(args[1:], stderr)
+		case "spoof":
+			return runSpoof(args[1:], stdout, stderr)
 		}
 	}
 	o, err := parseOptions(args, stderr)

@@ -36,6 +36,11 @@ const (
 // address come from another counter before it knows it as a member).
 const wireRunBreak = 256
 
+// maxGapEvents bounds the lost events one analysis adds: a sender that
+// jumps its numbers on purpose must not make the screen's work grow
+// without bound. Past it, gaps are left unmarked.
+const maxGapEvents = 2048
+
 // pingAnswerWait is how long a ping may wait for its pong before the wire
 // view marks it lost.
 const pingAnswerWait = 2 * time.Second
@@ -139,7 +144,7 @@ func (a *WireAnalysis) markIncoming() {
 		case r.seen[e.Seq]:
 			e.Marks |= MarkDup
 		case e.Seq > r.high:
-			for s := r.high + 1; s < e.Seq; s++ {
+			for s := r.high + 1; s < e.Seq && len(a.Events)-n < maxGapEvents; s++ {
 				if !received[e.Peer][s] {
 					at := r.lastAt.Add(e.At.Sub(r.lastAt) * time.Duration(s-r.high) / time.Duration(e.Seq-r.high))
 					a.Events = append(a.Events, MarkedEvent{

@@ -68,3 +68,19 @@ func TestAnalyzeWirePings(t *testing.T) {
 		}
 	}
 }
+
+// A member that jumps its numbers on purpose cannot make one analysis add
+// more than maxGapEvents lost events.
+func TestAnalyzeWireBoundsGaps(t *testing.T) {
+	var ev []WireEvent
+	for i := range 1024 {
+		ev = append(ev, in(i, uint32(i)*wireRunBreak))
+	}
+	a := AnalyzeWire(&WireLog{Period: time.Second / 15, Events: ev}, nil)
+	if a.Lost > maxGapEvents || len(a.Events) > len(ev)+maxGapEvents {
+		t.Errorf("%d lost events for %d packets, bound %d", a.Lost, len(ev), maxGapEvents)
+	}
+	if a.Lost == 0 {
+		t.Error("no gap marked at all")
+	}
+}

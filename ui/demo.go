@@ -74,6 +74,7 @@ type Demo struct {
 	has           bool
 	width, height int
 	screen        string
+	wire          wireView // W: your wire view in place of the far arena
 }
 
 // NewDemo returns the demo screen for cfg.
@@ -105,7 +106,11 @@ func (d *Demo) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if key.Matches(msg, demoKeys.Quit) {
 			return d, tea.Quit
 		}
-		d.key(msg)
+		if w, ok := d.wire.key(msg, d.ctrl, d.msg.You); ok {
+			d.wire = w
+		} else {
+			d.key(msg)
+		}
 	default:
 		return d, nil
 	}
@@ -175,11 +180,17 @@ func (d *Demo) draw() string {
 			w, h, d.width, d.height), d.width, d.height)
 	}
 	bw := d.you.width()
-	lines := []string{fit(d.st.title.Render("your arena"), bw) + "   " + fit(d.st.title.Render("the room as the far peer sees it"), bw)}
-	far := d.far.rows
+	title, far := "the room as the far peer sees it", d.far.rows
+	if d.msg.Far.Arena == nil {
+		far = nil
+	}
+	if d.wire.open {
+		title, far = "your packets (W closes)", d.wire.render(d.st, d.msg.You, bw, len(d.you.rows))
+	}
+	lines := []string{fit(d.st.title.Render("your arena"), bw) + "   " + fit(d.st.title.Render(title), bw)}
 	for i, row := range d.you.rows {
 		right := strings.Repeat(" ", bw)
-		if i < len(far) && d.msg.Far.Arena != nil {
+		if i < len(far) {
 			right = far[i]
 		} else if i == len(d.you.rows)/2 {
 			right = fit(d.st.dim.Render("  waiting for the far peer's picture…"), bw)
@@ -187,7 +198,7 @@ func (d *Demo) draw() string {
 		lines = append(lines, row+sgrResetIf(d.st)+"   "+right)
 	}
 	lines = append(lines, "", fit(d.st.accent.Render(demoCaption(d.msg)), w), fit(d.figures(), w),
-		fit(d.st.dim.Render("←↑↓→/wasd steer · +/- delay · >/< loss · 0 heal · m p2p/server · q quit"), w))
+		fit(d.st.dim.Render("←↑↓→/wasd steer · +/- delay · >/< loss · 0 heal · m p2p/server · W wire view · q quit"), w))
 	return centre(lines, w, d.width, d.height)
 }
 

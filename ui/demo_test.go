@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +22,7 @@ type fakeDemo struct {
 
 func (f *fakeDemo) Turn(d game.Dir) { f.calls = append(f.calls, "turn "+d.String()) }
 func (f *fakeDemo) SwitchMode()     { f.calls = append(f.calls, "mode") }
+func (f *fakeDemo) WireLog(on bool) { f.calls = append(f.calls, fmt.Sprintf("wire %v", on)) }
 func (f *fakeDemo) SetLink(d time.Duration, l float64) {
 	f.delay, f.loss = d, l
 	f.calls = append(f.calls, "link")
@@ -124,6 +126,15 @@ func TestDemoKeys(t *testing.T) {
 	press("left")
 	if got := strings.Join(f.calls, ","); got != "link,link,link,link,link,link,mode,turn left" {
 		t.Errorf("calls %s", got)
+	}
+	d.msg.You.Wire = p2pWireLog()
+	press("W")
+	if v := d.View().Content; !strings.Contains(v, "your packets") || !strings.Contains(v, "◀hello⊘spoo") || strings.Contains(v, "the room as the far peer sees it") {
+		t.Errorf("W does not put your wire view in place of the far arena:\n%s", v)
+	}
+	press("W")
+	if got := strings.Join(f.calls[len(f.calls)-2:], ","); got != "wire true,wire false" {
+		t.Errorf("W calls %s", got)
 	}
 	if _, cmd := d.Update(keyMsg("q")); !isQuit(cmd) {
 		t.Error("q does not quit")

@@ -56,7 +56,7 @@ type wireView struct {
 // key plays msg if it is a key of the wire view (W opens it; the others
 // work while it is open; ↑ and ↓ scroll only while frozen, else they
 // steer) and reports whether it was.
-func (w wireView) key(msg tea.KeyPressMsg, ctrl Controller, snap view.Snapshot) (wireView, bool) {
+func (w wireView) key(msg tea.KeyPressMsg, ctrl any, snap view.Snapshot) (wireView, bool) {
 	switch {
 	case key.Matches(msg, wireKeys.Toggle):
 		w = wireView{open: !w.open}

@@ -104,6 +104,7 @@ type demoController struct{ r *demo.Room }
 
 func (c demoController) Turn(d game.Dir) { c.r.Turn(d) }
 func (c demoController) SwitchMode()     { c.r.SwitchMode() }
+func (c demoController) WireLog(on bool) { c.r.WireLog(on) }
 func (c demoController) SetLink(delay time.Duration, loss float64) {
 	c.r.SetLink(demo.Link{Delay: delay, Loss: loss})
 }

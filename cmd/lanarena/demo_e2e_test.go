@@ -48,7 +48,8 @@ func TestTUIWireViewPairsServerRequests(t *testing.T) {
 }
 
 // TestDemo: `lanarena demo` draws both arenas on one machine; the keys
-// change the far link live, and the caption and the figures follow; m
+// change the far link live, and the caption and the figures follow; W
+// shows the far peer's losses in your wire view; m
 // restarts the room in server mode; at 80×24 it says what it needs.
 func TestDemo(t *testing.T) {
 	lan := netns.New(t, 1) // loopback only, in a namespace of the test's own
@@ -62,6 +63,10 @@ func TestDemo(t *testing.T) {
 	waitFor(t, 10*time.Second, "the round trip follows the link", func() bool {
 		return strings.Contains(s.screen(), "you → far: rtt 6")
 	})
+	s.keys("W") // your wire view in place of the far arena: the far peer's losses show
+	s.waitScreen(10*time.Second, "your packets", "◀state", "✗lost")
+	s.keys("W")
+	s.waitScreen(3*time.Second, "the room as the far peer sees it")
 	s.keys("0")
 	s.waitScreen(3*time.Second, "link healed")
 	waitFor(t, 10*time.Second, "the round trip falls when the link heals", func() bool {

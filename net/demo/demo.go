@@ -77,6 +77,7 @@ type Room struct {
 	link Link
 	mode gamenet.Mode
 	cur  *set // the peers now running; nil between two
+	wire bool // the player's wire log is wanted
 
 	switchMode chan struct{}
 }
@@ -114,6 +115,7 @@ func (r *Room) Run(ctx context.Context, show func(Frame)) error {
 		}
 		r.mu.Lock()
 		r.cur = s
+		s.you.WireLog(r.wire)
 		r.mu.Unlock()
 		err = r.play(ctx, s, show)
 		r.mu.Lock()
@@ -193,8 +195,12 @@ func (r *Room) Turn(d game.Dir) {
 	}
 }
 
-// WireLog turns the player's peer's wire log on or off.
+// WireLog turns the player's peer's wire log on or off, for this room
+// and the rooms a mode switch restarts.
 func (r *Room) WireLog(on bool) {
+	r.mu.Lock()
+	r.wire = on
+	r.mu.Unlock()
 	if p := r.you(); p != nil {
 		p.WireLog(on)
 	}

@@ -32,6 +32,9 @@ func main() {
 			os.Exit(0)
 		}
 		fmt.Fprintln(os.Stderr, "lanarena:", err)
+		if errors.As(err, new(usageError)) {
+			os.Exit(2) // a mistake on the command line, as flag.ExitOnError says
+		}
 		os.Exit(1)
 	}
 }

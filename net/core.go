@@ -250,8 +250,17 @@ func (l *core) greetCandidates(now time.Time) {
 		c.tries++
 		c.next = now.Add(jitter(l.rng, every))
 		l.send(addr, l.hello(wire.HelloReply))
+		if c.permanent && c.tries >= silentAfterTries {
+			// A --join address that never answers: say so, or the
+			// player waits for a peer that is not there.
+			l.setNotice(fmt.Sprintf("no answer from %s (%d tries)", addr, c.tries))
+		}
 	}
 }
+
+// silentAfterTries is how many hellos a --join address gets without an
+// answer before the player is told.
+const silentAfterTries = 3
 
 // keep looks after one member: timeout, lagging, heartbeat, ping, the
 // model's repairs, chat retransmissions.

@@ -101,9 +101,8 @@ func (l *core) compatible(hello *wire.Hello, from netip.AddrPort) bool {
 	}
 	if hello.Params != l.p.cfg.Params || hello.Mode != l.p.cfg.Mode {
 		l.drop(DropIncompatible, from)
-		l.setNotice(fmt.Sprintf("%s at %s is incompatible: arena %dx%d at %d/s, mode %s",
-			game.CleanText(hello.Name, game.MaxNameRunes), from,
-			hello.Params.Width, hello.Params.Height, hello.Params.TickRate, hello.Mode))
+		l.setNotice(fmt.Sprintf("%s at %s is incompatible: %s", game.CleanText(hello.Name, game.MaxNameRunes), from,
+			Mismatch(hello.Params, hello.Mode, l.p.cfg.Params, l.p.cfg.Mode)))
 		return false
 	}
 	return true

@@ -26,11 +26,11 @@ const maxRoomRunes = game.MaxRoomRunes
 type lobbyPrompt int
 
 const (
-	promptNone   lobbyPrompt = iota
-	promptName               // the name of a new room
-	promptSecret             // the secret of a room
-	promptFirstTo            // a new room's matches: first to N kills
-	promptPlayer             // the player's own name, on a first run
+	promptNone    lobbyPrompt = iota
+	promptName                // the name of a new room
+	promptSecret              // the secret of a room
+	promptFirstTo             // a new room's matches: first to N kills
+	promptPlayer              // the player's own name, on a first run
 )
 
 // maxFirstToDigits bounds the first-to prompt: up to 99 kills.
@@ -60,11 +60,11 @@ type lobbyModel struct {
 	offline       string // why the LAN cannot be searched
 	cursor        int
 	prompt        lobbyPrompt
-	target        string // the room the prompt is about
-	creating      bool   // the secret prompt is for a new room
-	secret        string // a new room's secret, while its first-to is asked
+	target        string       // the room the prompt is about
+	creating      bool         // the secret prompt is for a new room
+	secret        string       // a new room's secret, while its first-to is asked
 	then          *RoomRequest // once the player's name is given: join this room
-	joining       string // the room being joined, until it answers
+	joining       string       // the room being joined, until it answers
 	err           string
 }
 

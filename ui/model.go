@@ -52,9 +52,9 @@ type Config struct {
 	AskName bool
 	SetName func(name string)
 	Secret  string
-	Room       string
-	Version    string
-	NoColor    bool // no colour at all: players told apart by glyphs
+	Room    string
+	Version string
+	NoColor bool // no colour at all: players told apart by glyphs
 	// Profile is the terminal's colour profile (see DetectProfile); the
 	// zero value means 256 colours. Give the program the same one.
 	Profile   colorprofile.Profile

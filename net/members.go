@@ -101,7 +101,10 @@ func (l *core) compatible(hello *wire.Hello, from netip.AddrPort) bool {
 	}
 	if hello.Params != l.p.cfg.Params || hello.Mode != l.p.cfg.Mode {
 		l.drop(DropIncompatible, from)
-		l.setNotice(fmt.Sprintf("%s at %s is incompatible: %s", game.CleanText(hello.Name, game.MaxNameRunes), from,
+		// No address: the notice fits an 80-column status line, flag
+		// included; the log has the address.
+		l.p.log.Printf("incompatible hello from %s", from)
+		l.setNotice(fmt.Sprintf("%s is incompatible: %s", game.CleanText(hello.Name, game.MaxNameRunes),
 			Mismatch(hello.Params, hello.Mode, l.p.cfg.Params, l.p.cfg.Mode)))
 		return false
 	}

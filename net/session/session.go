@@ -107,6 +107,18 @@ func (s *Session) Leave() {
 // empty, and the configured bots beside it. It returns at once with the
 // running fleet; a failed join leaves the session as it was.
 func (s *Session) Join(room, secret string) (*fleet.Fleet, error) {
+	return s.join(room, secret, nil)
+}
+
+// Create is Join for a room created in the lobby's form, with its
+// options: firstTo kills win a match (0: drop-in play without matches).
+func (s *Session) Create(room, secret string, firstTo int) (*fleet.Fleet, error) {
+	return s.join(room, secret, func(cfg *gamenet.NodeConfig) { setFirstTo(cfg, firstTo) })
+}
+
+// join starts the player's peer in room; options, if not nil, sets a new
+// room's options on its configuration.
+func (s *Session) join(room, secret string, options func(*gamenet.NodeConfig)) (*fleet.Fleet, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.fleet != nil || s.closed {
@@ -119,6 +131,9 @@ func (s *Session) Join(room, secret string) (*fleet.Fleet, error) {
 	}
 	if r, ok := s.rooms.find(room); ok {
 		cfg = adopt(cfg, r, s.cfg.Strict)
+	}
+	if options != nil {
+		options(&cfg)
 	}
 	f, err := s.startFleet(s.ctx, cfg)
 	if err != nil {

@@ -250,9 +250,10 @@ func (l *core) greetCandidates(now time.Time) {
 		c.tries++
 		c.next = now.Add(jitter(l.rng, every))
 		l.send(addr, l.hello(wire.HelloReply))
-		if c.permanent && c.tries >= silentAfterTries {
+		if _, heard := l.sources[addr]; c.permanent && c.tries >= silentAfterTries && !heard {
 			// A --join address that never answers: say so, or the
-			// player waits for a peer that is not there.
+			// player waits for a peer that is not there. One that
+			// answers unreadably has a notice of its own (a secret).
 			l.setNotice(fmt.Sprintf("no answer from %s (%d tries)", addr, c.tries))
 		}
 	}

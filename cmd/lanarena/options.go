@@ -274,5 +274,5 @@ func usage(fs *flag.FlagSet) {
 		}
 		fmt.Fprintf(w, "%-22s %s\n", left, text)
 	})
-	fmt.Fprintf(w, "\nKeys: arrows/WASD/hjkl steer, ? help, n netgraph, t chat, b/B add/remove a bot, q quit.\n")
+	fmt.Fprintf(w, "\nKeys: arrows/WASD/hjkl steer, ? help, n netgraph, t chat, b/B add/remove a bot, L back to the lobby, q quit.\n")
 }

@@ -65,7 +65,7 @@ func (a *addrList) Set(s string) error {
 	// A host name: resolve it once, now.
 	ua, err := net.ResolveUDPAddr("udp4", s)
 	if err != nil {
-		return fmt.Errorf("want HOST:PORT, got %q", s)
+		return errors.New("want HOST:PORT")
 	}
 	*a = append(*a, ua.AddrPort().String())
 	return nil
@@ -171,14 +171,37 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg + " (see --help)" }
 
-// flagInMessage is a flag as the flag package names it in its errors:
-// "flag provided but not defined: -x", "invalid value … for flag -x: …".
-var flagInMessage = regexp.MustCompile(`(^|[ :])-{1,2}([A-Za-z][A-Za-z0-9-]*)`)
+// The flag package's errors, reworded with the flag in its long form:
+// "invalid value "abc" for flag -tick: parse error" becomes
+// "--tick abc: want a number".
+var (
+	invalidValue = regexp.MustCompile(`^invalid (boolean )?value "(.*)" for (?:flag )?-{1,2}([A-Za-z0-9-]+): (.*)$`)
+	otherFlagErr = regexp.MustCompile(`^(flag provided but not defined|flag needs an argument): -{1,2}(.*)$`)
+)
 
-// longFlags rewrites the flag package's error message with the long form
-// of the flag it names: "flag -tick" becomes "flag --tick".
+// longFlags rewrites an error of the flag package in one line that
+// names the flag as --help lists it.
 func longFlags(msg string) string {
-	return flagInMessage.ReplaceAllString(msg, "$1--$2")
+	if m := invalidValue.FindStringSubmatch(msg); m != nil {
+		boolean, value, name, why := m[1] != "", m[2], m[3], m[4]
+		if strings.HasSuffix(why, "parse error") || strings.HasSuffix(why, "invalid syntax") || strings.HasSuffix(why, "value out of range") {
+			why = "want a number"
+			switch {
+			case boolean:
+				why = "want true or false"
+			case name == "delay" || name == "jitter":
+				why = "want a duration such as 150ms"
+			}
+		}
+		return fmt.Sprintf("--%s %s: %s", name, value, why)
+	}
+	if m := otherFlagErr.FindStringSubmatch(msg); m != nil {
+		if strings.HasPrefix(m[1], "flag provided") {
+			return "unknown flag --" + m[2]
+		}
+		return "--" + m[2] + " needs a value"
+	}
+	return msg
 }
 
 func (o *options) check() error {

@@ -346,43 +346,14 @@ func (m lobbyModel) View() (string, *tea.Cursor) {
 		add(st.dim.Render(fmt.Sprintf("%d rooms found", len(m.rooms))))
 	}
 	add("")
-	if len(m.rooms) > 0 {
-		nameCol := m.nameColumn()
-		add(st.heading.Render(fmt.Sprintf("  %s %-6s %7s %8s  %s", fit("room", nameCol), "", "players", "watching", "mode")))
-		// A room takes two lines when names are known: its figures, then
-		// who is in it.
-		visible := max(3, m.height-14)
-		if m.named() {
-			visible = max(2, visible/2)
-		}
-		first := max(0, min(m.cursor-visible/2, len(m.rooms)-visible))
-		for i := first; i < min(len(m.rooms), first+visible); i++ {
-			add(m.roomLine(m.rooms[i], i == m.cursor, nameCol))
-			if who := m.whoLine(m.rooms[i]); who != "" {
-				add(who)
-			}
-		}
-	}
+	lines = append(lines, m.roomList()...)
 	add("")
 	inputRow := -1
-	switch {
-	case m.prompt == promptName:
-		add(st.bold.Render("new room"))
+	if q := m.question(); q != "" {
+		add(st.bold.Render(q))
 		inputRow = len(lines)
 		add(m.input.View())
-	case m.prompt == promptSecret:
-		add(st.bold.Render("secret for " + m.target))
-		inputRow = len(lines)
-		add(m.input.View())
-	case m.prompt == promptFirstTo:
-		add(st.bold.Render("matches in " + m.target))
-		inputRow = len(lines)
-		add(m.input.View())
-	case m.prompt == promptPlayer:
-		add(st.bold.Render("welcome: what is your name?"))
-		inputRow = len(lines)
-		add(m.input.View())
-	case m.joining != "":
+	} else if m.joining != "" {
 		add(st.text.Render("joining " + m.joining + "…"))
 	}
 	if m.err != "" {
@@ -396,6 +367,43 @@ func (m lobbyModel) View() (string, *tea.Cursor) {
 	}
 
 	return m.place(lines, inputRow)
+}
+
+// roomList is the rooms' table: a heading, then a line per room and,
+// when names are known, a line of who is in it.
+func (m lobbyModel) roomList() []string {
+	if len(m.rooms) == 0 {
+		return nil
+	}
+	nameCol := m.nameColumn()
+	lines := []string{m.st.heading.Render(fmt.Sprintf("  %s %-6s %7s %8s  %s", fit("room", nameCol), "", "players", "watching", "mode"))}
+	visible := max(3, m.height-14)
+	if m.named() {
+		visible = max(2, visible/2)
+	}
+	first := max(0, min(m.cursor-visible/2, len(m.rooms)-visible))
+	for i := first; i < min(len(m.rooms), first+visible); i++ {
+		lines = append(lines, m.roomLine(m.rooms[i], i == m.cursor, nameCol))
+		if who := m.whoLine(m.rooms[i]); who != "" {
+			lines = append(lines, who)
+		}
+	}
+	return lines
+}
+
+// question is the title of the open prompt ("" when none is open).
+func (m lobbyModel) question() string {
+	switch m.prompt {
+	case promptName:
+		return "new room"
+	case promptSecret:
+		return "secret for " + m.target
+	case promptFirstTo:
+		return "matches in " + m.target
+	case promptPlayer:
+		return "welcome: what is your name?"
+	}
+	return ""
 }
 
 // place centres the lobby's lines on the screen, with the terminal's

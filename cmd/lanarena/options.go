@@ -212,8 +212,38 @@ func (o *options) check() error {
 		return fmt.Errorf("--bots %d: want 0..%d", o.bots, fleet.MaxBots)
 	}
 	if o.port < 0 || o.port > 65535 {
-		return fmt.Errorf("--port %d out of range", o.port)
+		return fmt.Errorf("--port %d: want 0..65535", o.port)
 	}
+	if err := o.checkRanges(); err != nil {
+		return err
+	}
+	if err := o.params().Validate(); err != nil {
+		return fmt.Errorf("room parameters: %w", err)
+	}
+	mode, err := gamenet.ParseMode(o.modeName)
+	if err != nil || o.modeName == "" {
+		return fmt.Errorf("--mode %q: want p2p or server", o.modeName)
+	}
+	o.mode = mode
+	if o.host && o.mode != gamenet.ModeServer {
+		return errors.New("--host only makes sense with --mode server")
+	}
+	if o.bot && o.spectate {
+		return errors.New("--bot and --spectate exclude each other")
+	}
+	if o.room != "" && game.CleanText(o.room, game.MaxRoomRunes) != o.room {
+		return fmt.Errorf("--room %q: use at most %d printable characters", o.room, game.MaxRoomRunes)
+	}
+	o.impair.Loss = o.loss / 100
+	o.impair.Dup = o.dup / 100
+	o.impair.Reorder = o.reord / 100
+	o.impair.Seed = o.seed
+	return nil
+}
+
+// checkRanges checks the flags that take a number in a range, naming the
+// flag and the range.
+func (o *options) checkRanges() error {
 	for _, f := range []struct {
 		name     string
 		v        int
@@ -226,17 +256,6 @@ func (o *options) check() error {
 		if f.v < f.min || f.v > f.max {
 			return fmt.Errorf("--%s %d: want %d..%d", f.name, f.v, f.min, f.max)
 		}
-	}
-	if err := o.params().Validate(); err != nil {
-		return fmt.Errorf("room parameters: %w", err)
-	}
-	mode, err := gamenet.ParseMode(o.modeName)
-	if err != nil || o.modeName == "" {
-		return fmt.Errorf("--mode %q: want p2p or server", o.modeName)
-	}
-	o.mode = mode
-	if o.host && o.mode != gamenet.ModeServer {
-		return errors.New("--host only makes sense with --mode server")
 	}
 	for _, f := range []struct {
 		name string
@@ -254,16 +273,6 @@ func (o *options) check() error {
 			return fmt.Errorf("--%s %v: want 0..10s", f.name, f.d)
 		}
 	}
-	if o.bot && o.spectate {
-		return errors.New("--bot and --spectate exclude each other")
-	}
-	if o.room != "" && game.CleanText(o.room, game.MaxRoomRunes) != o.room {
-		return fmt.Errorf("--room %q: use at most %d printable characters", o.room, game.MaxRoomRunes)
-	}
-	o.impair.Loss = o.loss / 100
-	o.impair.Dup = o.dup / 100
-	o.impair.Reorder = o.reord / 100
-	o.impair.Seed = o.seed
 	return nil
 }
 

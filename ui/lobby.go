@@ -203,7 +203,7 @@ func (m *lobbyModel) ask(p lobbyPrompt, target string, creating bool) tea.Cmd {
 		m.input.CharLimit = 64
 	case promptFirstTo:
 		m.input.Prompt = "first to: "
-		m.input.Placeholder = "kills that win a match; empty or 0 for drop-in play"
+		m.input.Placeholder = "empty: drop-in, no matches"
 		m.input.EchoMode = textinput.EchoNormal
 		m.input.CharLimit = maxFirstToDigits
 	case promptPlayer:
@@ -399,7 +399,7 @@ func (m lobbyModel) question() string {
 	case promptSecret:
 		return "secret for " + m.target
 	case promptFirstTo:
-		return "matches in " + m.target
+		return "matches in " + m.target + ": first to how many kills?"
 	case promptPlayer:
 		return "welcome: what is your name?"
 	}

@@ -357,7 +357,10 @@ func (m lobbyModel) View() (string, *tea.Cursor) {
 		add(st.text.Render("joining " + m.joining + "…"))
 	}
 	if m.err != "" {
-		add(st.err.Render("✗ " + m.err))
+		// Wrapped, not cut: the end of a reason names the flag to use.
+		for _, l := range strings.Split(ansi.Wordwrap("✗ "+m.err, max(20, m.width-4), ""), "\n") {
+			add(st.err.Render(l))
+		}
 	}
 	add("")
 	if m.prompt != promptNone {

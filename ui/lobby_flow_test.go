@@ -166,3 +166,16 @@ func TestWrongSecretIsAskedAgain(t *testing.T) {
 		t.Errorf("Join calls %q, want the wrong secret then the right one", got)
 	}
 }
+
+// An incompatible room's reason is shown whole at 80 columns, down to the
+// flags that fix it.
+func TestLobbyIncompatibleReasonWraps(t *testing.T) {
+	reason := game.Text("arena 80x40 at 20/s, mode server; yours 56x40 at 15/s, mode p2p (--width 80 --tick 20 --mode server)")
+	m := lobbyAt(t, &fakeJoiner{}, 80, 24)
+	m, _ = send(t, m, RoomsMsg{Rooms: []view.RoomInfo{{Name: "big", Players: 1, Mode: view.ModeServer, Reason: reason}}}, keyMsg("enter"))
+	v := m.View().Content
+	checkFits(t, v, 80, 24)
+	if !strings.Contains(v, "--width 80 --tick 20 --mode server)") || !strings.Contains(v, "cannot join big:") {
+		t.Errorf("reason cut:\n%s", v)
+	}
+}

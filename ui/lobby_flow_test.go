@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"lanarena/game"
+	gamenet "lanarena/net"
 	"lanarena/net/view"
 )
 
@@ -177,5 +178,11 @@ func TestLobbyIncompatibleReasonWraps(t *testing.T) {
 	checkFits(t, v, 80, 24)
 	if !strings.Contains(v, "--width 80 --tick 20 --mode server)") || !strings.Contains(v, "cannot join big:") {
 		t.Errorf("reason cut:\n%s", v)
+	}
+}
+
+func TestAuthDropIsNetsReason(t *testing.T) {
+	if authDrop != string(gamenet.DropAuth) {
+		t.Errorf("ui reads wrong secrets from drops %q, net counts them as %q", authDrop, gamenet.DropAuth)
 	}
 }

@@ -238,6 +238,10 @@ func (m *Model) backInLobby(msg leftMsg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// authDrop is the reason a peer counts packets that fail authentication
+// under (net.DropAuth; ui does not import net).
+const authDrop = "auth"
+
 // wrongSecretDrops is how many packets that fail authentication, with
 // nobody admitted, mean the secret typed is not the room's.
 const wrongSecretDrops = 3
@@ -250,7 +254,7 @@ func wrongSecret(s view.Snapshot) bool {
 		return false
 	}
 	for _, d := range s.Drops {
-		if d.Reason == "auth" && d.Count >= wrongSecretDrops {
+		if d.Reason == authDrop && d.Count >= wrongSecretDrops {
 			return true
 		}
 	}

@@ -4,9 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"log"
-	"os"
 	"time"
 
+	"lanarena/cmd/internal/rotate"
 	"lanarena/game"
 	gamenet "lanarena/net"
 )
@@ -114,7 +114,7 @@ func startStats(ctx context.Context, path string, p *gamenet.Peer, logger *log.L
 	if path == "" {
 		return func() {}
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	f, err := rotate.Open(path, rotate.DefaultMax) // bounded, like --log
 	if err != nil {
 		logger.Printf("stats: %v", err)
 		return func() {}

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"lanarena/game"
+	"lanarena/net/throttle"
 	"lanarena/net/transport"
 	"lanarena/net/wire"
 )
@@ -50,6 +51,7 @@ type loop struct {
 	chatLines  []ChatLine
 	notice     string
 	noticeAt   time.Time
+	notices    *throttle.Throttle // log lines caused by packets (notice.go)
 	lastRates  time.Time
 	server     *serverState // server mode only
 	scratch    []game.Point // trail checked before a state is applied
@@ -85,6 +87,7 @@ func newLoop(p *Peer) *loop {
 		refused:    map[netip.AddrPort]time.Time{},
 		joined:     map[netip.AddrPort]bool{},
 		drops:      map[string]uint64{},
+		notices:    newNoticeThrottle(),
 	}
 }
 
@@ -255,7 +258,7 @@ func (l *loop) send(to netip.AddrPort, msg wire.Message) {
 	}
 	l.buf = b
 	if err := l.p.tr.WriteTo(b, to); err != nil {
-		l.p.log.Printf("send to %s: %v", to, err)
+		l.logLimited(to.Addr(), "send-error", "send to %s: %v", to, err)
 		return
 	}
 	if m != nil {
@@ -347,7 +350,7 @@ func (l *loop) flush() {
 			err = failed[i]
 		}
 		if err != nil {
-			l.p.log.Printf("send to %s: %v", msg.To, err)
+			l.logLimited(msg.To.Addr(), "send-error", "send to %s: %v", msg.To, err)
 		} else if m := o.members[i]; m != nil {
 			m.sent(len(msg.Data))
 		}
@@ -399,7 +402,9 @@ func (l *loop) drop(reason string, from netip.AddrPort, bad bool) {
 	s.bad++
 	if s.bad >= suspectAfter && !s.warned {
 		s.warned = true
-		l.logf("junk from %s (%s)", from, reason)
+		if ok, more := l.allowLine(from.Addr(), "junk"); ok {
+			l.logf("junk from %s (%s)%s", from, reason, throttle.More(more))
+		}
 	}
 }
 
@@ -435,9 +440,11 @@ func (l *loop) rateLimit() rate.Limit {
 
 func (l *loop) rateBurst() int { return max(perAddrBurst, int(l.rateLimit())) }
 
-func (l *loop) setNotice(text string) {
+// setNotice shows text on the status line, and logs it when it changes,
+// at most once per source and reason (see logLimited).
+func (l *loop) setNotice(from netip.AddrPort, reason, text string) {
 	if l.notice != text {
-		l.p.log.Printf("notice: %s", text)
+		l.logLimited(from.Addr(), reason, "notice: %s", text)
 	}
 	l.notice, l.noticeAt = text, time.Now()
 }
@@ -501,6 +508,7 @@ func (l *loop) housekeep(now time.Time) {
 				delete(l.sources, a)
 			}
 		}
+		l.flushNotices(now)
 		for a, until := range l.refused {
 			if now.After(until) {
 				delete(l.refused, a)

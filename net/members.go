@@ -104,7 +104,7 @@ func (l *loop) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort
 		if hello.Mode == wire.ModeServer {
 			mode = ModeServer
 		}
-		l.setNotice(fmt.Sprintf("%s at %s is incompatible: arena %dx%d at %d/s, mode %s",
+		l.setNotice(from, "incompatible", fmt.Sprintf("%s at %s is incompatible: arena %dx%d at %d/s, mode %s",
 			game.CleanText(hello.Name, game.MaxNameRunes), from,
 			hello.Params.Width, hello.Params.Height, hello.Params.TickRate, mode))
 		return
@@ -118,7 +118,7 @@ func (l *loop) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort
 	if m == nil && !restarted && hello.Flags&wire.HelloSpectator == 0 && l.players() >= game.MaxPlayers {
 		l.drop("room-full", from, false)
 		l.refused[from] = now.Add(l.p.cfg.TimeoutAfter)
-		l.setNotice(fmt.Sprintf("room full (%d players): %s cannot join", game.MaxPlayers, game.CleanText(hello.Name, game.MaxNameRunes)))
+		l.setNotice(from, "room-full", fmt.Sprintf("room full (%d players): %s cannot join", game.MaxPlayers, game.CleanText(hello.Name, game.MaxNameRunes)))
 		return
 	}
 	if m == nil {

@@ -32,7 +32,7 @@ func (l *loop) receive(pkt transport.Packet) {
 	hdr, err := wire.PeekHeader(b)
 	if err != nil {
 		if errors.Is(err, wire.ErrVersion) {
-			l.setNotice("a peer at " + from.String() + " speaks another protocol version")
+			l.setNotice(from, "version", "a peer at "+from.String()+" speaks another protocol version")
 			l.drop(wire.Reason(err), from, false)
 			return
 		}
@@ -50,12 +50,12 @@ func (l *loop) receive(pkt transport.Packet) {
 		}
 		if b, err = wire.Open(b, l.p.key); err != nil {
 			l.drop(wire.Reason(err), from, true)
-			l.setNotice("packets from " + from.String() + " fail authentication: wrong secret?")
+			l.setNotice(from, "auth", "packets from "+from.String()+" fail authentication: wrong secret?")
 			return
 		}
 	} else if hdr.Flags&wire.FlagAuth != 0 {
 		l.drop("locked", from, false)
-		l.setNotice("room " + l.p.cfg.Room + " is private: start with --secret to join it")
+		l.setNotice(from, "locked", "room "+l.p.cfg.Room+" is private: start with --secret to join it")
 		return
 	}
 	h, msg, err := wire.Decode(b)
@@ -327,7 +327,7 @@ func (l *loop) applyReplica(id game.PlayerID, name string, look int, bot bool, r
 	}
 	if err != nil {
 		l.drop(errBadTrail.Error(), from, true)
-		l.p.log.Printf("merge %s: %v", name, err)
+		l.logLimited(from.Addr(), "merge-error", "merge %s: %v", name, err)
 		r.verts, r.base = nil, 0
 		return
 	}

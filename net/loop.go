@@ -245,7 +245,8 @@ func (l *loop) name(id game.PlayerID) string {
 	if m := l.members[id]; m != nil {
 		return m.display
 	}
-	return fmt.Sprintf("#%04x", uint32(id)&0xffff)
+	// Its hello has not come yet: a bare id would read as a name.
+	return "an unknown player"
 }
 
 // send encodes msg and writes it to addr. Errors are logged, never fatal:

@@ -432,12 +432,7 @@ func (l *loop) source(addr netip.AddrPort, now time.Time) *source {
 
 // rateLimit is how many packets a second one address may send: a
 // server-mode host reports every cycle every tick.
-func (l *loop) rateLimit() rate.Limit {
-	if l.p.cfg.Mode == ModeServer {
-		return rate.Limit(max(perAddrRate, l.p.cfg.Params.TickRate*(game.MaxPlayers+4)))
-	}
-	return rate.Limit(max(perAddrRate, l.p.cfg.Params.TickRate*4))
-}
+func (l *loop) rateLimit() rate.Limit { return sourceRate(l.p.cfg) }
 
 func (l *loop) rateBurst() int { return max(perAddrBurst, int(l.rateLimit())) }
 

@@ -83,6 +83,7 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 		tr.Close()
 		return nil, err
 	}
+	udp.LimitSources(transportLimit(p.cfg)) // a flood from one address stops at the reader
 	ctx, cancel := context.WithCancel(ctx)
 	n.Peer, n.cancel = p, cancel
 	n.wg.Add(1)

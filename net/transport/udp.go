@@ -46,6 +46,10 @@ type UDP struct {
 	// nil elsewhere, where routineRead reads one a call.
 	reader    batchReader
 	readCalls atomic.Uint64 // system calls that returned datagrams (tests)
+	// limit is the SourceLimit routineRead applies, set by LimitSources;
+	// routineRead owns the buckets (sources).
+	limit   atomic.Pointer[SourceLimit]
+	sources *sourceTable
 
 	closeOnce sync.Once
 	closeErr  error
@@ -105,6 +109,9 @@ func (u *UDP) routineRead() {
 			continue
 		}
 		u.readCalls.Add(1)
+		if !u.admit(canonical(from), n, time.Now()) {
+			continue
+		}
 		data := make([]byte, n)
 		copy(data, buf[:n])
 		u.stats.offer(u.packets, Packet{Data: data, From: canonical(from), At: time.Now()})
@@ -140,7 +147,7 @@ func (u *UDP) readBatches() (unsupported bool) {
 		now := time.Now()
 		for i := range n {
 			b, from := u.reader.datagram(i)
-			if !from.IsValid() {
+			if !from.IsValid() || !u.admit(canonical(from), len(b), now) {
 				continue
 			}
 			data := make([]byte, len(b))
@@ -148,6 +155,29 @@ func (u *UDP) readBatches() (unsupported bool) {
 			u.stats.offer(u.packets, Packet{Data: data, From: canonical(from), At: now})
 		}
 	}
+}
+
+// LimitSources makes the reader drop, before copying or queueing them,
+// the datagrams of a source past lim (see SourceLimit); they are counted
+// in Stats.Limited. It may be called at any time, from any goroutine; the
+// zero SourceLimit lifts the limit.
+func (u *UDP) LimitSources(lim SourceLimit) { u.limit.Store(&lim) }
+
+// admit applies the SourceLimit on routineRead's goroutine, counting
+// what it drops.
+func (u *UDP) admit(from netip.AddrPort, size int, now time.Time) bool {
+	lim := u.limit.Load()
+	if lim == nil {
+		return true
+	}
+	if u.sources == nil || u.sources.lim != *lim {
+		u.sources = newSourceTable(*lim)
+	}
+	if u.sources.allow(from, now) {
+		return true
+	}
+	u.stats.limited(size)
+	return false
 }
 
 // WriteTo sends b to the given address. It is safe for concurrent use.

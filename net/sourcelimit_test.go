@@ -1,0 +1,68 @@
+package net
+
+import (
+	"context"
+	stdnet "net"
+	"net/netip"
+	"testing"
+	"time"
+
+	"lanarena/game"
+)
+
+// TestNodeFloodStopsAtTransport: a node's UDP transport drops a flood from
+// one address before the loop sees more than its limit of it, while a
+// real peer joins and plays on through the flood.
+func TestNodeFloodStopsAtTransport(t *testing.T) {
+	nd, err := StartNode(context.Background(), NodeConfig{Peer: Config{Name: "victim", Room: "r", Params: game.DefaultParams(), Color: -1, Bot: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nd.Close()
+	to := netip.AddrPortFrom(loopback, nd.Addr().Port())
+	flood, err := stdnet.ListenUDP("udp4", stdnet.UDPAddrFromAddrPort(netip.AddrPortFrom(loopback, 0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer flood.Close()
+	junk := []byte("junk, not a lanarena packet")
+	const n = 20000
+	stop := make(chan struct{})
+	flooded := make(chan struct{})
+	go func() {
+		defer close(flooded)
+		for i := 0; i < n; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			flood.WriteToUDPAddrPort(junk, to)
+			if i%200 == 199 {
+				time.Sleep(time.Millisecond) // about 100k a second, in bursts the socket holds
+			}
+		}
+	}()
+	defer func() { close(stop); <-flooded }()
+
+	b := startPeer(t, udpFactory(t), Config{Name: "real", Bot: true, Room: "r"})
+	b.Join(to)
+	eventually(t, 10*time.Second, "the real peer joins during the flood", func() bool { return sees(t, b.Peer, nd.Peer.ID()) && sees(t, nd.Peer, b.ID()) })
+	<-flooded
+	limit := transportLimit(nd.Peer.cfg)
+	eventually(t, 5*time.Second, "the transport drops most of the flood", func() bool {
+		return nd.udp.Stats().Limited >= n/2
+	})
+	var looped uint64
+	for _, d := range snap(t, nd.Peer).Drops {
+		if d.Reason == "rate-limit" || d.Reason == "bad-magic" {
+			looped += d.Count
+		}
+	}
+	// The loop saw at most the transport's burst and rate over the flood
+	// (well under a second at this pace; 2 s of slack for a busy machine).
+	if max := uint64(limit.Burst + 2*limit.Rate); looped > max {
+		t.Errorf("the loop handled %d flood packets, want at most %d", looped, max)
+	}
+	t.Logf("of %d flood packets: %d dropped by the transport, %d reached the loop", n, nd.udp.Stats().Limited, looped)
+}

@@ -26,3 +26,14 @@ func transportLimit(cfg Config) transport.SourceLimit {
 	r := 4 * float64(sourceRate(cfg))
 	return transport.SourceLimit{Rate: r, Burst: r}
 }
+
+// sourceLimitDrops is the count of packets the transport dropped by its
+// SourceLimit before the loop saw them, as a drop reason of its own.
+func (l *loop) sourceLimitDrops() (DropCount, bool) {
+	st, ok := l.p.tr.(interface{ Stats() transport.Stats })
+	if !ok {
+		return DropCount{}, false
+	}
+	n := st.Stats().Limited
+	return DropCount{Reason: "source-limit", Count: n}, n > 0
+}

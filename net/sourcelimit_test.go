@@ -53,11 +53,17 @@ func TestNodeFloodStopsAtTransport(t *testing.T) {
 	eventually(t, 5*time.Second, "the transport drops most of the flood", func() bool {
 		return nd.udp.Stats().Limited >= n/2
 	})
-	var looped uint64
+	var looped, limited uint64
 	for _, d := range snap(t, nd.Peer).Drops {
-		if d.Reason == "rate-limit" || d.Reason == "bad-magic" {
+		switch d.Reason {
+		case "rate-limit", "bad-magic":
 			looped += d.Count
+		case "source-limit":
+			limited = d.Count
 		}
+	}
+	if limited < n/2 {
+		t.Errorf("drops by source-limit: %d, want the transport's %d", limited, nd.udp.Stats().Limited)
 	}
 	// The loop saw at most the transport's burst and rate over the flood
 	// (well under a second at this pace; 2 s of slack for a busy machine).

@@ -99,6 +99,18 @@ func (n names) hostIf(i int) string     { return fmt.Sprintf("la%sh%d", n.tag, i
 func (n names) switchPort(i int) string { return fmt.Sprintf("la%sp%d", n.tag, i) }
 func (n names) bridge() string          { return "la" + n.tag + "br" }
 
+// newNames draws a LAN's tag, under this run's prefix.
+func newNames(t testing.TB) names {
+	t.Helper()
+	prefix, err := Prefix()
+	if err != nil {
+		t.Fatalf("netns.New: %v", err)
+	}
+	var tag [3]byte
+	mustRandom(t, tag[:])
+	return names{prefix: prefix, tag: hex.EncodeToString(tag[:])}
+}
+
 // PrefixEnv is the environment variable whose value starts the name of
 // every namespace a LAN makes ("la" when unset). A CI run sets a value of
 // its own, so that its clean-up and its leftover check touch only the
@@ -139,15 +151,8 @@ func New(t testing.TB, hosts int) *LAN {
 	if err := Available(); err != nil {
 		unavailable(t, "%v", err)
 	}
-	prefix, err := Prefix()
-	if err != nil {
-		t.Fatalf("netns.New: %v", err)
-	}
+	n := newNames(t)
 	removeStale(t)
-
-	var tag [3]byte
-	mustRandom(t, tag[:])
-	n := names{prefix: prefix, tag: hex.EncodeToString(tag[:])}
 	x := byte(randomInt(t, 256))
 	l := &LAN{
 		prefix: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 77, x, 0}), 24),

@@ -121,3 +121,39 @@ func TestHelloFloodLogBounded(t *testing.T) {
 		t.Errorf("%d bytes of log, want at most 16 KiB", n)
 	}
 }
+
+// TestFreshIDFloodLogBounded: Hellos with a new id in every packet from
+// one address (each a "restart" of the last) log a few lines, not two a
+// packet.
+func TestFreshIDFloodLogBounded(t *testing.T) {
+	var logged lineLog
+	a := startPeer(t, udpFactory(t), Config{Name: "a", Logger: log.New(&logged, "", 0)})
+	c, err := stdnet.ListenUDP("udp4", &stdnet.UDPAddr{IP: stdnet.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	target := stdnet.UDPAddrFromAddrPort(a.Addr())
+	const n = 100 // within the per-source rate: every one is handled
+	var last game.PlayerID
+	for i := range n {
+		last = game.PlayerID(0x200000 + i)
+		b, err := wire.Append(nil, wire.Header{Sender: last, Seq: 1, Room: wire.RoomTag("test")},
+			&wire.Hello{Name: fmt.Sprintf("r%d", i), Room: "test", Params: game.DefaultParams()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.WriteToUDP(b, target); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eventually(t, 5*time.Second, "the last id is the member", func() bool {
+		ps := snap(t, a.Peer).Peers
+		return len(ps) == 1 && ps[0].ID == last
+	})
+	lines := append(logged.lines(" restarted"), logged.lines(" joined")...)
+	t.Logf("%d restart and join lines for %d ids:\n%s", len(lines), n, strings.Join(lines, "\n"))
+	if len(lines) > 4 {
+		t.Errorf("%d restart and join lines for %d new ids from one address, want at most 4", len(lines), n)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"lanarena/game"
+	"lanarena/net/throttle"
 	"lanarena/net/wire"
 )
 
@@ -122,9 +123,13 @@ func (l *loop) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort
 		return
 	}
 	if m == nil {
+		quiet := false // a new id a packet from one address: log the first few
 		if old, ok := l.byAddr[from]; ok {
 			// Same address, new id: that peer restarted. No ghost.
-			l.logf("%s restarted", l.members[old].display)
+			ok, more := l.allowLine(from.Addr(), "restarted")
+			if quiet = !ok; ok {
+				l.logf("%s restarted%s", l.members[old].display, throttle.More(more))
+			}
 			l.removeMember(old)
 		}
 		// Its own run of numbers starts above every number it has seen.
@@ -152,7 +157,9 @@ func (l *loop) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort
 		if m.spectator {
 			kind = " (spectating)"
 		}
-		l.logf("%s joined%s", m.display, kind)
+		if !quiet {
+			l.logf("%s joined%s", m.display, kind)
+		}
 		l.send(from, l.hello(0))
 	} else {
 		name := game.CleanText(hello.Name, game.MaxNameRunes)

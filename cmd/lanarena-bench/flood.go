@@ -46,7 +46,7 @@ type floodResult struct {
 	KernelDrops float64 `json:"kernel_drops_per_s"` // the socket's receive queue overflowed
 	TicksPS     float64 `json:"ticks_per_s,omitempty"`
 	LegitLoss   float64 `json:"legit_loss,omitempty"`       // the legitimate peer's loss of the victim's packets
-	LegitAgeP50 float64 `json:"legit_age_ms_p50,omitempty"` // and the age of its latest packet from it
+	LegitRTTP50 float64 `json:"legit_rtt_ms_p50,omitempty"` // and its round trip to the victim (the victim's loop answers pings)
 	Window      float64 `json:"window_s"`
 }
 
@@ -237,7 +237,7 @@ func measureVictim(ctx context.Context, r *floodResult, pid, port int, victimSta
 	r.CPUPct, r.Window = pct, secs
 	r.KernelDrops = float64(kernelDrops(port)-d0) / secs
 	r.TicksPS = tickRate(victimStats, start)
-	r.LegitLoss, r.LegitAgeP50 = legitView(legitStats, "victim", start)
+	r.LegitLoss, r.LegitRTTP50 = legitView(legitStats, "victim", start)
 	return nil
 }
 
@@ -346,7 +346,7 @@ type floodStats struct {
 	Peers []struct {
 		Name  string  `json:"name"`
 		Loss  float64 `json:"loss"`
-		AgeMs int64   `json:"age_ms"`
+		RTTms float64 `json:"rtt_ms"`
 	} `json:"peers"`
 }
 
@@ -382,23 +382,23 @@ func tickRate(path string, start time.Time) float64 {
 	return float64(last.Tick-first.Tick) / (float64(last.T-first.T) / 1000)
 }
 
-// legitView is the mean loss and median age of name's packets as the
-// legitimate peer saw them since start.
-func legitView(path, name string, start time.Time) (loss, ageP50 float64) {
-	var ages []float64
+// legitView is the mean loss of name's packets and the median round trip
+// to it, as the legitimate peer saw them since start.
+func legitView(path, name string, start time.Time) (loss, rttP50 float64) {
+	var rtts []float64
 	for _, l := range readStats(path, start) {
 		for _, p := range l.Peers {
 			if p.Name == name {
 				loss += p.Loss
-				ages = append(ages, float64(p.AgeMs))
+				rtts = append(rtts, p.RTTms)
 			}
 		}
 	}
-	if len(ages) == 0 {
+	if len(rtts) == 0 {
 		return 1, -1
 	}
-	slices.Sort(ages)
-	return loss / float64(len(ages)), ages[len(ages)/2]
+	slices.Sort(rtts)
+	return loss / float64(len(rtts)), rtts[len(rtts)/2]
 }
 
 // kernelDrops is the count of datagrams the kernel dropped for the
@@ -429,13 +429,13 @@ func printFlood(w io.Writer, rs []floodResult, o *options) {
 		o.floodRate, o.floodSources, o.duration)
 	fmt.Fprintln(w, "CPU is of one core; the flooder shares the machine, so figures are noisy.")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "target\tcase\tsent/s\tCPU %\tkernel drops/s\tticks/s\tlegit: loss\tlegit: age p50 ms\t")
+	fmt.Fprintln(tw, "target\tcase\tsent/s\tCPU %\tkernel drops/s\tticks/s\tlegit: loss\tlegit: RTT p50 ms\t")
 	for _, r := range rs {
 		ticks, loss, age := "-", "-", "-"
 		if r.Target == "lanarena" {
 			ticks = fmt.Sprintf("%.1f", r.TicksPS)
 			loss = fmt.Sprintf("%.3f", r.LegitLoss)
-			age = fmt.Sprintf("%.0f", r.LegitAgeP50)
+			age = fmt.Sprintf("%.2f", r.LegitRTTP50)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%.0f\t%.1f\t%.0f\t%s\t%s\t%s\t\n", r.Target, r.Case, r.SentPS, r.CPUPct, r.KernelDrops, ticks, loss, age)
 	}

@@ -109,3 +109,6 @@ func logTime(path, text string) (time.Time, bool) {
 	}
 	return time.Time{}, false
 }
+
+// ms is d in milliseconds, to the microsecond.
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"lanarena/net/netns"
+	"lanarena/net/stats"
 )
 
 // End-to-end tests: the real binary, several "machines" made of network
@@ -121,23 +122,17 @@ func (p *proc) last(t *testing.T) (statsLine, bool) {
 	return line, ok
 }
 
-func (l statsLine) player(name string) (statsPlayer, bool) {
-	for _, p := range l.Players {
-		if p.Name == name {
-			return p, true
-		}
-	}
-	return statsPlayer{}, false
-}
+// statsLine is one line of a process's --stats file, in net/stats'
+// schema, with lookups by name.
+type statsLine struct{ stats.Line }
 
-func (l statsLine) peer(name string) (statsPeer, bool) {
-	for _, p := range l.Peers {
-		if p.Name == name {
-			return p, true
-		}
-	}
-	return statsPeer{}, false
-}
+type (
+	statsPlayer = stats.Player
+	statsPeer   = stats.Peer
+)
+
+func (l statsLine) player(name string) (statsPlayer, bool) { return l.Line.Player(name) }
+func (l statsLine) peer(name string) (statsPeer, bool)     { return l.Line.Peer(name) }
 
 // waitFor polls cond every 100 ms until it holds, failing after timeout.
 func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) time.Duration {

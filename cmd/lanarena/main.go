@@ -12,7 +12,6 @@ import (
 	"log"
 	"os"
 	"os/signal"
-	"sync"
 	"syscall"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -20,6 +19,8 @@ import (
 	"lanarena/cmd/internal/rotate"
 	"lanarena/game"
 	gamenet "lanarena/net"
+	"lanarena/net/fleet"
+	"lanarena/net/session"
 	"lanarena/ui"
 )
 
@@ -73,16 +74,16 @@ func openLog(path string) (*log.Logger, func(), error) {
 func runBot(ctx context.Context, o *options, logger *log.Logger) error {
 	room := o.room
 	if room == "" {
-		room = defaultRoom
+		room = session.DefaultRoom
 	}
-	f := newFleet(ctx, o, logger, room)
-	defer f.close()
-	n, err := f.start(o.name, o.color, true, false)
+	f, err := fleet.Start(ctx, o.nodeConfig(room, logger))
 	if err != nil {
 		return err
 	}
+	defer f.Close()
+	n := f.Own()
 	logger.Printf("bot %s playing in room %q at %s", o.name, room, n.Addr())
-	if err := f.addBots(o.bots); err != nil {
+	if err := f.Add(o.bots); err != nil {
 		return err
 	}
 	stats := startStats(ctx, o.statsFile, n.Peer, logger)
@@ -95,21 +96,19 @@ func runBot(ctx context.Context, o *options, logger *log.Logger) error {
 	return nil
 }
 
-const defaultRoom = "arena"
-
 // runTUI plays in the terminal: the lobby first unless --room was given.
 func runTUI(ctx context.Context, o *options, logger *log.Logger) error {
-	s := &session{o: o, ctx: ctx, logger: logger, started: make(chan *gamenet.Node, 1), joined: make(chan struct{})}
-	defer s.close()
+	s := session.New(ctx, session.Config{Node: o.nodeConfig("", logger), Strict: o.strict, Bots: o.bots})
+	defer s.Close()
 	cfg := ui.Config{
-		Join:      s.join,
+		Join:      joiner(s),
 		Room:      o.room,
 		Version:   version,
 		NoColor:   os.Getenv("NO_COLOR") != "",
 		Spectator: o.spectate,
 	}
 	if o.room != "" {
-		c, err := s.join(o.room, o.secret)
+		c, err := cfg.Join(o.room, o.secret)
 		if err != nil {
 			return err
 		}
@@ -120,10 +119,9 @@ func runTUI(ctx context.Context, o *options, logger *log.Logger) error {
 	prog := tea.NewProgram(ui.New(cfg), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithFPS(30))
 	pumpCtx, stopPump := context.WithCancel(ctx)
 	defer stopPump()
-	go pump(pumpCtx, prog, s.started, o, logger)
+	go pump(pumpCtx, prog, s.Started(), o, logger)
 	if o.room == "" {
-		rooms := gamenet.RoomsConfig{Logger: logger, Params: o.params(), Mode: o.mode, Strict: o.strict}
-		go lobby(pumpCtx, prog, rooms, !o.noMDNS, s.joined, &s.book)
+		go lobby(pumpCtx, prog, s)
 	}
 	_, err := prog.Run()
 	stopPump()
@@ -136,62 +134,15 @@ func runTUI(ctx context.Context, o *options, logger *log.Logger) error {
 	return err
 }
 
-// session is the game this TUI plays: started at once with --room, or by
-// the lobby's Joiner, which bubbletea runs on a goroutine of its own.
-type session struct {
-	o       *options
-	ctx     context.Context
-	logger  *log.Logger
-	book    roomBook
-	started chan *gamenet.Node // to the pump, once
-	joined  chan struct{}      // closed once a room is joined
-
-	mu     sync.Mutex // guards fleet and closed
-	fleet  *fleet
-	closed bool
-}
-
-func (s *session) join(room, secret string) (ui.Controller, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.fleet != nil || s.closed {
-		return nil, errors.New("already playing")
-	}
-	o := new(options) // a copy: a failed join must not change the next one
-	*o = *s.o
-	if secret != "" {
-		o.secret = secret
-	}
-	if r, ok := s.book.find(room); ok && !o.strict && r.Params.Validate() == nil {
-		// Joining from the lobby adopts the room's rules.
-		o.width, o.height, o.tickRate = r.Params.Width, r.Params.Height, r.Params.TickRate
-		if r.Mode != "" {
-			o.mode = r.Mode
+// joiner lets the UI join a room of session s; bubbletea runs it on a
+// goroutine of its own.
+func joiner(s *session.Session) ui.Joiner {
+	return func(room, secret string) (ui.Controller, error) {
+		f, err := s.Join(room, secret)
+		if err != nil {
+			return nil, err
 		}
-	}
-	f := newFleet(s.ctx, o, s.logger, room)
-	n, err := f.start(o.name, o.color, false, o.spectate)
-	if err != nil {
-		f.close()
-		return nil, err
-	}
-	if err := f.addBots(o.bots); err != nil {
-		f.close()
-		return nil, err
-	}
-	s.fleet = f
-	s.started <- n
-	close(s.joined)
-	return controller{peer: n.Peer, fleet: f}, nil
-}
-
-// close stops the bots and the player's peer, which tells the room.
-func (s *session) close() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.closed = true
-	if s.fleet != nil {
-		s.fleet.close()
+		return controller{peer: f.Own().Peer, fleet: f}, nil
 	}
 }
 
@@ -223,10 +174,10 @@ func pump(ctx context.Context, prog *tea.Program, started <-chan *gamenet.Node, 
 // bots. Every method returns at once.
 type controller struct {
 	peer  *gamenet.Peer
-	fleet *fleet
+	fleet *fleet.Fleet
 }
 
 func (c controller) Turn(d game.Dir) { c.peer.Turn(d) }
 func (c controller) Say(text string) { c.peer.Say(text) }
-func (c controller) AddBot()         { c.fleet.requestBot(+1) }
-func (c controller) RemoveBot()      { c.fleet.requestBot(-1) }
+func (c controller) AddBot()         { c.fleet.RequestAdd() }
+func (c controller) RemoveBot()      { c.fleet.RequestRemove() }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"lanarena/game"
+	"lanarena/net/fleet"
 	"lanarena/net/transport"
 )
 
@@ -125,8 +126,8 @@ func (o *options) check() error {
 	if o.color < -1 || o.color >= game.Colors {
 		return fmt.Errorf("--color %d: want 0..%d", o.color, game.Colors-1)
 	}
-	if o.bots < 0 || o.bots > game.MaxPlayers-1 {
-		return fmt.Errorf("--bots %d: want 0..%d", o.bots, game.MaxPlayers-1)
+	if o.bots < 0 || o.bots > fleet.MaxBots {
+		return fmt.Errorf("--bots %d: want 0..%d", o.bots, fleet.MaxBots)
 	}
 	if o.port < 0 || o.port > 65535 {
 		return fmt.Errorf("--port %d out of range", o.port)

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"log"
+
+	gamenet "lanarena/net"
+)
+
+// nodeConfig is this process's own peer as the flags describe it: the
+// player's, or with --bot a headless AI, which publishes no snapshots
+// since no screen reads them.
+func (o *options) nodeConfig(room string, logger *log.Logger) gamenet.NodeConfig {
+	return gamenet.NodeConfig{
+		Peer: gamenet.Config{
+			Name:      o.name,
+			Color:     o.color,
+			Room:      room,
+			Params:    o.params(),
+			Mode:      o.mode,
+			Host:      o.host,
+			Bot:       o.bot,
+			Spectator: o.spectate,
+			Secret:    o.secret,
+			Seed:      o.seed,
+			Logger:    logger,
+			Publish:   !o.bot,
+		},
+		Port:   o.port,
+		Joins:  o.joinAddrs(),
+		MDNS:   !o.noMDNS,
+		Iface:  o.iface,
+		Impair: o.impair,
+	}
+}

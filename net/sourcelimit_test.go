@@ -8,11 +8,13 @@ import (
 	"time"
 
 	"lanarena/game"
+	"lanarena/net/wire"
 )
 
 // TestNodeFloodStopsAtTransport: a node's UDP transport drops a flood from
 // one address before the loop sees more than its limit of it, while a
-// real peer joins and plays on through the flood.
+// real peer joins and plays on through the flood. The flood has the magic
+// (packets of another version): junk without it never reaches the loop.
 func TestNodeFloodStopsAtTransport(t *testing.T) {
 	nd, err := StartNode(context.Background(), NodeConfig{Peer: Config{Name: "victim", Room: "r", Params: game.DefaultParams(), Color: -1, Bot: true}})
 	if err != nil {
@@ -26,6 +28,10 @@ func TestNodeFloodStopsAtTransport(t *testing.T) {
 	}
 	defer flood.Close()
 	junk := []byte("junk, not a lanarena packet")
+	for range 1000 {
+		flood.WriteToUDPAddrPort(junk, to)
+	}
+	other := append(wire.Magic(), 9, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0) // version 9
 	const n = 20000
 	stop := make(chan struct{})
 	flooded := make(chan struct{})
@@ -38,7 +44,7 @@ func TestNodeFloodStopsAtTransport(t *testing.T) {
 				return
 			default:
 			}
-			flood.WriteToUDPAddrPort(junk, to)
+			flood.WriteToUDPAddrPort(other, to)
 			if i%200 == 199 {
 				time.Sleep(time.Millisecond) // about 100k a second, in bursts the socket holds
 			}
@@ -58,8 +64,10 @@ func TestNodeFloodStopsAtTransport(t *testing.T) {
 	var looped, limited uint64
 	for _, d := range snap(t, nd.Peer).Drops {
 		switch d.Reason {
-		case "rate-limit", "bad-magic":
+		case "rate-limit", "version":
 			looped += d.Count
+		case "bad-magic":
+			t.Errorf("%d junk packets reached the loop", d.Count)
 		case "source-limit":
 			limited = d.Count
 		}

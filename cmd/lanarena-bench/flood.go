@@ -29,7 +29,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"lanarena/game"
 	"lanarena/net/transport"
+	"lanarena/net/wire"
 )
 
 // bareReaderEnv makes this binary a bare UDP reader on the port it names.
@@ -175,10 +177,15 @@ func floodLanarena(ctx context.Context, o *options, bin, dir string, stderr io.W
 	for _, c := range []struct {
 		name    string
 		sources int
-	}{{"quiet", 0}, {"junk, one source", 1}, {"junk, many sources", o.floodSources}} {
+		headers bool
+	}{
+		{"quiet", 0, false},
+		{"junk, one source", 1, false}, {"junk, many sources", o.floodSources, false},
+		{"headers, one source", 1, true}, {"headers, many sources", o.floodSources, true},
+	} {
 		fmt.Fprintf(stderr, "lanarena-bench: flood: %s, %s…\n", c.name, o.duration)
 		r := floodResult{Case: c.name, Target: "lanarena", Sources: c.sources}
-		sent, err := underFlood(ctx, target, c.sources, o.floodRate, func() error {
+		sent, err := underFlood(ctx, target, c.sources, o.floodRate, c.headers, func() error {
 			return measureVictim(ctx, &r, victim.cmd.Process.Pid, port, victimStats, legitStats, o.duration)
 		})
 		r.SentPS = float64(sent) / max(r.Window, 1e-9)
@@ -214,7 +221,7 @@ func floodBare(ctx context.Context, o *options, stderr io.Writer) (floodResult, 
 	}
 	fmt.Fprintf(stderr, "lanarena-bench: flood: bare Go reader, one source, %s…\n", o.duration)
 	target := netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(port))
-	sent, err := underFlood(ctx, target, 1, o.floodRate, func() error {
+	sent, err := underFlood(ctx, target, 1, o.floodRate, false, func() error {
 		d0 := kernelDrops(port)
 		pct, secs, err := cpuOver(ctx, bare.cmd.Process.Pid, o.duration)
 		r.CPUPct, r.Window = pct, secs
@@ -242,9 +249,10 @@ func measureVictim(ctx context.Context, r *floodResult, pid, port int, victimSta
 }
 
 // underFlood runs measure while sources sockets send rate junk datagrams
-// a second, in all, at target (none when sources is 0). It returns how
-// many were sent while measure ran.
-func underFlood(ctx context.Context, target netip.AddrPort, sources, rate int, measure func() error) (sent uint64, err error) {
+// a second, in all, at target (none when sources is 0); with headers, each
+// starts with a lanarena header of another room. It returns how many were
+// sent while measure ran.
+func underFlood(ctx context.Context, target netip.AddrPort, sources, rate int, headers bool, measure func() error) (sent uint64, err error) {
 	if sources == 0 {
 		return 0, measure()
 	}
@@ -270,7 +278,7 @@ func underFlood(ctx context.Context, target netip.AddrPort, sources, rate int, m
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		flood(fctx, txs, target, rate)
+		flood(fctx, txs, target, rate, headers)
 	}()
 	count := func() (n uint64) {
 		for _, tx := range txs {
@@ -287,14 +295,21 @@ func underFlood(ctx context.Context, target netip.AddrPort, sources, rate int, m
 }
 
 // flood sends rate junk datagrams a second to target, round robin over
-// txs, paced every millisecond, until ctx is done.
-func flood(ctx context.Context, txs []*transport.UDP, target netip.AddrPort, rate int) {
+// txs, paced every millisecond, until ctx is done. With headers, the junk
+// follows a valid header of a Hello for another room: it passes the
+// socket filter and the header check, and is dropped as wrong-room.
+func flood(ctx context.Context, txs []*transport.UDP, target netip.AddrPort, rate int, headers bool) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	junk := make([][]byte, 64)
 	for i := range junk {
 		junk[i] = make([]byte, 40+rng.IntN(60))
 		for j := range junk[i] {
 			junk[i][j] = byte(rng.Uint32())
+		}
+		if headers {
+			h := wire.Header{Sender: game.PlayerID(rng.Uint32() | 1), Seq: 1, Room: wire.RoomTag("not the victim's")}
+			b, _ := wire.Append(nil, h, &wire.Leave{})
+			copy(junk[i], b[:wire.HeaderLen])
 		}
 	}
 	batch := make([]transport.Message, 0, 256)
@@ -427,7 +442,8 @@ func kernelDrops(port int) uint64 {
 func printFlood(w io.Writer, rs []floodResult, o *options) {
 	fmt.Fprintf(w, "\nJunk flood at %d datagrams/s over loopback (%d sources in the many-source case), %s windows.\n",
 		o.floodRate, o.floodSources, o.duration)
-	fmt.Fprintln(w, "CPU is of one core; the flooder shares the machine, so figures are noisy.")
+	fmt.Fprintln(w, "Junk: random bytes. Headers: a valid header of another room, then random bytes.")
+	fmt.Fprintln(w, "Kernel drops: by the socket filter, or a full receive queue. CPU is of one core; the flooder shares the machine, so figures are noisy.")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "target\tcase\tsent/s\tCPU %\tkernel drops/s\tticks/s\tlegit: loss\tlegit: RTT p50 ms\t")
 	for _, r := range rs {

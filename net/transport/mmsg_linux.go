@@ -137,3 +137,38 @@ func (r *mmsgReader) zone(id uint32) string {
 	}
 	return z
 }
+
+// attachPrefixFilter makes the kernel drop, before they are queued on
+// conn's socket, the datagrams that do not start with prefix: a classic
+// BPF socket filter, which for a UDP socket sees the 8-byte UDP header
+// first.
+func attachPrefixFilter(conn *net.UDPConn, prefix []byte) error {
+	const udpHeader = 8
+	var prog []unix.SockFilter
+	add := func(code uint16, jt, jf uint8, k uint32) {
+		prog = append(prog, unix.SockFilter{Code: code, Jt: jt, Jf: jf, K: k})
+	}
+	n := len(prefix)
+	// A = length; drop if shorter than the header and the prefix.
+	add(unix.BPF_LD|unix.BPF_W|unix.BPF_LEN, 0, 0, 0)
+	add(unix.BPF_JMP|unix.BPF_JGE|unix.BPF_K, 0, uint8(2*n+1), uint32(udpHeader+n))
+	for i, c := range prefix {
+		// A = byte i of the payload; on a mismatch jump to the drop.
+		add(unix.BPF_LD|unix.BPF_B|unix.BPF_ABS, 0, 0, uint32(udpHeader+i))
+		add(unix.BPF_JMP|unix.BPF_JEQ|unix.BPF_K, 0, uint8(2*(n-i-1)+1), uint32(c))
+	}
+	add(unix.BPF_RET|unix.BPF_K, 0, 0, 0xffffffff) // keep all of it
+	add(unix.BPF_RET|unix.BPF_K, 0, 0, 0)          // drop
+	rc, err := conn.SyscallConn()
+	if err != nil {
+		return err
+	}
+	fprog := unix.SockFprog{Len: uint16(len(prog)), Filter: &prog[0]}
+	var serr error
+	if err := rc.Control(func(fd uintptr) {
+		serr = unix.SetsockoptSockFprog(int(fd), unix.SOL_SOCKET, unix.SO_ATTACH_FILTER, &fprog)
+	}); err != nil {
+		return err
+	}
+	return serr
+}

@@ -62,6 +62,10 @@ type Stats struct {
 	// Limited counts datagrams dropped by a SourceLimit (UDP only).
 	// They are included in PacketsIn and BytesIn.
 	Limited uint64
+	// Filtered counts datagrams the reader dropped for lacking the prefix
+	// of RequirePrefix (UDP only; those the kernel's filter dropped never
+	// arrive). They are included in PacketsIn and BytesIn.
+	Filtered uint64
 }
 
 // counters is the atomic form of Stats.
@@ -70,6 +74,13 @@ type counters struct {
 	bytesIn, bytesOut     atomic.Uint64
 	readDrops             atomic.Uint64
 	limitedIn             atomic.Uint64
+	filteredIn            atomic.Uint64
+}
+
+// filtered counts a datagram received and dropped for its prefix.
+func (c *counters) filtered(n int) {
+	c.received(n)
+	c.filteredIn.Add(1)
 }
 
 // limited counts a datagram received and dropped by a SourceLimit.
@@ -96,6 +107,7 @@ func (c *counters) snapshot() Stats {
 		BytesOut:   c.bytesOut.Load(),
 		ReadDrops:  c.readDrops.Load(),
 		Limited:    c.limitedIn.Load(),
+		Filtered:   c.filteredIn.Load(),
 	}
 }
 

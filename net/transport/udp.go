@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"bytes"
 	"errors"
 	"net"
 	"net/netip"
@@ -50,6 +51,7 @@ type UDP struct {
 	// routineRead owns the buckets (sources).
 	limit   atomic.Pointer[SourceLimit]
 	sources *sourceTable
+	prefix  atomic.Pointer[[]byte] // set by RequirePrefix
 
 	closeOnce sync.Once
 	closeErr  error
@@ -109,7 +111,7 @@ func (u *UDP) routineRead() {
 			continue
 		}
 		u.readCalls.Add(1)
-		if !u.admit(canonical(from), n, time.Now()) {
+		if !u.admit(canonical(from), buf[:n], time.Now()) {
 			continue
 		}
 		data := make([]byte, n)
@@ -147,7 +149,7 @@ func (u *UDP) readBatches() (unsupported bool) {
 		now := time.Now()
 		for i := range n {
 			b, from := u.reader.datagram(i)
-			if !from.IsValid() || !u.admit(canonical(from), len(b), now) {
+			if !from.IsValid() || !u.admit(canonical(from), b, now) {
 				continue
 			}
 			data := make([]byte, len(b))
@@ -163,9 +165,26 @@ func (u *UDP) readBatches() (unsupported bool) {
 // zero SourceLimit lifts the limit.
 func (u *UDP) LimitSources(lim SourceLimit) { u.limit.Store(&lim) }
 
-// admit applies the SourceLimit on routineRead's goroutine, counting
-// what it drops.
-func (u *UDP) admit(from netip.AddrPort, size int, now time.Time) bool {
+// RequirePrefix makes the transport drop the datagrams that do not start
+// with prefix (a protocol's magic): on Linux in the kernel, with a socket
+// filter, before they are queued or wake anything (they are then counted
+// nowhere here); elsewhere, or if the filter cannot be attached, in the
+// reader before it copies them (counted in Stats.Filtered). Call it once,
+// before the socket matters; prefix is at most 16 bytes.
+func (u *UDP) RequirePrefix(prefix []byte) {
+	p := append([]byte(nil), prefix[:min(len(prefix), 16)]...)
+	u.prefix.Store(&p)
+	_ = attachPrefixFilter(u.conn, p) // best effort: the reader checks too
+}
+
+// admit applies RequirePrefix and the SourceLimit on routineRead's
+// goroutine, counting what they drop.
+func (u *UDP) admit(from netip.AddrPort, b []byte, now time.Time) bool {
+	if p := u.prefix.Load(); p != nil && !bytes.HasPrefix(b, *p) {
+		u.stats.filtered(len(b))
+		return false
+	}
+	size := len(b)
 	lim := u.limit.Load()
 	if lim == nil {
 		return true

@@ -20,7 +20,7 @@ type Tally struct {
 // trail are exactly the cells the cycle has ridden through this life.
 type Cycle struct {
 	ID    PlayerID
-	Name  string
+	Name  Text
 	Color int // palette index, 0..Colors-1
 	Bot   bool
 
@@ -40,6 +40,7 @@ type Cycle struct {
 
 	queue    []Dir               // owner only: turns pressed, not yet taken
 	credited map[PlayerID]uint16 // owner only: kills counted, by victim
+	trail    remoteTrail         // replicas only: what is known of the owner's trail
 }
 
 // maxQueued bounds the turns a player can press ahead of the ticks.
@@ -111,13 +112,16 @@ func (c *Cycle) KilledByCount(killer PlayerID) uint16 {
 	return c.KilledBy[i].Count
 }
 
+// addKilledBy counts one more death by killer. The ledger is copied, not
+// changed in place: Arena pictures share it.
 func (c *Cycle) addKilledBy(killer PlayerID) {
 	i, ok := slices.BinarySearchFunc(c.KilledBy, killer, cmpTally)
 	if ok {
+		c.KilledBy = slices.Clone(c.KilledBy)
 		c.KilledBy[i].Count++
 		return
 	}
-	c.KilledBy = slices.Insert(c.KilledBy, i, Tally{Killer: killer, Count: 1})
+	c.KilledBy = slices.Insert(slices.Clip(c.KilledBy), i, Tally{Killer: killer, Count: 1})
 }
 
 func cmpTally(t Tally, id PlayerID) int {
@@ -138,7 +142,7 @@ var (
 	ErrTrailTooLong       = errors.New("trail longer than the arena")
 	ErrBadDir             = errors.New("invalid direction")
 	ErrArenaFull          = errors.New("arena full")
-	ErrBadColor           = errors.New("colour outside the palette")
+	ErrBadColor           = errors.New("color outside the palette")
 	ErrBadLedger          = errors.New("death ledger malformed")
 )
 
@@ -147,28 +151,41 @@ var (
 // column, and no more cells or vertices than the arena has. A faded trail
 // (no vertices) still has its head on the arena.
 func (p Params) ValidateTrail(verts []Point, head Point, dir Dir) error {
+	return p.validateJoined(verts, nil, head, dir)
+}
+
+// validateJoined is ValidateTrail of the vertices a followed by b, without
+// joining them.
+func (p Params) validateJoined(a, b []Point, head Point, dir Dir) error {
 	if !dir.Valid() {
 		return ErrBadDir
 	}
 	if !p.In(head) {
 		return ErrTrailOffArena
 	}
-	if len(verts) == 0 {
+	n := len(a) + len(b)
+	if n == 0 {
 		return nil
 	}
-	if len(verts) > p.Width*p.Height {
+	if n > p.Width*p.Height {
 		return ErrTrailTooLong
 	}
+	at := func(i int) Point {
+		switch {
+		case i < len(a):
+			return a[i]
+		case i < n:
+			return b[i-len(a)]
+		}
+		return head
+	}
 	cells := 1
-	prev := verts[0]
+	prev := at(0)
 	if !p.In(prev) {
 		return ErrTrailOffArena
 	}
-	for i := 1; i <= len(verts); i++ {
-		next := head
-		if i < len(verts) {
-			next = verts[i]
-		}
+	for i := 1; i <= n; i++ {
+		next := at(i)
 		if !p.In(next) {
 			return ErrTrailOffArena
 		}

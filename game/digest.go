@@ -64,7 +64,7 @@ func (s *State) CycleDigest(id PlayerID) uint64 {
 func (c *Cycle) digest() uint64 {
 	h := hasher(hashOffset)
 	h.u64(uint64(c.ID))
-	h.string(c.Name)
+	h.string(string(c.Name))
 	h.int(c.Color)
 	alive := uint64(0)
 	if c.Alive {

@@ -24,7 +24,7 @@ func replay(t testing.TB, seed uint64, n, ticks int, pol policy, check func(*Sta
 	s := New(DefaultParams())
 	rng := newRNG(seed)
 	for id := PlayerID(1); id <= PlayerID(n); id++ {
-		if _, err := s.Join(id, fmt.Sprint("bot", id), int(id)%Colors, true, rng); err != nil {
+		if _, err := s.Join(id, Text(fmt.Sprint("bot", id)), int(id)%Colors, true, rng); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -73,9 +73,8 @@ func (s *State) Cycles(f func(*Cycle)) {
 // IsLocal reports whether id is stepped by this replica.
 func (s *State) IsLocal(id PlayerID) bool { return s.local[id] }
 
-// Join adds a local cycle and spawns it at a safe spot at once. The name is
-// passed through CleanText, so every replica shows the same safe name.
-func (s *State) Join(id PlayerID, name string, color int, bot bool, rng *rand.Rand) (*Cycle, error) {
+// Join adds a local cycle and spawns it at a safe spot at once.
+func (s *State) Join(id PlayerID, name Text, color int, bot bool, rng *rand.Rand) (*Cycle, error) {
 	if id == 0 {
 		return nil, fmt.Errorf("player id 0 is reserved")
 	}
@@ -88,7 +87,7 @@ func (s *State) Join(id PlayerID, name string, color int, bot bool, rng *rand.Ra
 	if len(s.order) >= MaxPlayers {
 		return nil, fmt.Errorf("%w (%d players)", ErrArenaFull, MaxPlayers)
 	}
-	c := &Cycle{ID: id, Name: CleanText(name, MaxNameRunes), Color: color, Bot: bot, credited: map[PlayerID]uint16{}}
+	c := &Cycle{ID: id, Name: name, Color: color, Bot: bot, credited: map[PlayerID]uint16{}}
 	s.insert(c)
 	s.local[id] = true
 	if !s.spawn(c, rng) {
@@ -264,19 +263,7 @@ func (s *State) step(ids []PlayerID, rng *rand.Rand) []Event {
 		}
 		moves = append(moves, m)
 	}
-	// Heads meeting in one empty cell: both crash, each by the other.
-	for i := range moves {
-		for j := i + 1; j < len(moves); j++ {
-			if moves[i].next == moves[j].next {
-				if !moves[i].crash {
-					moves[i].crash, moves[i].killer = true, moves[j].c.ID
-				}
-				if !moves[j].crash {
-					moves[j].crash, moves[j].killer = true, moves[i].c.ID
-				}
-			}
-		}
-	}
+	meetHeads(moves)
 	crashed := 0
 	for _, m := range moves {
 		if m.crash {
@@ -307,6 +294,23 @@ func (s *State) step(ids []PlayerID, rng *rand.Rand) []Event {
 		events = s.stepDead(c, rng, events)
 	}
 	return events
+}
+
+// meetHeads crashes heads meeting in one empty cell: both, each by the
+// other.
+func meetHeads(moves []move) {
+	for i := range moves {
+		for j := i + 1; j < len(moves); j++ {
+			if moves[i].next == moves[j].next {
+				if !moves[i].crash {
+					moves[i].crash, moves[i].killer = true, moves[j].c.ID
+				}
+				if !moves[j].crash {
+					moves[j].crash, moves[j].killer = true, moves[i].c.ID
+				}
+			}
+		}
+	}
 }
 
 // takeTurn applies the first queued turn, recording the turn point.
@@ -382,61 +386,84 @@ func (s *State) settle(v *Cycle, events []Event) []Event {
 	return events
 }
 
-// maxMergedNameRunes bounds a merged name: a player's name plus a short
-// suffix that tells clashing names apart.
-const maxMergedNameRunes = 2 * MaxNameRunes
-
 // Merge replaces the replica of a remote cycle with the owner's latest
 // state and credits any kill it announces to the local cycles, each death
 // once however often it is merged. The cycle is validated first (trail,
-// colour, death ledger: the errors ErrTrail…, ErrBadDir, ErrBadColor,
+// color, death ledger: the errors ErrTrail…, ErrBadDir, ErrBadColor,
 // ErrBadLedger); an invalid one is refused whole and s is left unchanged.
-// The name is passed through CleanText with room for a display suffix
-// (maxMergedNameRunes), so a clean display name such as "bob#1a2b" is kept
-// as it is.
+// The name is Text: the caller cleaned it where it came in.
 func (s *State) Merge(remote *Cycle) ([]Event, error) {
-	if s.local[remote.ID] {
-		return nil, fmt.Errorf("player %d is owned here", remote.ID)
-	}
-	if remote.ID == 0 {
-		return nil, fmt.Errorf("player id 0 is reserved")
-	}
 	if err := s.Params.ValidateTrail(remote.Verts, remote.Head, remote.Dir); err != nil {
 		return nil, err
 	}
 	if remote.Alive && len(remote.Verts) == 0 {
 		return nil, ErrTrailNotContiguous
 	}
-	if remote.Color < 0 || remote.Color >= Colors {
-		return nil, ErrBadColor
-	}
-	if err := remote.validateLedger(); err != nil {
+	if err := s.checkRemote(remote); err != nil {
 		return nil, err
 	}
-	if _, ok := s.cycles[remote.ID]; !ok && len(s.order) >= MaxPlayers {
-		return nil, ErrArenaFull
+	c := *remote
+	c.trail = remoteTrail{total: len(remote.Verts)}
+	if old := s.cycles[remote.ID]; old != nil {
+		c.Verts = extend(old.Verts, remote.Verts)
+	} else {
+		c.Verts = slices.Clone(remote.Verts)
 	}
-	if old, ok := s.cycles[remote.ID]; ok {
-		// Update in place, reusing the replica's slices: this runs for
-		// every state packet, and a fresh copy of the trail each time is
-		// most of what the network loop allocates.
-		verts := append(old.Verts[:0], remote.Verts...)
-		ledger := append(old.KilledBy[:0], remote.KilledBy...)
-		name := old.Name
-		*old = *remote
-		old.Verts, old.KilledBy = verts, ledger
-		old.queue, old.credited = nil, nil
-		if old.Name != name { // names stored here are clean already
-			old.Name = CleanText(old.Name, maxMergedNameRunes)
-		}
+	return s.put(&c), nil
+}
+
+// checkRemote checks the fields of a remote cycle other than its trail:
+// not owned here, a real id, a color of the palette, a well-formed
+// ledger, and room in the arena for a newcomer.
+func (s *State) checkRemote(c *Cycle) error {
+	switch {
+	case s.local[c.ID]:
+		return fmt.Errorf("player %d is owned here", c.ID)
+	case c.ID == 0:
+		return fmt.Errorf("player id 0 is reserved")
+	case c.Color < 0 || c.Color >= Colors:
+		return ErrBadColor
+	}
+	if err := c.validateLedger(); err != nil {
+		return err
+	}
+	if _, ok := s.cycles[c.ID]; !ok && len(s.order) >= MaxPlayers {
+		return ErrArenaFull
+	}
+	return nil
+}
+
+// put stores a copy of a checked remote cycle, whose Verts are its own
+// or extend the old ones, and credits the kills its ledger announces. A
+// ledger equal to the old one is kept: Arena pictures share it, so it is
+// never changed in place.
+func (s *State) put(c *Cycle) []Event {
+	c.queue, c.credited = nil, nil
+	old := s.cycles[c.ID]
+	if old == nil {
+		nc := *c
+		nc.KilledBy = slices.Clone(c.KilledBy)
+		s.insert(&nc)
 		s.gridDirty = true
-		return s.settle(old, nil), nil
+		return s.settle(&nc, nil)
 	}
-	c := remote.Clone()
-	c.Name = CleanText(c.Name, maxMergedNameRunes)
-	s.insert(c)
+	if slices.Equal(old.KilledBy, c.KilledBy) {
+		c.KilledBy = old.KilledBy
+	} else {
+		c.KilledBy = slices.Clone(c.KilledBy)
+	}
+	*old = *c
 	s.gridDirty = true
-	return s.settle(c, nil), nil
+	return s.settle(old, nil)
+}
+
+// extend returns next, reusing old when next only appends to it: the
+// vertices of old are never written, only those past its end.
+func extend(old, next []Point) []Point {
+	if len(next) >= len(old) && len(old) > 0 && slices.Equal(old, next[:len(old)]) {
+		return append(old, next[len(old):]...)
+	}
+	return slices.Clone(next)
 }
 
 // Clone returns a deep copy that shares nothing with s: a snapshot the UI

@@ -6,11 +6,26 @@ import (
 	"unicode/utf8"
 )
 
-// Name and chat limits, in runes.
+// Name, room and chat limits, in runes. Each is the one definition of its
+// limit: flags, screens and the peer layer all use these.
 const (
 	MaxNameRunes = 16
+	MaxRoomRunes = 24
 	MaxChatRunes = 160
 )
+
+// Text is text that is safe to put on a terminal: it went through
+// CleanText (Clean, CleanName) where it entered, from the network, a
+// flag or a key. Screens print it as it is, without cleaning it again.
+// Converting a string to Text by hand claims that it is clean: only do it
+// for text made of clean Text and this program's own words.
+type Text string
+
+// Clean is CleanText as a Text.
+func Clean(s string, maxRunes int) Text { return Text(CleanText(s, maxRunes)) }
+
+// CleanName is a player's name from a stranger, cleaned and bounded.
+func CleanName(s string) Text { return Clean(s, MaxNameRunes) }
 
 // CleanText makes text from a stranger safe to put on a terminal: it drops
 // escape sequences (7-bit ESC forms and their C1 twins such as U+009B CSI),

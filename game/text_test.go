@@ -15,7 +15,7 @@ func TestCleanText(t *testing.T) {
 	}{
 		{"plain", "alice", 16, "alice"},
 		{"unicode kept", "Zoë 日本 ✓", 16, "Zoë 日本 ✓"},
-		{"SGR colour", "\x1b[31mred\x1b[0m", 16, "red"},
+		{"SGR color", "\x1b[31mred\x1b[0m", 16, "red"},
 		{"CSI with params", "a\x1b[38;2;1;2;3mb\x1b[2Jc", 16, "abc"},
 		{"cursor movement", "a\x1b[10;20Hb", 16, "ab"},
 		{"OSC title with BEL", "\x1b]0;title\x07name", 16, "name"},

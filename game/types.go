@@ -105,8 +105,8 @@ func (p Params) RespawnTicks() int { return 2 * p.TickRate }
 // blocks anybody): about half a second.
 func (p Params) FadeTicks() int { return (p.TickRate + 1) / 2 }
 
-// MaxPlayers is how many players a room holds; each gets its own colour.
+// MaxPlayers is how many players a room holds; each gets its own color.
 const MaxPlayers = 32
 
-// Colors is the number of distinct player colours.
+// Colors is the number of distinct player colors.
 const Colors = 12

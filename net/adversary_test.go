@@ -73,11 +73,12 @@ func TestHostileTraffic(t *testing.T) {
 		send(pkt(666, uint32(100+i), &wire.Ping{Nonce: uint64(i)}))
 	}
 
-	want := []string{"bad-magic", "truncated", "too-big", "wrong-room", "version", "spoofed", "teleport", "off-arena", "bad-trail", "stale", "rate-limit"}
+	want := []DropReason{DropBadMagic, DropTruncated, DropTooBig, DropWrongRoom, DropVersion, DropSpoofed,
+		DropTeleport, DropOffArena, DropBadTrail, DropStale, DropRateLimit}
 	eventually(t, 5*time.Second, "a counts every kind of drop", func() bool {
-		drops := map[string]uint64{}
+		drops := map[DropReason]uint64{}
 		for _, d := range snap(t, a.Peer).Drops {
-			drops[d.Reason] = d.Count
+			drops[DropReason(d.Reason)] = d.Count
 		}
 		for _, r := range want {
 			if drops[r] == 0 {

@@ -22,20 +22,18 @@ func (t benchDiscard) Close() error                         { return nil }
 
 const benchRoom = "bench"
 
-// benchLoop builds a loop by hand, with its own cycle in the arena, over
-// tr; no goroutine runs it.
-func benchLoop(b *testing.B, id game.PlayerID, tr transport.Transport) *loop {
+// benchLoop makes a peer's core, with its own cycle in the arena, over
+// tr; no goroutine drives it.
+func benchLoop(b *testing.B, id game.PlayerID, tr transport.Transport) *core {
 	b.Helper()
 	p, err := New(Config{Name: fmt.Sprintf("p%d", id), Color: -1, Room: benchRoom, Params: game.DefaultParams(), ID: id, Seed: uint64(id)}, tr)
 	if err != nil {
 		b.Fatal(err)
 	}
-	l := newLoop(p)
-	if _, err := l.st.Join(p.id, p.cfg.Name, 0, false, l.rng); err != nil {
+	l, err := newCore(p, time.Now())
+	if err != nil {
 		b.Fatal(err)
 	}
-	l.assignLooks()
-	l.lastRates = time.Now()
 	return l
 }
 
@@ -126,20 +124,20 @@ func BenchmarkReceiveState(b *testing.B) {
 			l := benchLoop(b, 1, benchDiscard{netip.MustParseAddrPort("10.0.0.1:4000")})
 			now := time.Now()
 			seq := uint32(1)
-			l.receive(benchPacket(b, owner, seq, from, now, &wire.Hello{Params: params, Name: "owner", Room: benchRoom}))
+			l.handle(benchPacket(b, owner, seq, from, now, &wire.Hello{Params: params, Name: "owner", Room: benchRoom}), now)
 			state := func(tick uint32) *wire.State {
 				return &wire.State{Tick: tick, Life: 1, Alive: true, Dir: dir, Head: head,
 					VertTotal: uint16(len(verts)), Verts: verts[len(verts)-stateVerts:]}
 			}
 			seq++
-			l.receive(benchPacket(b, owner, seq, from, now, state(1)))
+			l.handle(benchPacket(b, owner, seq, from, now, state(1)), now)
 			seq++
-			l.receive(benchPacket(b, owner, seq, from, now, &wire.Trail{Life: 1, From: 0, Total: uint16(len(verts)), Verts: verts}))
+			l.handle(benchPacket(b, owner, seq, from, now, &wire.Trail{Life: 1, From: 0, Total: uint16(len(verts)), Verts: verts}), now)
 			c := l.st.Cycle(owner)
 			if c == nil || len(c.Verts) != len(verts) || c.TrailLen() < tc.minCells {
 				b.Fatalf("replica not built: %+v, drops %v", c, l.drops)
 			}
-			m := l.members[owner]
+			m := l.model.(*p2p).replicas[owner]
 
 			// Packets numbered on, one tick apart on the receiver's clock
 			// (its rate limit allows 150/s per source).
@@ -155,11 +153,11 @@ func BenchmarkReceiveState(b *testing.B) {
 			for b.Loop() {
 				if i == ring { // start the run of numbers again
 					i = 0
-					m.stateSeq, m.state.Tick = seq, 1
+					m.stateSeq, m.haveState = seq, false // and a new clock: the next state does not follow
 				}
 				at = at.Add(time.Second / 15)
 				pkts[i].At = at
-				l.receive(pkts[i])
+				l.handle(pkts[i], pkts[i].At)
 				i++
 			}
 			if m.stateSeq <= seq {

@@ -24,22 +24,22 @@ type chatPeer struct {
 	unacked []outChat
 	// receiving from this member
 	expect  uint32 // next in-order number; 0 means 1
-	pending map[uint32]string
+	pending map[uint32]game.Text
 }
 
 type outChat struct {
 	seq  uint32
-	text string
+	text game.Text
 	due  time.Time
 	rto  time.Duration
 }
 
-func (l *loop) say(text string, now time.Time) {
-	text = game.CleanText(text, game.MaxChatRunes)
+func (l *core) say(line string, now time.Time) {
+	text := game.Clean(line, game.MaxChatRunes)
 	if text == "" {
 		return
 	}
-	l.addChat(l.p.cfg.Name, text, now)
+	l.addChat(l.p.name, text, now)
 	for _, m := range l.members {
 		cp := &m.chat
 		if len(cp.unacked) >= chatMaxUnacked {
@@ -48,11 +48,11 @@ func (l *loop) say(text string, now time.Time) {
 		cp.lastSeq++
 		rto := max(chatRTOMin, 2*m.rtt)
 		cp.unacked = append(cp.unacked, outChat{seq: cp.lastSeq, text: text, due: now.Add(rto), rto: rto})
-		l.send(m.addr, &wire.Chat{Seq: cp.lastSeq, Text: text})
+		l.send(m.addr, &wire.Chat{Seq: cp.lastSeq, Text: string(text)})
 	}
 }
 
-func (l *loop) resendChat(m *member, now time.Time) {
+func (l *core) resendChat(m *member, now time.Time) {
 	for i := range m.chat.unacked {
 		o := &m.chat.unacked[i]
 		if now.Before(o.due) {
@@ -60,20 +60,21 @@ func (l *loop) resendChat(m *member, now time.Time) {
 		}
 		o.rto = min(2*o.rto, chatRTOMax)
 		o.due = now.Add(o.rto)
-		l.send(m.addr, &wire.Chat{Seq: o.seq, Text: o.text})
+		l.send(m.addr, &wire.Chat{Seq: o.seq, Text: string(o.text)})
 	}
 }
 
-func (l *loop) handleChat(m *member, c *wire.Chat, now time.Time) {
+func (l *core) handleChat(m *member, c *wire.Chat, now time.Time) {
 	cp := &m.chat
+	text := game.Clean(c.Text, game.MaxChatRunes) // the one cleaning of a chat line
 	if cp.expect == 0 {
 		cp.expect = 1
 	}
 	switch {
 	case c.Seq < cp.expect:
-		l.drops["chat-duplicate"]++
+		l.drops[DropChatDuplicate]++
 	case c.Seq == cp.expect:
-		l.addChat(m.display, c.Text, now)
+		l.addChat(m.display, text, now)
 		cp.expect++
 		for {
 			text, ok := cp.pending[cp.expect]
@@ -86,29 +87,29 @@ func (l *loop) handleChat(m *member, c *wire.Chat, now time.Time) {
 		}
 	case c.Seq-cp.expect < chatWindow:
 		if cp.pending == nil {
-			cp.pending = map[uint32]string{}
+			cp.pending = map[uint32]game.Text{}
 		}
 		if _, dup := cp.pending[c.Seq]; dup {
-			l.drops["chat-duplicate"]++
+			l.drops[DropChatDuplicate]++
 		}
-		cp.pending[c.Seq] = c.Text
+		cp.pending[c.Seq] = text
 	default:
-		l.drops["chat-window"]++
+		l.drops[DropChatWindow]++
 	}
 	l.send(m.addr, &wire.ChatAck{UpTo: cp.expect - 1})
 }
 
-func (l *loop) handleChatAck(m *member, a *wire.ChatAck) {
+func (l *core) handleChatAck(m *member, a *wire.ChatAck) {
 	cp := &m.chat
 	if a.UpTo > cp.lastSeq {
-		l.drop("bad-ack", m.addr, false) // an ack of an older session of ours
+		l.drop(DropBadAck, m.addr) // an ack of an older session of ours
 		return
 	}
 	cp.unacked = slices.DeleteFunc(cp.unacked, func(o outChat) bool { return o.seq <= a.UpTo })
 }
 
-func (l *loop) addChat(from, text string, now time.Time) {
-	l.chatLines = append(l.chatLines, ChatLine{At: now, From: from, Text: game.CleanText(text, game.MaxChatRunes)})
+func (l *core) addChat(from, text game.Text, now time.Time) {
+	l.chatLines = append(l.chatLines, ChatLine{At: now, From: from, Text: text})
 	if len(l.chatLines) > maxChatLines {
 		l.chatLines = slices.Delete(l.chatLines, 0, len(l.chatLines)-maxChatLines)
 	}

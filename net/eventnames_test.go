@@ -3,6 +3,7 @@ package net
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"lanarena/game"
 )
@@ -15,12 +16,12 @@ func TestEventLogNamesUnknownPlayer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := newLoop(p)
-	if _, err := l.st.Join(1, "b1", 0, true, l.rng); err != nil {
+	l, err := newCore(p, time.Now()) // its own cycle joins
+	if err != nil {
 		t.Fatal(err)
 	}
 	const stranger = game.PlayerID(0x1234aeeb)
-	last := func() string { return l.logLines[len(l.logLines)-1].Text }
+	last := func() string { return string(l.logLines[len(l.logLines)-1].Text) }
 
 	l.events([]game.Event{{Kind: game.EventCrash, Player: 1, Other: stranger}})
 	if got, want := last(), "b1 crashed into an unknown player"; got != want {
@@ -31,7 +32,7 @@ func TestEventLogNamesUnknownPlayer(t *testing.T) {
 		t.Errorf("kill by a player not yet known logged as %q, want %q", got, want)
 	}
 	for _, line := range l.logLines {
-		if strings.Contains(line.Text, "#aeeb") {
+		if strings.Contains(string(line.Text), "#aeeb") {
 			t.Errorf("log line %q names a player by a bare id", line.Text)
 		}
 	}

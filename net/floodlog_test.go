@@ -105,13 +105,13 @@ func TestHelloFloodLogBounded(t *testing.T) {
 			for _, d := range snap(t, a.Peer).Drops {
 				drops[d.Reason] = d.Count
 			}
-			return drops["room-full"] >= want && drops["version"] >= want
+			return drops[string(DropRoomFull)] >= want && drops[string(DropVersion)] >= want
 		})
 	}
 
 	notices := logged.lines("notice:")
 	t.Logf("%d refusals and %d packets of another version; %d notice lines, %d bytes of log:\n%s",
-		drops["room-full"], drops["version"], len(notices), logged.size(), strings.Join(notices, "\n"))
+		drops[string(DropRoomFull)], drops[string(DropVersion)], len(notices), logged.size(), strings.Join(notices, "\n"))
 	// One line per reason from one address (all come from 127.0.0.1),
 	// and the membership lines of the room filling.
 	if len(notices) > 4 {

@@ -18,7 +18,7 @@ import (
 type RoomsConfig struct {
 	Logger   *log.Logger
 	Params   game.Params // what this player would play with
-	Mode     string      // what this player would play in
+	Mode     Mode        // what this player would play in
 	Strict   bool        // the player chose Params or Mode on the command line: other rooms are incompatible
 	Interval time.Duration
 }
@@ -76,12 +76,13 @@ type seenEntry struct {
 // Rooms groups the players found on the LAN into rooms and says which
 // this player can join and why not.
 func Rooms(entries []discovery.Entry, cfg RoomsConfig) []RoomInfo {
-	byRoom := map[string]*RoomInfo{}
+	byRoom := map[game.Text]*RoomInfo{}
 	for _, e := range entries {
-		name := game.CleanText(e.Room, 24)
+		name := game.Clean(e.Room, game.MaxRoomRunes)
+		mode, modeErr := wire.ParseMode(e.Mode)
 		r := byRoom[name]
 		if r == nil {
-			r = &RoomInfo{Name: name, Mode: e.Mode, Compatible: true,
+			r = &RoomInfo{Name: name, Mode: mode, Compatible: true,
 				Params: game.Params{Width: e.Width, Height: e.Height, TickRate: e.TickRate}}
 			byRoom[name] = r
 		}
@@ -90,18 +91,20 @@ func Rooms(entries []discovery.Entry, cfg RoomsConfig) []RoomInfo {
 			r.Locked = true
 		}
 		if e.Role == "host" {
-			r.Host = game.CleanText(e.Name, game.MaxNameRunes)
+			r.Host = game.CleanName(e.Name)
 		}
 		params := game.Params{Width: e.Width, Height: e.Height, TickRate: e.TickRate}
 		switch {
 		case e.Version != wire.Version:
-			r.Compatible, r.Reason = false, fmt.Sprintf("protocol v%d", e.Version)
+			r.Compatible, r.Reason = false, game.Text(fmt.Sprintf("protocol v%d", e.Version))
+		case modeErr != nil:
+			r.Compatible, r.Reason = false, "unknown mode"
 		case params.Validate() != nil:
 			r.Compatible, r.Reason = false, "bad parameters"
 		case cfg.Strict && params != cfg.Params:
-			r.Compatible, r.Reason = false, fmt.Sprintf("arena %dx%d at %d/s", e.Width, e.Height, e.TickRate)
-		case cfg.Strict && e.Mode != cfg.Mode:
-			r.Compatible, r.Reason = false, "mode "+e.Mode
+			r.Compatible, r.Reason = false, game.Text(fmt.Sprintf("arena %dx%d at %d/s", e.Width, e.Height, e.TickRate))
+		case cfg.Strict && mode != cfg.Mode:
+			r.Compatible, r.Reason = false, game.Text("mode "+mode.String())
 		}
 	}
 	out := make([]RoomInfo, 0, len(byRoom))

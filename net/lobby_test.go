@@ -24,8 +24,8 @@ func TestRoomsGroupsAndJudges(t *testing.T) {
 		entry("d", "old", "p2p", wire.Version+1, def, false, ""),
 		entry("e", "big", "p2p", wire.Version, big, false, ""),
 	}
-	byName := func(rooms []RoomInfo) map[string]RoomInfo {
-		m := map[string]RoomInfo{}
+	byName := func(rooms []RoomInfo) map[game.Text]RoomInfo {
+		m := map[game.Text]RoomInfo{}
 		for _, r := range rooms {
 			m[r.Name] = r
 		}
@@ -39,7 +39,7 @@ func TestRoomsGroupsAndJudges(t *testing.T) {
 	if r := got["den"]; r.Players != 2 || !r.Compatible {
 		t.Errorf("den: %+v, want 2 players, compatible", r)
 	}
-	if r := got["lab"]; !r.Locked || r.Host != "c" || r.Mode != "server" || !r.Compatible {
+	if r := got["lab"]; !r.Locked || r.Host != "c" || r.Mode != ModeServer || !r.Compatible {
 		t.Errorf("lab: %+v, want locked, hosted by c, server mode", r)
 	}
 	if r := got["old"]; r.Compatible || r.Reason == "" {
@@ -55,5 +55,22 @@ func TestRoomsGroupsAndJudges(t *testing.T) {
 	}
 	if r := got["lab"]; r.Compatible {
 		t.Errorf("lab with --mode p2p given: %+v, want incompatible", r)
+	}
+}
+
+// TestRoomsCleanStrangersText: room and host names from mDNS records come
+// out as clean game.Text, which screens print as they are.
+func TestRoomsCleanStrangersText(t *testing.T) {
+	const evil = "\x1b]0;pwn\x07\x1b[2J"
+	def := game.DefaultParams()
+	rooms := Rooms([]discovery.Entry{{Instance: "x", Announcement: discovery.Announcement{
+		ID: 1, Name: evil + "eve", Room: evil + "den", Mode: "server", Role: "host", Version: wire.Version,
+		Width: def.Width, Height: def.Height, TickRate: def.TickRate,
+	}}}, RoomsConfig{Params: def})
+	if len(rooms) != 1 {
+		t.Fatalf("%d rooms, want 1", len(rooms))
+	}
+	if r := rooms[0]; r.Name != "den" || r.Host != "eve" {
+		t.Errorf("room %q host %q, want %q and %q", r.Name, r.Host, "den", "eve")
 	}
 }

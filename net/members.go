@@ -15,24 +15,20 @@ import (
 type member struct {
 	id        game.PlayerID
 	addr      netip.AddrPort
-	name      string // cleaned, as announced
-	display   string // told apart from other players of the same name
-	color     int    // preferred colour, as announced
-	look      int    // colour shown, after clashes are resolved
+	name      game.Text // as announced
+	display   game.Text // told apart from other players of the same name
+	wantColor int       // preferred color, as announced
+	color     int       // color shown, after clashes are resolved
 	bot       bool
 	spectator bool
 	host      bool
 
 	joined    time.Time
-	lastState time.Time
 	lastHello time.Time
 	lastPing  time.Time
 	lagging   bool
 	replay    wire.Replay
 	txSeq     uint32 // sequence of the newest packet sent to it
-
-	// what we know of its cycle
-	replica
 
 	// chat, see chat.go
 	chat chatPeer
@@ -41,20 +37,8 @@ type member struct {
 	netStats
 }
 
-// replica is what a replica knows of one remote cycle: the owner's newest
-// state and as much of its trail as has arrived.
-type replica struct {
-	stateSeq  uint32 // sequence of the newest state applied
-	haveState bool
-	state     wire.State   // newest state applied (Verts not kept)
-	verts     []game.Point // known trail vertices of the current life...
-	base      int          // ...starting at this index of the owner's list
-	ledger    []game.Tally // grow-only: max of every count announced
-	repairAt  time.Time
-}
-
 // hello is this peer's hello message.
-func (l *loop) hello(flags uint8) *wire.Hello {
+func (l *core) hello(flags uint8) *wire.Hello {
 	cfg := l.p.cfg
 	h := &wire.Hello{
 		Flags:  flags,
@@ -69,12 +53,8 @@ func (l *loop) hello(flags uint8) *wire.Hello {
 	if cfg.Spectator {
 		h.Flags |= wire.HelloSpectator
 	}
-	if cfg.Mode == ModeServer {
-		h.Mode = wire.ModeServer
-		if l.server != nil && l.server.hosting() {
-			h.Flags |= wire.HelloHost
-		}
-	}
+	h.Mode = cfg.Mode
+	h.Flags |= l.model.helloFlags()
 	for id, m := range l.members {
 		if len(h.Peers) >= wire.MaxPeers {
 			break
@@ -90,107 +70,123 @@ func (l *loop) hello(flags uint8) *wire.Hello {
 	return h
 }
 
-func (l *loop) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort, size int, now time.Time) {
-	if hello.Room != l.p.cfg.Room {
-		l.drop("wrong-room", from, false)
-		return
-	}
-	wantMode := uint8(wire.ModeP2P)
-	if l.p.cfg.Mode == ModeServer {
-		wantMode = wire.ModeServer
-	}
-	if hello.Params != l.p.cfg.Params || hello.Mode != wantMode {
-		l.drop("incompatible", from, false)
-		mode := ModeP2P
-		if hello.Mode == wire.ModeServer {
-			mode = ModeServer
-		}
-		l.setNotice(from, "incompatible", fmt.Sprintf("%s at %s is incompatible: arena %dx%d at %d/s, mode %s",
-			game.CleanText(hello.Name, game.MaxNameRunes), from,
-			hello.Params.Width, hello.Params.Height, hello.Params.TickRate, mode))
+// handleHello takes a Hello: a newcomer joins, a member's name, color
+// and hosting are brought up to date, the peers it knows become
+// candidates, and its ledger goes to the model.
+func (l *core) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort, size int, now time.Time) {
+	if !l.compatible(hello, from) {
 		return
 	}
 	m := l.members[h.Sender]
-	if m != nil && m.addr != from {
-		l.drop("spoofed", from, true)
+	switch {
+	case m != nil && m.addr != from:
+		l.drop(DropSpoofed, from)
 		return
+	case m == nil:
+		if m = l.join(h, hello, from, size, now); m == nil {
+			return
+		}
+	default:
+		l.update(m, hello, from)
 	}
-	_, restarted := l.byAddr[from]
-	if m == nil && !restarted && hello.Flags&wire.HelloSpectator == 0 && l.players() >= game.MaxPlayers {
-		l.drop("room-full", from, false)
+	l.gossip(hello.Peers, from, now)
+	l.model.heardHello(m, hello.Ledger)
+	l.model.membersChanged()
+}
+
+// compatible drops a Hello of another room, other rules or another mode.
+func (l *core) compatible(hello *wire.Hello, from netip.AddrPort) bool {
+	if hello.Room != l.p.cfg.Room {
+		l.drop(DropWrongRoom, from)
+		return false
+	}
+	if hello.Params != l.p.cfg.Params || hello.Mode != l.p.cfg.Mode {
+		l.drop(DropIncompatible, from)
+		l.setNotice(from, "incompatible", fmt.Sprintf("%s at %s is incompatible: arena %dx%d at %d/s, mode %s",
+			game.CleanText(hello.Name, game.MaxNameRunes), from,
+			hello.Params.Width, hello.Params.Height, hello.Params.TickRate, hello.Mode))
+		return false
+	}
+	return true
+}
+
+// join makes a member of a newcomer, unless the room is full; a new id at
+// a member's address is that peer restarted, and replaces it.
+func (l *core) join(h wire.Header, hello *wire.Hello, from netip.AddrPort, size int, now time.Time) *member {
+	old, restarted := l.byAddr[from]
+	if !restarted && hello.Flags&wire.HelloSpectator == 0 && l.players() >= game.MaxPlayers {
+		l.drop(DropRoomFull, from)
 		l.refused[from] = now.Add(l.p.cfg.TimeoutAfter)
 		l.setNotice(from, "room-full", fmt.Sprintf("room full (%d players): %s cannot join", game.MaxPlayers, game.CleanText(hello.Name, game.MaxNameRunes)))
-		return
+		return nil
 	}
-	if m == nil {
-		quiet := false // a new id a packet from one address: log the first few
-		if old, ok := l.byAddr[from]; ok {
-			// Same address, new id: that peer restarted. No ghost.
-			ok, more := l.allowLine(from.Addr(), "restarted")
-			if quiet = !ok; ok {
-				l.logf("%s restarted%s", l.members[old].display, throttle.More(more))
-			}
-			l.removeMember(old)
+	quiet := false // a new id a packet from one address: log the first few
+	if restarted { // no ghost
+		ok, more := l.allowLine(from.Addr(), "restarted")
+		if quiet = !ok; ok {
+			l.logf("%s restarted%s", l.members[old].display, throttle.More(more))
 		}
-		// Its own run of numbers starts above every number it has seen.
-		m = &member{id: h.Sender, addr: from, joined: now, lastHello: now, txSeq: l.seq}
-		if l.p.key != nil {
-			m.replay.Accept(h.Seq)
-		}
-		m.heard(now, h.Seq, size)
-		l.members[h.Sender] = m
-		l.byAddr[from] = h.Sender
-		if c := l.candidates[from]; c != nil && c.permanent {
-			l.joined[from] = true
-		}
-		delete(l.candidates, from)
-		m.name = game.CleanText(hello.Name, game.MaxNameRunes)
-		if m.name == "" {
-			m.name = "player"
-		}
-		m.color = int(hello.Color)
-		m.bot = hello.Flags&wire.HelloBot != 0
-		m.spectator = hello.Flags&wire.HelloSpectator != 0
-		m.host = hello.Flags&wire.HelloHost != 0
-		l.assignLooks()
-		kind := ""
-		if m.spectator {
-			kind = " (spectating)"
-		}
-		if !quiet {
-			l.logf("%s joined%s", m.display, kind)
-		}
+		l.removeMember(old)
+	}
+	// Its own run of numbers starts above every number it has seen.
+	m := &member{id: h.Sender, addr: from, joined: now, lastHello: now, txSeq: l.seq}
+	if l.p.key != nil {
+		m.replay.Accept(h.Seq)
+	}
+	m.heard(now, h.Seq, size)
+	l.members[h.Sender] = m
+	l.byAddr[from] = h.Sender
+	if c := l.candidates[from]; c != nil && c.permanent {
+		l.joined[from] = true
+	}
+	delete(l.candidates, from)
+	m.name = game.CleanName(hello.Name)
+	if m.name == "" {
+		m.name = "player"
+	}
+	m.wantColor = int(hello.Color)
+	m.bot = hello.Flags&wire.HelloBot != 0
+	m.spectator = hello.Flags&wire.HelloSpectator != 0
+	m.host = hello.Flags&wire.HelloHost != 0
+	l.assignColors()
+	kind := ""
+	if m.spectator {
+		kind = " (spectating)"
+	}
+	if !quiet {
+		l.logf("%s joined%s", m.display, kind)
+	}
+	l.send(from, l.hello(0))
+	return m
+}
+
+// update follows a member's name, color and hosting, and answers a
+// Hello that asks for one.
+func (l *core) update(m *member, hello *wire.Hello, from netip.AddrPort) {
+	name := game.CleanName(hello.Name)
+	if name != "" && (name != m.name || int(hello.Color) != m.wantColor) {
+		m.name, m.wantColor = name, int(hello.Color)
+		l.assignColors()
+	}
+	m.host = hello.Flags&wire.HelloHost != 0
+	if hello.Flags&wire.HelloReply != 0 {
 		l.send(from, l.hello(0))
-	} else {
-		name := game.CleanText(hello.Name, game.MaxNameRunes)
-		if name != "" && (name != m.name || int(hello.Color) != m.color) {
-			m.name, m.color = name, int(hello.Color)
-			l.assignLooks()
-		}
-		m.host = hello.Flags&wire.HelloHost != 0
-		if hello.Flags&wire.HelloReply != 0 {
-			l.send(from, l.hello(0))
-		}
 	}
-	for _, pa := range hello.Peers {
+}
+
+// gossip makes candidates of the peers a Hello names that we do not know.
+func (l *core) gossip(peers []wire.PeerAddr, from netip.AddrPort, now time.Time) {
+	for _, pa := range peers {
 		// A loopback address is only good from the same machine.
 		if pa.ID != l.p.id && l.members[pa.ID] == nil && (!pa.Addr.Addr().IsLoopback() || from.Addr().IsLoopback()) {
 			l.addCandidate(pa.Addr, false, now)
 		}
 	}
-	if l.server != nil {
-		l.server.hello(m, hello.Ledger)
-	} else if mergeLedger(&m.ledger, hello.Ledger) && m.haveState {
-		l.applyReplica(m.id, m.display, m.look, m.bot, &m.replica, m.addr)
-	}
-	if l.server != nil {
-		l.server.memberChanged()
-	}
 }
 
-// preferredColor is the colour this player asks for: --color, or one
+// preferredColor is the color this player asks for: --color, or one
 // drawn from its id.
-func (l *loop) preferredColor() int {
+func (l *core) preferredColor() int {
 	if c := l.p.cfg.Color; c >= 0 {
 		return c % game.Colors
 	}
@@ -199,7 +195,7 @@ func (l *loop) preferredColor() int {
 
 // players counts the players (not spectators) this peer knows, itself
 // included.
-func (l *loop) players() int {
+func (l *core) players() int {
 	n := 0
 	if !l.p.cfg.Spectator {
 		n++
@@ -215,7 +211,7 @@ func (l *loop) players() int {
 // dropMember gives up on a member that went silent: it is told so,
 // should it still listen, so that both sides start afresh (chat numbering
 // included) when they meet again, and its address becomes a candidate.
-func (l *loop) dropMember(m *member, now time.Time) {
+func (l *core) dropMember(m *member, now time.Time) {
 	l.send(m.addr, &wire.Leave{})
 	l.removeMember(m.id)
 	if len(l.candidates) < maxCandidates {
@@ -223,7 +219,7 @@ func (l *loop) dropMember(m *member, now time.Time) {
 	}
 }
 
-func (l *loop) removeMember(id game.PlayerID) {
+func (l *core) removeMember(id game.PlayerID) {
 	m := l.members[id]
 	if m == nil {
 		return
@@ -233,55 +229,28 @@ func (l *loop) removeMember(id game.PlayerID) {
 		delete(l.byAddr, m.addr)
 	}
 	l.st.Remove(id)
-	l.assignLooks()
-	if l.server != nil {
-		l.server.memberChanged()
-	}
+	l.model.removed(id)
+	l.assignColors()
+	l.model.membersChanged()
 }
 
-// mergeLedger folds counts into a grow-only ledger, keeping the maximum of
-// each killer's count. It reports whether anything grew.
-func mergeLedger(dst *[]game.Tally, src []game.Tally) bool {
-	grew := false
-	for _, t := range src {
-		if t.Killer == 0 {
-			continue
-		}
-		i, ok := slices.BinarySearchFunc(*dst, t.Killer, func(a game.Tally, id game.PlayerID) int {
-			return int(int64(a.Killer) - int64(id))
-		})
-		switch {
-		case !ok:
-			if len(*dst) >= game.MaxPlayers*4 {
-				continue
-			}
-			*dst = slices.Insert(*dst, i, t)
-			grew = true
-		case t.Count > (*dst)[i].Count:
-			(*dst)[i].Count = t.Count
-			grew = true
-		}
-	}
-	return grew
-}
-
-// assignLooks gives every player a colour and a display name, the same on
+// assignColors gives every player a color and a display name, the same on
 // every replica that knows the same players: players are taken in id order,
-// each gets its preferred colour unless an earlier one has it, then the
+// each gets its preferred color unless an earlier one has it, then the
 // next free one; a name shared by several players gets a short id suffix.
-func (l *loop) assignLooks() {
+func (l *core) assignColors() {
 	type player struct {
-		id    game.PlayerID
-		name  string
-		color int
+		id        game.PlayerID
+		name      game.Text
+		wantColor int
 	}
 	var ps []player
 	if !l.p.cfg.Spectator {
-		ps = append(ps, player{l.p.id, l.p.cfg.Name, l.preferredColor()})
+		ps = append(ps, player{l.p.id, l.p.name, l.preferredColor()})
 	}
 	for id, m := range l.members {
 		if !m.spectator {
-			ps = append(ps, player{id, m.name, m.color})
+			ps = append(ps, player{id, m.name, m.wantColor})
 		}
 	}
 	slices.SortFunc(ps, func(a, b player) int {
@@ -294,22 +263,22 @@ func (l *loop) assignLooks() {
 		return 0
 	})
 	taken := make([]bool, game.Colors)
-	names := map[string]int{}
+	names := map[game.Text]int{}
 	for _, p := range ps {
 		names[p.name]++
 	}
 	for _, p := range ps {
-		c := ((p.color % game.Colors) + game.Colors) % game.Colors
+		c := ((p.wantColor % game.Colors) + game.Colors) % game.Colors
 		for i := 0; i < game.Colors && taken[c]; i++ {
 			c = (c + 1) % game.Colors
 		}
 		taken[c] = true
 		display := p.name
 		if names[p.name] > 1 {
-			display = fmt.Sprintf("%s#%04x", p.name, uint32(p.id)&0xffff)
+			display = game.Text(fmt.Sprintf("%s#%04x", p.name, uint32(p.id)&0xffff)) // clean, and hex
 		}
 		if p.id == l.p.id {
-			l.selfName, l.selfLook = display, c
+			l.selfName, l.selfColor = display, c
 			if cyc := l.self(); cyc != nil {
 				cyc.Name, cyc.Color = display, c
 			}
@@ -317,7 +286,7 @@ func (l *loop) assignLooks() {
 		}
 		m := l.members[p.id]
 		m.display = display
-		m.look = c
+		m.color = c
 		if cyc := l.st.Cycle(p.id); cyc != nil {
 			cyc.Name, cyc.Color = display, c
 		}

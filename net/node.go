@@ -2,7 +2,6 @@ package net
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -67,9 +66,10 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 		tr = transport.Impair(udp, cfg.Impair)
 		cfg.Peer.Impairment = cfg.Impair.String()
 	}
+	ifaces := discoveryInterfaces(&cfg, logger)
 	if !cfg.Peer.Addr.IsValid() {
 		ip := netip.AddrFrom4([4]byte{127, 0, 0, 1})
-		if ips := discovery.LocalIPs(); len(ips) > 0 {
+		if ips := discovery.IPs(ifaces); len(ips) > 0 {
 			ip = ips[0]
 		}
 		cfg.Peer.Addr = netip.AddrPortFrom(ip, udp.LocalAddr().Port())
@@ -96,7 +96,7 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 		p.Join(a)
 	}
 	if cfg.MDNS {
-		if err := n.startMDNS(ctx, cfg, logger); err != nil {
+		if err := n.startMDNS(ctx, cfg, ifaces, logger); err != nil {
 			n.Close()
 			return nil, err
 		}
@@ -104,25 +104,30 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 	return n, nil
 }
 
-func (n *Node) startMDNS(ctx context.Context, cfg NodeConfig, logger *log.Logger) error {
+// discoveryInterfaces returns the interfaces mDNS uses (none without
+// MDNS). With none usable, the game plays without discovery: it turns
+// MDNS off and says so in the log and in a standing notice.
+func discoveryInterfaces(cfg *NodeConfig, logger *log.Logger) []stdnet.Interface {
+	if !cfg.MDNS {
+		return nil
+	}
+	ifaces, err := discovery.Interfaces(cfg.Iface)
+	if err != nil {
+		cfg.MDNS = false
+		cfg.Peer.Notice = "no LAN discovery (no network): others join with --join HOST:PORT"
+		logger.Printf("discovery off: %v; the game plays on, and others join with --join HOST:PORT", err)
+	}
+	return ifaces
+}
+
+func (n *Node) startMDNS(ctx context.Context, cfg NodeConfig, ifaces []stdnet.Interface, logger *log.Logger) error {
 	p := n.Peer
-	var iface *stdnet.Interface
-	if cfg.Iface != "" {
-		i, err := stdnet.InterfaceByName(cfg.Iface)
-		if err != nil {
-			return fmt.Errorf("interface %q: %w", cfg.Iface, err)
-		}
-		iface = i
-	}
-	ips := discovery.LocalIPs()
-	if len(ips) == 0 {
-		return errors.New("mDNS: no network interface with an address to advertise (use --no-mdns --join HOST:PORT)")
-	}
+	ips := discovery.IPs(ifaces)
 	ann := discovery.Announcement{
 		ID:       uint32(p.id),
 		Name:     p.cfg.Name,
 		Room:     p.cfg.Room,
-		Mode:     p.cfg.Mode,
+		Mode:     p.cfg.Mode.String(),
 		Version:  wire.Version,
 		Port:     int(n.udp.LocalAddr().Port()),
 		IPs:      ips,
@@ -134,7 +139,7 @@ func (n *Node) startMDNS(ctx context.Context, cfg NodeConfig, logger *log.Logger
 	// Advertise outside the lock (it opens sockets); the loop may change
 	// the role meanwhile, so install the advertiser, then bring it up to
 	// date.
-	adv, err := discovery.Advertise(ann, logger)
+	adv, err := discovery.AdvertiseOn(ann, ifaces, logger)
 	if err != nil {
 		return fmt.Errorf("mDNS advertise: %w", err)
 	}
@@ -147,13 +152,17 @@ func (n *Node) startMDNS(ctx context.Context, cfg NodeConfig, logger *log.Logger
 	}
 	// Look about every second at first, then more slowly: once playing,
 	// newcomers find us (they query at once) and gossip fills the gaps.
-	br := discovery.NewBrowser(discovery.BrowseConfig{Logger: logger, Interval: time.Second, Interface: iface})
+	var only []stdnet.Interface // --iface narrows; else every usable one, listed at each query
+	if cfg.Iface != "" {
+		only = ifaces
+	}
+	br := discovery.NewBrowser(discovery.BrowseConfig{Logger: logger, Interval: time.Second, Interfaces: only})
 	n.slow = time.AfterFunc(browseSlowAfter, func() { br.SetInterval(browseSlowEvery) })
 	n.wg.Add(1)
 	go func() {
 		defer n.wg.Done()
 		br.Run(ctx, func(e discovery.Entry) {
-			if e.Room != p.cfg.Room || game.PlayerID(e.ID) == p.id {
+			if !discovery.SameName(e.Room, p.cfg.Room) || game.PlayerID(e.ID) == p.id {
 				return
 			}
 			p.AddCandidate(e.Addr, game.PlayerID(e.ID))
@@ -179,8 +188,9 @@ func (n *Node) hosting(host bool) {
 	}
 }
 
-// Addr is the node's UDP address.
-func (n *Node) Addr() netip.AddrPort { return n.udp.LocalAddr() }
+// Addr is the address others reach the node at (its UDP port on the
+// first address of a discovery interface, else on loopback).
+func (n *Node) Addr() netip.AddrPort { return n.Peer.Addr() }
 
 // Close tells the room this peer leaves, stops discovery and closes the
 // socket, in that order. It is idempotent and waits for every goroutine.

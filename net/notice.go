@@ -22,7 +22,7 @@ func newNoticeThrottle() *throttle.Throttle { return throttle.New(noticeEvery, n
 // logLimited logs a line caused by a packet from (or to) addr, unless a
 // line of this reason about addr was logged less than noticeEvery ago.
 // reason is one of the code's constants, never text from the network.
-func (l *loop) logLimited(addr netip.Addr, reason, format string, args ...any) {
+func (l *core) logLimited(addr netip.Addr, reason, format string, args ...any) {
 	if ok, more := l.allowLine(addr, reason); ok {
 		l.p.log.Printf(format+"%s", append(args, throttle.More(more))...)
 	}
@@ -30,15 +30,15 @@ func (l *loop) logLimited(addr netip.Addr, reason, format string, args ...any) {
 
 // allowLine reports whether a line of reason about addr may be logged now,
 // and how many were held back since the last one.
-func (l *loop) allowLine(addr netip.Addr, reason string) (ok bool, more uint64) {
-	ok, more, _ = l.notices.Allow(time.Now(), throttle.Key{Source: addr.Unmap(), Reason: reason})
+func (l *core) allowLine(addr netip.Addr, reason string) (ok bool, more uint64) {
+	ok, more, _ = l.notices.Allow(l.now, throttle.Key{Source: addr.Unmap(), Reason: reason})
 	return ok, more
 }
 
 // flushNotices logs how many lines were held back for each source and
 // reason that has gone quiet, so the size of a flood that stopped is
 // still known.
-func (l *loop) flushNotices(now time.Time) {
+func (l *core) flushNotices(now time.Time) {
 	l.notices.Flush(now, func(k throttle.Key, n uint64) {
 		l.p.log.Printf("… and %d more %s lines about %s", n, k.Reason, k)
 	})

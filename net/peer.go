@@ -12,15 +12,23 @@ import (
 	"time"
 
 	"lanarena/game"
+	"lanarena/net/discovery"
 	"lanarena/net/transport"
 	"lanarena/net/wire"
 )
 
+// Mode is the synchronisation model of a room (wire.Mode: one type from
+// the flag to the packet).
+type Mode = wire.Mode
+
 // Modes of a room.
 const (
-	ModeP2P    = "p2p"
-	ModeServer = "server"
+	ModeP2P    = wire.ModeP2P
+	ModeServer = wire.ModeServer
 )
+
+// ParseMode reads a mode's name, "p2p" or "server" ("" is ModeP2P).
+func ParseMode(s string) (Mode, error) { return wire.ParseMode(s) }
 
 // Membership timings.
 const (
@@ -39,7 +47,7 @@ type Config struct {
 	Color     int // preferred palette index; -1 picks one from the id
 	Room      string
 	Params    game.Params
-	Mode      string // ModeP2P (default) or ModeServer
+	Mode      Mode   // ModeP2P (the zero value) or ModeServer
 	Host      bool   // server mode: this peer wants to host
 	Bot       bool   // an AI steers this peer's cycle
 	Spectator bool   // no cycle of its own
@@ -56,6 +64,9 @@ type Config struct {
 	// Addr is the address shown as this peer's (the socket listens on every
 	// interface); zero shows the socket's own address.
 	Addr netip.AddrPort
+	// Notice is a standing notice, shown whenever no other is (such as
+	// "discovery off: no network").
+	Notice game.Text
 	// OnHost, when set, is told when this peer starts or stops hosting a
 	// server-mode room (to update its mDNS record). It runs on the loop
 	// goroutine and must return at once.
@@ -84,13 +95,13 @@ type Probe interface {
 // Methods other than Run are safe to call from any goroutine and never
 // block: they post to the loop, dropping input if the loop is behind.
 type Peer struct {
-	cfg   Config
-	id    game.PlayerID
-	tr    transport.Transport
-	log   *log.Logger
-	key   *[32]byte
-	room  uint32
-	start time.Time
+	cfg  Config
+	name game.Text // cfg.Name, cleaned
+	id   game.PlayerID
+	tr   transport.Transport
+	log  *log.Logger
+	key  *[32]byte
+	room uint32
 
 	turns      chan game.Dir
 	says       chan string
@@ -111,12 +122,11 @@ func New(cfg Config, tr transport.Transport) (*Peer, error) {
 	if cfg.Room == "" {
 		return nil, errors.New("no room")
 	}
-	switch cfg.Mode {
-	case "":
-		cfg.Mode = ModeP2P
-	case ModeP2P, ModeServer:
-	default:
-		return nil, fmt.Errorf("unknown mode %q", cfg.Mode)
+	// One form for names that look the same: the room tag, the key and
+	// every comparison of names use it (see discovery.Canonical).
+	cfg.Room, cfg.Name = discovery.Canonical(cfg.Room), discovery.Canonical(cfg.Name)
+	if !cfg.Mode.Valid() {
+		return nil, fmt.Errorf("unknown mode %v", cfg.Mode)
 	}
 	if cfg.LagAfter <= 0 {
 		cfg.LagAfter = LagAfter
@@ -126,6 +136,9 @@ func New(cfg Config, tr transport.Transport) (*Peer, error) {
 	}
 	if cfg.Seed == 0 {
 		cfg.Seed = rand.Uint64()
+	}
+	if game.CleanText(cfg.Room, game.MaxRoomRunes) != cfg.Room || len(cfg.Room) > wire.MaxRoomBytes {
+		return nil, fmt.Errorf("room %q: use at most %d printable characters", cfg.Room, game.MaxRoomRunes)
 	}
 	cfg.Name = game.CleanText(cfg.Name, game.MaxNameRunes)
 	if cfg.Name == "" {
@@ -141,11 +154,11 @@ func New(cfg Config, tr transport.Transport) (*Peer, error) {
 	}
 	p := &Peer{
 		cfg:        cfg,
+		name:       game.Text(cfg.Name), // cleaned above
 		id:         id,
 		tr:         tr,
 		log:        logger,
 		room:       wire.RoomTag(cfg.Room),
-		start:      time.Now(),
 		turns:      make(chan game.Dir, 8),
 		says:       make(chan string, 8),
 		candidates: make(chan candidateMsg, 64),
@@ -164,8 +177,14 @@ func New(cfg Config, tr transport.Transport) (*Peer, error) {
 // ID is this peer's player id.
 func (p *Peer) ID() game.PlayerID { return p.id }
 
-// Addr is the local address of the transport.
-func (p *Peer) Addr() netip.AddrPort { return p.tr.LocalAddr() }
+// Addr is the address others reach this peer at: Config.Addr when set,
+// else the local address of the transport.
+func (p *Peer) Addr() netip.AddrPort {
+	if p.cfg.Addr.IsValid() {
+		return p.cfg.Addr
+	}
+	return p.tr.LocalAddr()
+}
 
 // Config returns the configuration the peer runs with.
 func (p *Peer) Config() Config { return p.cfg }
@@ -245,8 +264,11 @@ func (p *Peer) Run(ctx context.Context) (err error) {
 		p.err = err
 		close(p.done)
 	}()
-	l := newLoop(p)
-	return l.run(ctx)
+	l, err := newCore(p, time.Now())
+	if err != nil {
+		return err
+	}
+	return p.drive(ctx, l)
 }
 
 // Err is what Run returned, once Done is closed; nil before.

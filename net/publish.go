@@ -4,14 +4,16 @@ import (
 	"cmp"
 	"slices"
 	"time"
+
+	"lanarena/game"
 )
 
 // snapshot builds an immutable picture of what this loop knows now.
-func (l *loop) snapshot() Snapshot {
-	now := time.Now()
+func (l *core) snapshot(now time.Time) Snapshot {
+	l.now = now
 	s := Snapshot{
-		Arena:      l.st.Clone(),
-		Room:       l.p.cfg.Room,
+		Arena:      l.st.View(),
+		Room:       game.Text(l.p.cfg.Room), // New checked that it is clean
 		Mode:       l.p.cfg.Mode,
 		Addr:       l.p.Addr(),
 		Log:        slices.Clone(l.logLines),
@@ -20,17 +22,16 @@ func (l *loop) snapshot() Snapshot {
 		Locked:     l.p.key != nil,
 		Notice:     l.notice,
 	}
-	if l.p.cfg.Addr.IsValid() {
-		s.Addr = l.p.cfg.Addr
+	if s.Notice == "" {
+		s.Notice = l.p.cfg.Notice
 	}
 	if !l.p.cfg.Spectator {
 		s.Self = l.p.id
 	}
-	if l.server != nil {
-		s.Waiting, s.Host = l.server.waiting(now)
-		if n := l.server.notice(); n != "" {
-			s.Notice = n
-		}
+	var notice game.Text
+	s.Waiting, s.Host, notice = l.model.status(now)
+	if notice != "" {
+		s.Notice = notice
 	}
 	for _, m := range l.members {
 		s.Peers = append(s.Peers, PeerStats{
@@ -59,7 +60,7 @@ func (l *loop) snapshot() Snapshot {
 		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
 	})
 	for r, n := range l.drops {
-		s.Drops = append(s.Drops, DropCount{Reason: r, Count: n})
+		s.Drops = append(s.Drops, DropCount{Reason: string(r), Count: n})
 	}
 	if d, ok := l.sourceLimitDrops(); ok {
 		s.Drops = append(s.Drops, d)
@@ -68,7 +69,7 @@ func (l *loop) snapshot() Snapshot {
 	return s
 }
 
-func (l *loop) suspect(m *member) bool {
+func (l *core) suspect(m *member) bool {
 	s := l.sources[m.addr]
 	return s != nil && s.bad >= suspectAfter
 }

@@ -20,7 +20,7 @@ func TestPrivateRoom(t *testing.T) {
 			c.Secret = "wrong"
 		}
 	})
-	a, b, wrong, none := n.loops[0], n.loops[1], n.loops[2], n.loops[3]
+	a, b, wrong, none := n.cores[0], n.cores[1], n.cores[2], n.cores[3]
 	// As mDNS would, the room's peers find the outsiders too.
 	a.addCandidate(wrong.p.Addr(), false, n.now)
 	a.addCandidate(none.p.Addr(), false, n.now)
@@ -30,7 +30,7 @@ func TestPrivateRoom(t *testing.T) {
 	if a.members[b.p.id] == nil || b.members[a.p.id] == nil {
 		t.Fatalf("peers with the secret did not meet")
 	}
-	for _, l := range []*loop{a, b} {
+	for _, l := range []*core{a, b} {
 		if l.members[wrong.p.id] != nil || l.members[none.p.id] != nil {
 			t.Errorf("%s admitted a peer without the secret", l.p.cfg.Name)
 		}
@@ -38,13 +38,13 @@ func TestPrivateRoom(t *testing.T) {
 			t.Errorf("%s shows the cycle of a peer without the secret", l.p.cfg.Name)
 		}
 	}
-	if a.drops["auth"] == 0 || a.drops["unauthenticated"] == 0 {
+	if a.drops[DropAuth] == 0 || a.drops[DropUnauthenticated] == 0 {
 		t.Errorf("a counted no packets with a wrong or missing secret: %v", a.drops)
 	}
-	if !strings.Contains(wrong.notice, "wrong secret") {
+	if !strings.Contains(string(wrong.notice), "wrong secret") {
 		t.Errorf("wrong secret: notice %q", wrong.notice)
 	}
-	if !strings.Contains(none.notice, "--secret") {
+	if !strings.Contains(string(none.notice), "--secret") {
 		t.Errorf("no secret: notice %q", none.notice)
 	}
 	if wrong.members[a.p.id] != nil || none.members[a.p.id] != nil {
@@ -62,9 +62,9 @@ func TestPrivateRoom(t *testing.T) {
 		t.Fatal("no packet from a to b")
 	}
 	n.deliver()
-	before := b.drops["replay"]
-	b.receive(transport.Packet{Data: pkt, From: a.p.Addr(), At: n.now})
-	if b.drops["replay"] != before+1 {
+	before := b.drops[DropReplay]
+	b.handle(transport.Packet{Data: pkt, From: a.p.Addr(), At: n.now}, n.now)
+	if b.drops[DropReplay] != before+1 {
 		t.Errorf("replayed packet not dropped as a replay: drops %v", b.drops)
 	}
 }

@@ -2,7 +2,8 @@ package net
 
 import (
 	"fmt"
-	"net/netip"
+
+	"golang.org/x/time/rate"
 	"slices"
 	"time"
 
@@ -25,8 +26,11 @@ const (
 	reportGone     = 3 * time.Second // a cycle the host stopped reporting
 )
 
-type serverState struct {
-	l     *loop
+// serverModel is server mode: the host steps every cycle and reports
+// them all; a client asks the host to move its cycle and waits for the
+// answer. Which of the two this peer is follows the election.
+type serverModel struct {
+	l     *core
 	host  game.PlayerID // current host; 0 while electing
 	since time.Time     // since when no host is known
 
@@ -41,7 +45,7 @@ type serverState struct {
 	lastSent    time.Time
 	queue       []game.Dir
 	cycles      map[game.PlayerID]*hostedCycle // as the host reports them
-	notes       string
+	notes       game.Text
 	notesAt     time.Time
 }
 
@@ -53,34 +57,59 @@ type hostClient struct {
 	hasMoved bool
 }
 
+// hostedCycle is a client's bookkeeping of one cycle its host reports;
+// the cycle itself is in the game replica.
 type hostedCycle struct {
 	replica
-	seen time.Time
-	name string
+	seen time.Time // when the host last reported it
 }
 
-func newServerState(l *loop, now time.Time) *serverState {
-	s := &serverState{
+// newServerModel makes the model and, for a peer that wants to host,
+// takes over at once. It installs itself as l's model first: taking over
+// sends hellos, which carry the model's flags.
+func newServerModel(l *core, now time.Time) *serverModel {
+	s := &serverModel{
 		l:       l,
 		since:   now,
 		clients: map[game.PlayerID]*hostClient{},
 		cycles:  map[game.PlayerID]*hostedCycle{},
 	}
+	l.model = s
 	if l.p.cfg.Host && !l.p.cfg.Spectator {
 		s.takeOver()
 	}
 	return s
 }
 
-func (s *serverState) hosting() bool { return s.host == s.l.p.id }
+func (s *serverModel) hosting() bool { return s.host == s.l.p.id }
 
-func (s *serverState) setNotice(text string) {
-	s.notes, s.notesAt = text, time.Now()
+func (s *serverModel) setNotice(text string) {
+	s.notes, s.notesAt = game.Clean(text, maxNoticeRunes), s.l.now
 	s.l.logf("%s", text)
 }
 
-func (s *serverState) notice() string {
-	if s.notes != "" && time.Since(s.notesAt) < 8*time.Second {
+// status says how long this client's request has waited, who hosts, and
+// the latest notice of the election.
+func (s *serverModel) status(now time.Time) (time.Duration, game.Text, game.Text) {
+	waiting, host := s.waiting(now)
+	return waiting, host, s.notice(now)
+}
+
+func (s *serverModel) helloFlags() uint8 {
+	if s.hosting() {
+		return wire.HelloHost
+	}
+	return 0
+}
+
+// rateLimit: a host reports every cycle every tick.
+func (s *serverModel) rateLimit() rate.Limit { return hostReportRate(s.l.p.cfg.Params) }
+
+func (s *serverModel) removed(game.PlayerID)        {}
+func (s *serverModel) housekeep(*member, time.Time) {}
+
+func (s *serverModel) notice(now time.Time) game.Text {
+	if s.notes != "" && now.Sub(s.notesAt) < 8*time.Second {
 		return s.notes
 	}
 	if s.host == 0 {
@@ -89,11 +118,11 @@ func (s *serverState) notice() string {
 	return ""
 }
 
-func (s *serverState) waiting(now time.Time) (time.Duration, string) {
+func (s *serverModel) waiting(now time.Time) (time.Duration, game.Text) {
 	if s.hosting() {
 		return 0, ""
 	}
-	name := ""
+	var name game.Text
 	if m := s.l.members[s.host]; m != nil {
 		name = m.display
 	}
@@ -106,7 +135,7 @@ func (s *serverState) waiting(now time.Time) (time.Duration, string) {
 // elect picks the host: the lowest id that announces hosting; when none
 // does for a while, the lowest id of the players present (the peer that
 // computes itself takes over; every peer computes the same).
-func (s *serverState) elect(now time.Time) {
+func (s *serverModel) elect(now time.Time) {
 	l := s.l
 	var announced game.PlayerID
 	for id, m := range l.members {
@@ -160,7 +189,7 @@ func (s *serverState) elect(now time.Time) {
 
 // lost gives up on the host: a silent one is dropped (and told so, should
 // it come back), and the election starts at once among who is left.
-func (s *serverState) lost(now time.Time) {
+func (s *serverModel) lost(now time.Time) {
 	if m := s.l.members[s.host]; m != nil && m.lagging {
 		s.l.dropMember(m, now)
 	}
@@ -171,7 +200,7 @@ func (s *serverState) lost(now time.Time) {
 // setHost follows a new host. Its reports are numbered by its own run of
 // sequence numbers, so what the old host's numbers said is forgotten (the
 // replicas and their ledgers stay).
-func (s *serverState) setHost(id game.PlayerID) {
+func (s *serverModel) setHost(id game.PlayerID) {
 	s.host = id
 	s.outstanding = false
 	for _, hcy := range s.cycles {
@@ -182,7 +211,7 @@ func (s *serverState) setHost(id game.PlayerID) {
 
 // takeOver makes this peer the host: every cycle it knows becomes its own
 // to simulate, and every player without a cycle gets one.
-func (s *serverState) takeOver() {
+func (s *serverModel) takeOver() {
 	l := s.l
 	s.setHost(l.p.id)
 	for _, id := range l.st.IDs() {
@@ -193,12 +222,12 @@ func (s *serverState) takeOver() {
 		l.st.SetLocal(id, true)
 	}
 	if !l.p.cfg.Spectator && l.st.Cycle(l.p.id) == nil {
-		if _, err := l.st.Join(l.p.id, l.p.cfg.Name, 0, l.p.cfg.Bot, l.rng); err != nil {
+		if _, err := l.st.Join(l.p.id, l.p.name, 0, l.p.cfg.Bot, l.rng); err != nil {
 			l.p.log.Printf("host: %v", err)
 		}
 	}
 	s.joinClients()
-	l.assignLooks()
+	l.assignColors()
 	l.logf("%s hosts the room", l.p.cfg.Name)
 	if l.p.cfg.OnHost != nil {
 		l.p.cfg.OnHost(true)
@@ -208,7 +237,7 @@ func (s *serverState) takeOver() {
 	}
 }
 
-func (s *serverState) stepDown(to game.PlayerID, now time.Time) {
+func (s *serverModel) stepDown(to game.PlayerID, now time.Time) {
 	l := s.l
 	for _, id := range l.st.IDs() {
 		l.st.SetLocal(id, false)
@@ -225,7 +254,7 @@ func (s *serverState) stepDown(to game.PlayerID, now time.Time) {
 }
 
 // joinClients gives every player of the room a cycle on the host.
-func (s *serverState) joinClients() {
+func (s *serverModel) joinClients() {
 	l := s.l
 	for id, m := range l.members {
 		if m.spectator || l.st.Cycle(id) != nil {
@@ -235,10 +264,10 @@ func (s *serverState) joinClients() {
 			l.p.log.Printf("host: join %s: %v", m.display, err)
 		}
 	}
-	l.assignLooks()
+	l.assignColors()
 }
 
-func (s *serverState) memberChanged() {
+func (s *serverModel) membersChanged() {
 	if s.hosting() {
 		s.joinClients()
 		for id := range s.clients {
@@ -251,7 +280,11 @@ func (s *serverState) memberChanged() {
 
 // turn queues a turn of this client's cycle for its next requests, with
 // the same rule as the game: no repeats, no reversal.
-func (s *serverState) turn(d game.Dir) {
+func (s *serverModel) turn(d game.Dir) {
+	if s.hosting() {
+		s.l.st.Turn(s.l.p.id, d)
+		return
+	}
 	if !d.Valid() || len(s.queue) >= maxClientTurns {
 		return
 	}
@@ -268,7 +301,7 @@ func (s *serverState) turn(d game.Dir) {
 	s.queue = append(s.queue, d)
 }
 
-func (s *serverState) tick(now time.Time) {
+func (s *serverModel) tick(now time.Time) {
 	s.elect(now)
 	if s.hosting() {
 		s.hostTick(now)
@@ -277,7 +310,7 @@ func (s *serverState) tick(now time.Time) {
 	s.clientTick(now)
 }
 
-func (s *serverState) hostTick(now time.Time) {
+func (s *serverModel) hostTick(now time.Time) {
 	l := s.l
 	l.steerBot()
 	if l.st.IsLocal(l.p.id) {
@@ -302,18 +335,18 @@ func (s *serverState) hostTick(now time.Time) {
 }
 
 // report sends every cycle to every member.
-func (s *serverState) report() {
+func (s *serverModel) report() {
 	l := s.l
 	l.st.Cycles(func(c *game.Cycle) {
 		// The announced name, not the one shown here (which may carry a
 		// "#1a2b" suffix past the wire's limit): clients tell names apart
 		// themselves.
-		name := l.p.cfg.Name
+		name := l.p.name
 		if m := l.members[c.ID]; m != nil {
 			name = m.name
 		}
 		msg := &l.out.cycle
-		*msg = wire.CycleState{Owner: c.ID, Name: name, Color: uint8(c.Color)}
+		*msg = wire.CycleState{Owner: c.ID, Name: string(name), Color: uint8(c.Color)}
 		setOwnState(&msg.State, l.st, c)
 		for _, m := range l.members {
 			l.queue(m.addr, msg)
@@ -324,7 +357,7 @@ func (s *serverState) report() {
 
 // move carries out a client's pending request: one cell, at most one per
 // host tick, then the answer.
-func (s *serverState) move(id game.PlayerID, hc *hostClient) {
+func (s *serverModel) move(id game.PlayerID, hc *hostClient) {
 	l := s.l
 	if hc.hasMoved && hc.movedAt == l.st.Tick {
 		return // already moved this tick: the request waits for the next
@@ -345,7 +378,7 @@ func (s *serverState) move(id game.PlayerID, hc *hostClient) {
 	}
 }
 
-func (s *serverState) clientTick(now time.Time) {
+func (s *serverModel) clientTick(now time.Time) {
 	l := s.l
 	m := l.members[s.host]
 	if m == nil {
@@ -375,7 +408,7 @@ func (s *serverState) clientTick(now time.Time) {
 
 // ask sends a new move request, carrying the next queued turn, and waits
 // for its answer: the blocking model.
-func (s *serverState) ask(host *member, now time.Time) {
+func (s *serverModel) ask(host *member, now time.Time) {
 	l := s.l
 	s.req++
 	s.cur = wire.MoveReq{Req: s.req}
@@ -400,77 +433,108 @@ func (s *serverState) ask(host *member, now time.Time) {
 }
 
 // resend sends the outstanding request, unchanged.
-func (s *serverState) resend(host *member, now time.Time) {
+func (s *serverModel) resend(host *member, now time.Time) {
 	s.lastSent = now
 	req := s.cur
 	s.l.send(host.addr, &req)
 }
 
-func (s *serverState) receive(m *member, h wire.Header, msg wire.Message, now time.Time) {
-	l := s.l
+// handle takes a server-mode message; the peer-to-peer ones are not
+// its (in server mode only the host reports cycles).
+func (s *serverModel) handle(m *member, h wire.Header, msg wire.Message, now time.Time) bool {
 	switch msg := msg.(type) {
 	case *wire.MoveReq:
-		if !s.hosting() || m.spectator {
-			l.drop("not-host", m.addr, false)
-			return
-		}
-		hc := s.clients[m.id]
-		if hc == nil {
-			hc = &hostClient{}
-			s.clients[m.id] = hc
-			s.joinClients()
-		}
-		switch {
-		case msg.Req == hc.lastReq && hc.lastAck != nil:
-			l.send(m.addr, hc.lastAck) // our answer was lost: same answer, no second move
-		case msg.Req < hc.lastReq:
-			l.drop("stale", m.addr, false)
-		default:
-			hc.pending = msg
-			if l.st.Cycle(m.id) != nil && l.st.Cycle(m.id).Alive {
-				s.move(m.id, hc)
-			}
-		}
+		s.handleMoveReq(m, msg)
 	case *wire.MoveAck:
-		if m.id != s.host || !s.outstanding || msg.Req != s.req {
-			l.drop("stale", m.addr, false)
-			return
-		}
-		s.outstanding = false
-		s.apply(l.p.id, h.Seq, &msg.State, now)
-		if now.Sub(s.firstSent) >= time.Second/time.Duration(l.p.cfg.Params.TickRate) {
-			s.ask(m, now) // the answer took longer than a tick: ask again at once
-		}
+		s.handleMoveAck(m, h, msg, now)
 	case *wire.CycleState:
-		if m.id != s.host || s.hosting() {
-			l.drop("not-host", m.addr, false)
-			return
-		}
-		s.apply(msg.Owner, h.Seq, &msg.State, now)
+		s.handleCycleState(m, h, msg, now)
 	case *wire.CycleTrailReq:
-		if !s.hosting() {
-			l.drop("not-host", m.addr, false)
-			return
-		}
-		c := l.st.Cycle(msg.Owner)
-		if c == nil || c.Life != msg.Life {
-			l.drop("stale", m.addr, false)
-			return
-		}
-		t := trailChunk(c, msg.From)
-		l.send(m.addr, &wire.CycleTrail{Owner: c.ID, Life: t.Life, From: t.From, Total: t.Total, Verts: t.Verts})
+		s.handleCycleTrailReq(m, msg)
 	case *wire.CycleTrail:
-		hcy := s.cycles[msg.Owner]
-		if m.id != s.host || hcy == nil || !hcy.addTrail(msg.Life, int(msg.From), msg.Verts) {
-			l.drop("stale", m.addr, false)
-			return
+		s.handleCycleTrail(m, msg)
+	default:
+		return false
+	}
+	return true
+}
+
+// handleMoveReq: a client asks the host to move its cycle.
+func (s *serverModel) handleMoveReq(m *member, req *wire.MoveReq) {
+	l := s.l
+	if !s.hosting() || m.spectator {
+		l.drop(DropNotHost, m.addr)
+		return
+	}
+	hc := s.clients[m.id]
+	if hc == nil {
+		hc = &hostClient{}
+		s.clients[m.id] = hc
+		s.joinClients()
+	}
+	switch {
+	case req.Req == hc.lastReq && hc.lastAck != nil:
+		l.send(m.addr, hc.lastAck) // our answer was lost: same answer, no second move
+	case req.Req < hc.lastReq:
+		l.drop(DropStaleMoveReq, m.addr)
+	default:
+		hc.pending = req
+		if c := l.st.Cycle(m.id); c != nil && c.Alive {
+			s.move(m.id, hc)
 		}
-		s.merge(msg.Owner, hcy, m.addr)
 	}
 }
 
+// handleMoveAck: the host answers this client's outstanding request.
+func (s *serverModel) handleMoveAck(m *member, h wire.Header, ack *wire.MoveAck, now time.Time) {
+	l := s.l
+	if m.id != s.host || !s.outstanding || ack.Req != s.req {
+		l.drop(DropStaleMoveAck, m.addr)
+		return
+	}
+	s.outstanding = false
+	s.apply(l.p.id, h.Seq, &ack.State, now)
+	if now.Sub(s.firstSent) >= time.Second/time.Duration(l.p.cfg.Params.TickRate) {
+		s.ask(m, now) // the answer took longer than a tick: ask again at once
+	}
+}
+
+// handleCycleState: the host reports one cycle.
+func (s *serverModel) handleCycleState(m *member, h wire.Header, cs *wire.CycleState, now time.Time) {
+	if m.id != s.host || s.hosting() {
+		s.l.drop(DropNotHost, m.addr)
+		return
+	}
+	s.apply(cs.Owner, h.Seq, &cs.State, now)
+}
+
+// handleCycleTrailReq: a client misses part of a cycle's trail.
+func (s *serverModel) handleCycleTrailReq(m *member, req *wire.CycleTrailReq) {
+	l := s.l
+	if !s.hosting() {
+		l.drop(DropNotHost, m.addr)
+		return
+	}
+	c := l.st.Cycle(req.Owner)
+	if c == nil || c.Life != req.Life {
+		l.drop(DropStaleTrailReq, m.addr)
+		return
+	}
+	t := trailChunk(c, req.From)
+	l.send(m.addr, &wire.CycleTrail{Owner: c.ID, Life: t.Life, From: t.From, Total: t.Total, Verts: t.Verts})
+}
+
+// handleCycleTrail: the host sends the older part of a cycle's trail.
+func (s *serverModel) handleCycleTrail(m *member, t *wire.CycleTrail) {
+	if m.id != s.host || s.cycles[t.Owner] == nil {
+		s.l.drop(DropTrailGap, m.addr)
+		return
+	}
+	s.l.addTrail(t.Owner, t.Life, int(t.From), t.Verts, m.addr)
+}
+
 // apply folds the host's report of one cycle into this client's replica.
-func (s *serverState) apply(owner game.PlayerID, seq uint32, st *wire.State, now time.Time) {
+func (s *serverModel) apply(owner game.PlayerID, seq uint32, st *wire.State, now time.Time) {
 	l := s.l
 	host := l.members[s.host]
 	if host == nil || owner != l.p.id && l.members[owner] == nil {
@@ -480,20 +544,14 @@ func (s *serverState) apply(owner game.PlayerID, seq uint32, st *wire.State, now
 	if hcy.haveState && seq <= hcy.stateSeq {
 		return
 	}
-	if err := l.validate(&hcy.replica, st, 1); err != nil {
-		l.drop(err.Error(), host.addr, true)
+	l.st.Tick = max(l.st.Tick, st.Tick) // a client's clock is the host's
+	if reason := l.apply(owner, s.shown(owner), &hcy.replica, seq, st, 1); reason != "" {
+		l.drop(reason, host.addr)
 		return
 	}
-	crashed := hcy.crashes(st)
-	hcy.take(seq, st)
 	hcy.seen = now
-	l.st.Tick = max(l.st.Tick, st.Tick) // a client's clock is the host's
-	s.merge(owner, hcy, host.addr)
-	if crashed {
-		l.events([]game.Event{{Kind: game.EventCrash, Player: owner, Other: st.Killer}})
-	}
-	if hcy.needsRepair(now) {
-		l.send(host.addr, &wire.CycleTrailReq{Owner: owner, Life: hcy.state.Life, From: hcy.repairFrom()})
+	if life, from, due := l.repairDue(owner, &hcy.replica, now); due {
+		l.send(host.addr, &wire.CycleTrailReq{Owner: owner, Life: life, From: from})
 	}
 	if l.p.cfg.Probe != nil {
 		l.p.cfg.Probe.Applied(l.p.id, owner, st.Tick, st.Head, st.Alive, now)
@@ -501,7 +559,7 @@ func (s *serverState) apply(owner game.PlayerID, seq uint32, st *wire.State, now
 }
 
 // hosted is this client's replica of a cycle the host reports.
-func (s *serverState) hosted(owner game.PlayerID) *hostedCycle {
+func (s *serverModel) hosted(owner game.PlayerID) *hostedCycle {
 	hcy := s.cycles[owner]
 	if hcy == nil {
 		hcy = &hostedCycle{}
@@ -512,21 +570,19 @@ func (s *serverState) hosted(owner game.PlayerID) *hostedCycle {
 
 // hello folds a member's ledger into the replica of its cycle: the host
 // reports no ledgers, the players themselves do.
-func (s *serverState) hello(m *member, ledger []game.Tally) {
+func (s *serverModel) heardHello(m *member, ledger []game.Tally) {
 	if s.hosting() || m.spectator {
 		return
 	}
-	hcy := s.hosted(m.id)
-	if mergeLedger(&hcy.ledger, ledger) && hcy.haveState {
-		s.merge(m.id, hcy, m.addr)
-	}
+	s.l.heardLedger(m.id, &s.hosted(m.id).replica, ledger, m.addr)
 }
 
-func (s *serverState) merge(owner game.PlayerID, hcy *hostedCycle, from netip.AddrPort) {
+// shown is how the cycle of owner is presented: this player's own, or a
+// member's.
+func (s *serverModel) shown(owner game.PlayerID) shown {
 	l := s.l
-	name, look, bot := l.selfName, l.selfLook, l.p.cfg.Bot
 	if m := l.members[owner]; m != nil {
-		name, look, bot = m.display, m.look, m.bot
+		return shown{m.display, m.color, m.bot}
 	}
-	l.applyReplica(owner, name, look, bot, &hcy.replica, from)
+	return shown{l.selfName, l.selfColor, l.p.cfg.Bot}
 }

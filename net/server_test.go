@@ -10,7 +10,7 @@ import (
 
 // advanceInOrder runs one tick of each loop in the given order, delivering
 // what each sent before the next one ticks.
-func (n *simNet) advanceInOrder(order []*loop) {
+func (n *simNet) advanceInOrder(order []*core) {
 	n.step++
 	n.now = n.now.Add(time.Second / 15)
 	for _, l := range order {
@@ -25,22 +25,22 @@ func (n *simNet) advanceInOrder(order []*loop) {
 	}
 }
 
-func serverSim(t *testing.T, peers int) (*simNet, *loop, []*loop) {
+func serverSim(t *testing.T, peers int) (*simNet, *core, []*core) {
 	t.Helper()
 	n := newSimNetMode(t, 3, peers, true, ModeServer)
 	for range 60 { // 4 s: meet, then elect after electionDelay
 		n.advance(false)
 	}
-	host := n.loops[0] // lowest id
-	if !host.server.hosting() {
+	host := n.cores[0] // lowest id
+	if !host.server().hosting() {
 		t.Fatalf("peer %s does not host", host.p.cfg.Name)
 	}
-	for _, l := range n.loops[1:] {
-		if l.server.hosting() || l.server.host != host.p.id {
-			t.Fatalf("%s: host %d, want %d", l.p.cfg.Name, l.server.host, host.p.id)
+	for _, l := range n.cores[1:] {
+		if l.server().hosting() || l.server().host != host.p.id {
+			t.Fatalf("%s: host %d, want %d", l.p.cfg.Name, l.server().host, host.p.id)
 		}
 	}
-	return n, host, n.loops[1:]
+	return n, host, n.cores[1:]
 }
 
 // TestServerModeReplicasAgreeTickByTick: with clients ticking before the
@@ -48,7 +48,7 @@ func serverSim(t *testing.T, peers int) (*simNet, *loop, []*loop) {
 // host's authoritative cycle.
 func TestServerModeReplicasAgreeTickByTick(t *testing.T) {
 	n, host, clients := serverSim(t, 3)
-	order := append(append([]*loop{}, clients...), host)
+	order := append(append([]*core{}, clients...), host)
 	moved := 0
 	for tick := range 300 {
 		before := host.st.Cycle(clients[0].p.id).TrailLen()
@@ -104,7 +104,7 @@ func TestServerModeClientBlocksOnHost(t *testing.T) {
 	if moves < 6 || moves > 14 {
 		t.Errorf("round trip of 8 ticks: client moved on %d of 80 ticks, want about 10", moves)
 	}
-	if w, _ := client.server.waiting(n.now); w <= 0 && client.server.outstanding {
+	if w, _ := client.server().waiting(n.now); w <= 0 && client.server().outstanding {
 		t.Errorf("waiting %v while a request is outstanding", w)
 	}
 }
@@ -114,21 +114,21 @@ func TestServerModeClientBlocksOnHost(t *testing.T) {
 func TestServerModeHostFailover(t *testing.T) {
 	n, host, clients := serverSim(t, 3)
 	delete(n.byAddr, host.p.Addr()) // the host's machine dies: nothing in, nothing out
-	var alive []*loop
-	for _, l := range n.loops {
+	var alive []*core
+	for _, l := range n.cores {
 		if l != host {
 			alive = append(alive, l)
 		}
 	}
-	n.loops = alive
+	n.cores = alive
 	for range 15 * 6 { // 6 s
 		n.advance(false)
 	}
 	newHost := clients[0]
-	if !newHost.server.hosting() {
-		t.Fatalf("%s did not take over (host %d)", newHost.p.cfg.Name, newHost.server.host)
+	if !newHost.server().hosting() {
+		t.Fatalf("%s did not take over (host %d)", newHost.p.cfg.Name, newHost.server().host)
 	}
-	if got := clients[1].server.host; got != newHost.p.id {
+	if got := clients[1].server().host; got != newHost.p.id {
 		t.Fatalf("%s follows host %d, want %d", clients[1].p.cfg.Name, got, newHost.p.id)
 	}
 	if newHost.st.Cycle(host.p.id) != nil {
@@ -136,7 +136,7 @@ func TestServerModeHostFailover(t *testing.T) {
 	}
 	found := false
 	for _, ln := range clients[1].logLines {
-		if strings.Contains(ln.Text, "host") && (strings.Contains(ln.Text, "stopped answering") || strings.Contains(ln.Text, "left")) {
+		if strings.Contains(string(ln.Text), "host") && (strings.Contains(string(ln.Text), "stopped answering") || strings.Contains(string(ln.Text), "left")) {
 			found = true
 		}
 	}

@@ -13,9 +13,11 @@ import (
 	"lanarena/net/transport"
 )
 
-// simNet is a seeded in-memory network for replication tests: loops
-// are driven by hand on a fake clock, and the network drops, duplicates,
-// delays and so reorders packets from a seeded source. No goroutines.
+// simNet is a seeded in-memory network for replication tests: the peers'
+// production cores (newCore) are driven on one fake clock, through the
+// same entry points as Peer.Run's driver (handle, tick, housekeep), and
+// the network drops, duplicates, delays and so reorders packets from a
+// seeded source. No goroutines.
 type simNet struct {
 	rng      *rand.Rand
 	now      time.Time
@@ -25,8 +27,8 @@ type simNet struct {
 	maxDelay int // in steps; random delays reorder packets
 	delayAll int // in steps, added to every packet
 	queue    []simPacket
-	loops    []*loop
-	byAddr   map[netip.AddrPort]*loop
+	cores    []*core
+	byAddr   map[netip.AddrPort]*core
 	sent     int
 	dropped  int
 	seed     uint64
@@ -89,7 +91,7 @@ func newSimNet(t *testing.T, seed uint64, peers int, bots bool) *simNet {
 	return newSimNetMode(t, seed, peers, bots, ModeP2P)
 }
 
-func newSimNetMode(t *testing.T, seed uint64, peers int, bots bool, mode string) *simNet {
+func newSimNetMode(t *testing.T, seed uint64, peers int, bots bool, mode Mode) *simNet {
 	return newSimNetWith(t, seed, peers, func(i int, c *Config) { c.Bot, c.Mode = bots, mode })
 }
 
@@ -99,7 +101,7 @@ func newSimNetWith(t *testing.T, seed uint64, peers int, tune func(i int, c *Con
 	n := &simNet{
 		rng:    rand.New(rand.NewPCG(seed, 7)),
 		now:    time.Unix(1_700_000_000, 0),
-		byAddr: map[netip.AddrPort]*loop{},
+		byAddr: map[netip.AddrPort]*core{},
 		seed:   seed,
 		links:  map[[2]netip.AddrPort]*rand.Rand{},
 	}
@@ -120,24 +122,16 @@ func newSimNetWith(t *testing.T, seed uint64, peers int, tune func(i int, c *Con
 		if err != nil {
 			t.Fatal(err)
 		}
-		p.start = n.now
-		l := newLoop(p)
-		if p.cfg.Mode == ModeP2P && !p.cfg.Spectator {
-			if _, err := l.st.Join(p.id, p.cfg.Name, 0, p.cfg.Bot, l.rng); err != nil {
-				t.Fatal(err)
-			}
+		l, err := newCore(p, n.now)
+		if err != nil {
+			t.Fatal(err)
 		}
-		l.assignLooks()
-		if p.cfg.Mode == ModeServer {
-			l.server = newServerState(l, n.now)
-		}
-		l.lastRates = n.now
-		n.loops = append(n.loops, l)
+		n.cores = append(n.cores, l)
 		n.byAddr[addr] = l
 	}
 	// Everybody knows the first peer's address, as with --join.
-	for _, l := range n.loops[1:] {
-		l.addCandidate(n.loops[0].p.Addr(), true, n.now)
+	for _, l := range n.cores[1:] {
+		l.handle(candidateMsg{addr: n.cores[0].p.Addr(), permanent: true}, n.now)
 	}
 	return n
 }
@@ -154,7 +148,7 @@ func (n *simNet) deliver() {
 				continue
 			}
 			if l := n.byAddr[pk.to]; l != nil {
-				l.receive(transport.Packet{Data: pk.data, From: pk.from, At: n.now})
+				l.handle(transport.Packet{Data: pk.data, From: pk.from, At: n.now}, n.now)
 			}
 		}
 	}
@@ -166,7 +160,7 @@ func (n *simNet) deliver() {
 func (n *simNet) advance(frozen bool) {
 	n.step++
 	n.now = n.now.Add(time.Second / 15)
-	for _, l := range n.loops {
+	for _, l := range n.cores {
 		if frozen {
 			l.broadcast()
 		} else {
@@ -175,7 +169,7 @@ func (n *simNet) advance(frozen bool) {
 	}
 	n.deliver()
 	if n.step%4 == 0 {
-		for _, l := range n.loops {
+		for _, l := range n.cores {
 			l.housekeep(n.now)
 		}
 		n.deliver()
@@ -185,10 +179,10 @@ func (n *simNet) advance(frozen bool) {
 // divergence lists every replica that differs from its owner's state.
 func (n *simNet) divergence() []string {
 	var out []string
-	for _, owner := range n.loops {
+	for _, owner := range n.cores {
 		want := owner.st.CycleDigest(owner.p.id)
 		wantScore := score(owner.self())
-		for _, l := range n.loops {
+		for _, l := range n.cores {
 			if l == owner {
 				continue
 			}
@@ -232,7 +226,7 @@ func TestReplicationConvergesAfterImpairment(t *testing.T) {
 				n.advance(false)
 			}
 			deaths := 0
-			for _, l := range n.loops {
+			for _, l := range n.cores {
 				deaths += int(l.self().Deaths)
 			}
 			loss, dup, maxDelay := n.loss, n.dup, n.maxDelay
@@ -253,7 +247,7 @@ func TestReplicationConvergesAfterImpairment(t *testing.T) {
 			t.Logf("healed in %d ticks; %d deaths; %d of %d packets dropped", healed, deaths, n.dropped, n.sent)
 			// Scoreboards: every peer's table is the same, and kills add up.
 			var kills, killedBy int
-			for _, l := range n.loops {
+			for _, l := range n.cores {
 				c := l.self()
 				kills += int(c.Kills)
 				for _, tl := range c.KilledBy {
@@ -278,7 +272,7 @@ func TestTrailRepairAfterLongLoss(t *testing.T) {
 	for range 30 {
 		n.advance(false)
 	}
-	for _, l := range n.loops {
+	for _, l := range n.cores {
 		if len(l.members) != 1 {
 			t.Fatalf("%s did not meet the other peer", l.p.cfg.Name)
 		}
@@ -304,7 +298,7 @@ func TestStalePacketsIgnored(t *testing.T) {
 	for range 20 {
 		n.advance(false)
 	}
-	a, b := n.loops[0], n.loops[1]
+	a, b := n.cores[0], n.cores[1]
 	var old []byte
 	// Capture one state packet from a to b, let more flow, replay it.
 	a.broadcast()
@@ -319,10 +313,10 @@ func TestStalePacketsIgnored(t *testing.T) {
 	for range 10 {
 		n.advance(false)
 	}
-	before := b.drops["stale"]
+	before := b.drops[DropStale]
 	want := b.st.CycleDigest(a.p.id)
-	b.receive(transport.Packet{Data: old, From: a.p.Addr(), At: n.now})
-	if got := b.drops["stale"]; got != before+1 {
+	b.handle(transport.Packet{Data: old, From: a.p.Addr(), At: n.now}, n.now)
+	if got := b.drops[DropStale]; got != before+1 {
 		t.Errorf("stale drops %d, want %d", got, before+1)
 	}
 	if got := b.st.CycleDigest(a.p.id); got != want {

@@ -7,33 +7,29 @@ import (
 	"lanarena/net/transport"
 )
 
-// sourceRate is how many packets a second one address may send to a peer
-// of cfg: a server-mode host reports every cycle every tick. The loop
-// enforces it (rate-limit drops); the UDP transport enforces a multiple
-// of it before anything is copied (transportLimit).
-func sourceRate(cfg Config) rate.Limit {
-	if cfg.Mode == ModeServer {
-		return rate.Limit(max(perAddrRate, cfg.Params.TickRate*(game.MaxPlayers+4)))
-	}
-	return rate.Limit(max(perAddrRate, cfg.Params.TickRate*4))
+// hostReportRate is how many packets a second a server-mode host sends
+// each client: every cycle every tick. No model lets one address send
+// more: it is server mode's per-source limit, and the most of any model.
+func hostReportRate(p game.Params) rate.Limit {
+	return rate.Limit(max(perAddrRate, p.TickRate*(game.MaxPlayers+4)))
 }
 
-// transportLimit is the transport's coarse gate for a peer of cfg: four
-// times sourceRate, so the loop still sees a flood (and counts and reports
-// it) but no more than that of it; the rest costs the reader goroutine a
-// map lookup each.
+// transportLimit is the UDP transport's coarse per-source gate for a peer
+// of cfg: twice the most any model lets one address send, so that the
+// core still sees a flood (and counts and reports it) but no more than
+// that of it; the rest costs the reader goroutine a map lookup each.
 func transportLimit(cfg Config) transport.SourceLimit {
-	r := 4 * float64(sourceRate(cfg))
+	r := 2 * float64(hostReportRate(cfg.Params))
 	return transport.SourceLimit{Rate: r, Burst: r}
 }
 
 // sourceLimitDrops is the count of packets the transport dropped by its
-// SourceLimit before the loop saw them, as a drop reason of its own.
-func (l *loop) sourceLimitDrops() (DropCount, bool) {
+// SourceLimit before the core saw them.
+func (l *core) sourceLimitDrops() (DropCount, bool) {
 	st, ok := l.p.tr.(interface{ Stats() transport.Stats })
 	if !ok {
 		return DropCount{}, false
 	}
 	n := st.Stats().Limited
-	return DropCount{Reason: "source-limit", Count: n}, n > 0
+	return DropCount{Reason: string(DropSourceLimit), Count: n}, n > 0
 }

@@ -63,12 +63,12 @@ func TestNodeFloodStopsAtTransport(t *testing.T) {
 	})
 	var looped, limited uint64
 	for _, d := range snap(t, nd.Peer).Drops {
-		switch d.Reason {
-		case "rate-limit", "version":
+		switch DropReason(d.Reason) {
+		case DropRateLimit, DropVersion:
 			looped += d.Count
-		case "bad-magic":
-			t.Errorf("%d junk packets reached the loop", d.Count)
-		case "source-limit":
+		case DropBadMagic:
+			t.Errorf("%d junk packets reached the core", d.Count)
+		case DropSourceLimit:
 			limited = d.Count
 		}
 	}

@@ -81,7 +81,7 @@ func newArenaModel(st *styles, cfg Config, ctrl Controller, room string) arenaMo
 		help:      h,
 		chat:      ti,
 		ctrl:      ctrl,
-		room:      game.CleanText(room, 64),
+		room:      game.CleanText(room, game.MaxRoomRunes),
 		spectator: cfg.Spectator,
 		board:     newBoard(st.profile),
 	}
@@ -246,7 +246,7 @@ func (m arenaModel) draw() frame {
 	st := m.st
 	if !m.hasSnap || m.snap.Arena == nil {
 		text := st.dim.Render("joining " + m.room + "…")
-		if n := game.CleanText(m.snap.Notice, 200); n != "" {
+		if n := string(m.snap.Notice); n != "" {
 			text += "\n\n" + st.warn.Render(n)
 		}
 		return frame{screen: message(text, m.width, m.height)}
@@ -303,12 +303,12 @@ func (m arenaModel) deathBox(boardWidth int) string {
 }
 
 // crashCause says in words what c hit.
-func crashCause(a *game.State, c *game.Cycle) string {
+func crashCause(a *game.Arena, c *game.Cycle) string {
 	switch {
 	case c.Killer != 0 && c.Killer != c.ID:
 		name := ""
 		if k := a.Cycle(c.Killer); k != nil {
-			name = game.CleanText(k.Name, game.MaxNameRunes)
+			name = string(k.Name)
 		}
 		if name == "" {
 			name = fmt.Sprintf("player %d", c.Killer)
@@ -340,9 +340,9 @@ func (m arenaModel) statusLine(w int) string {
 	if s.Waiting > 0 {
 		add(st.barWarn, "waiting for host "+fmtDur(s.Waiting))
 	}
-	mode := game.CleanText(s.Mode, 16)
-	if mode == "server" {
-		if host := game.CleanText(s.Host, game.MaxNameRunes); host != "" {
+	mode := s.Mode.String()
+	if s.Mode == view.ModeServer {
+		if host := string(s.Host); host != "" {
 			mode += ", host " + host
 		} else {
 			mode += ", hosting"
@@ -370,7 +370,7 @@ func (m arenaModel) statusLine(w int) string {
 // left and your address on its right.
 func (m arenaModel) topEdge(w int) string {
 	st, s := m.st, m.snap
-	room := game.CleanText(s.Room, maxRoomRunes)
+	room := string(s.Room)
 	if room == "" {
 		room = m.room
 	}
@@ -416,7 +416,7 @@ func (m arenaModel) bottomEdge(w int) string {
 func (m arenaModel) bottomLine(w int) string {
 	switch {
 	case m.snap.Notice != "":
-		return fit(m.st.warn.Render("! "+game.CleanText(m.snap.Notice, 200)), w)
+		return fit(m.st.warn.Render("! "+string(m.snap.Notice)), w)
 	}
 	return fit(m.helpLine, w)
 }

@@ -350,7 +350,7 @@ func TestStatusLine(t *testing.T) {
 	snap.Impairment = "loss 20% delay 300ms"
 	snap.Locked = true
 	snap.Waiting = 230 * time.Millisecond
-	snap.Mode, snap.Host = "server", "alice"
+	snap.Mode, snap.Host = view.ModeServer, "alice"
 	snap.Notice = "host alice left: waiting for a new host"
 	m := arenaAt(t, &fakeController{}, termenv.TrueColor, 120, 30, snap)
 	view := ansi.Strip(m.View())
@@ -369,7 +369,7 @@ func TestStatusLine(t *testing.T) {
 
 func TestScoreboard(t *testing.T) {
 	p := game.DefaultParams()
-	cyc := func(id game.PlayerID, name string, color int, kills, deaths, streak, best uint16, bot bool) *game.Cycle {
+	cyc := func(id game.PlayerID, name game.Text, color int, kills, deaths, streak, best uint16, bot bool) *game.Cycle {
 		return &game.Cycle{ID: id, Name: name, Color: color, Bot: bot, Alive: true, Dir: game.Right,
 			Head: game.Point{X: 5, Y: int(id) * 3}, Verts: []game.Point{{X: 1, Y: int(id) * 3}},
 			Kills: kills, Deaths: deaths, Streak: streak, Best: best}
@@ -489,15 +489,17 @@ func TestStrangerNamesCannotEscape(t *testing.T) {
 	build := func(name string) view.Snapshot {
 		snap := testSnapshot(t, game.DefaultParams(), 4, 20)
 		c := snap.Arena.Cycle(2)
-		c.Name = name + "bob"
+		// Text fields are cleaned where they come in, by the peer layer
+		// (game.Clean); the others are cleaned by the screen.
+		c.Name = game.CleanName(name + "bob")
 		me := snap.Arena.Cycle(1)
 		me.Alive, me.Killer, me.DeadTicks = false, 2, 5
-		snap.Peers[0].Name = name + "bob"
+		snap.Peers[0].Name = game.CleanName(name + "bob")
 		snap.Peers[0].Suspect = true
-		snap.Log = append(snap.Log, view.LogLine{Text: name + "bob joined"})
-		snap.Chat = append(snap.Chat, view.ChatLine{From: name + "bob", Text: "hi " + name + "there\x07\r\n"})
-		snap.Room = name + "den"
-		snap.Notice = name + "notice"
+		snap.Log = append(snap.Log, view.LogLine{Text: game.Clean(name+"bob joined", 120)})
+		snap.Chat = append(snap.Chat, view.ChatLine{From: game.CleanName(name + "bob"), Text: game.Clean("hi "+name+"there\x07\r\n", game.MaxChatRunes)})
+		snap.Room = game.Clean(name+"den", game.MaxRoomRunes)
+		snap.Notice = game.Clean(name+"notice", 200)
 		snap.Impairment = name + "loss 5%"
 		snap.Drops = append(snap.Drops, view.DropCount{Reason: name + "odd", Count: 1})
 		return snap

@@ -160,7 +160,7 @@ func (b *board) height() int { return (b.h+1)/2 + 2 }
 
 // update fills the board from s, with self's head marked as yours, and
 // renders its rows.
-func (b *board) update(s *game.State, self game.PlayerID) {
+func (b *board) update(s *game.Arena, self game.PlayerID) {
 	if s == nil {
 		return
 	}
@@ -168,7 +168,7 @@ func (b *board) update(s *game.State, self game.PlayerID) {
 	b.render()
 }
 
-func (b *board) fill(s *game.State, self game.PlayerID) {
+func (b *board) fill(s *game.Arena, self game.PlayerID) {
 	w, h := s.Params.Width, s.Params.Height
 	if w != b.w || h != b.h || len(b.cells) != w*h {
 		b.w, b.h = w, h
@@ -214,8 +214,8 @@ func (b *board) paintTrail(c *game.Cycle, p paint) {
 }
 
 // initial is the letter that marks a player's head without colour.
-func initial(name string, color int) rune {
-	for _, r := range game.CleanText(name, game.MaxNameRunes) {
+func initial(name game.Text, color int) rune {
+	for _, r := range string(name) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			if u := unicode.ToUpper(r); u < 0x80 {
 				return u

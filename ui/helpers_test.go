@@ -77,7 +77,7 @@ func send(t testing.TB, m Model, msgs ...tea.Msg) (Model, tea.Cmd) {
 // arenaAt is an arena screen of w×h at profile p showing snap.
 func arenaAt(t testing.TB, ctrl Controller, p termenv.Profile, w, h int, snap view.Snapshot) Model {
 	t.Helper()
-	m := newModel(Config{Controller: ctrl, Room: snap.Room, Version: "test"}, p)
+	m := newModel(Config{Controller: ctrl, Room: string(snap.Room), Version: "test"}, p)
 	m, _ = send(t, m, tea.WindowSizeMsg{Width: w, Height: h}, SnapshotMsg{snap})
 	return m
 }
@@ -107,7 +107,7 @@ func ride(s *game.State, n int, rng *rand.Rand) {
 	}
 }
 
-var playerNames = []string{"alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi",
+var playerNames = []game.Text{"alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi",
 	"ivan", "judy", "mallory", "niaj", "olivia", "peggy", "rupert", "sybil"}
 
 // testSnapshot is a deterministic game of n players on p after steps
@@ -123,10 +123,10 @@ func testSnapshot(t testing.TB, p game.Params, n, steps int) view.Snapshot {
 	}
 	ride(s, steps, rng)
 	snap := view.Snapshot{
-		Arena: s.Clone(),
+		Arena: s.View(),
 		Self:  1,
 		Room:  "den",
-		Mode:  "p2p",
+		Mode:  view.ModeP2P,
 		Addr:  netip.MustParseAddrPort("192.168.1.20:47000"),
 		Drops: []view.DropCount{{Reason: "bad magic", Count: 3}, {Reason: "stale seq", Count: 12}},
 	}
@@ -172,7 +172,7 @@ func arenaWith(t testing.TB, p game.Params, self game.PlayerID, cycles ...*game.
 			t.Fatalf("merge %s: %v", c.Name, err)
 		}
 	}
-	return view.Snapshot{Arena: s, Self: self, Room: "den", Mode: "p2p"}
+	return view.Snapshot{Arena: s.View(), Self: self, Room: "den", Mode: view.ModeP2P}
 }
 
 // isQuit reports whether cmd is tea.Quit, without running it: other

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -16,7 +17,7 @@ import (
 )
 
 // maxRoomRunes bounds a room's name.
-const maxRoomRunes = 24
+const maxRoomRunes = game.MaxRoomRunes
 
 // lobbyPrompt is the question the lobby is asking, if any.
 type lobbyPrompt int
@@ -46,6 +47,7 @@ type lobbyModel struct {
 	rooms         []view.RoomInfo // in the order given (busiest first), names cleaned
 	moved         bool            // the player moved the cursor: keep it on its room
 	searching     bool
+	offline       string // why the LAN cannot be searched
 	cursor        int
 	prompt        lobbyPrompt
 	target        string // the room the prompt is about
@@ -86,7 +88,7 @@ func (m lobbyModel) Update(msg tea.Msg) (lobbyModel, tea.Cmd) {
 		return m, nil
 	case RoomsMsg:
 		m.setRooms(msg.Rooms)
-		m.searching = msg.Searching
+		m.searching, m.offline = msg.Searching, msg.Offline
 		return m, nil
 	case spinner.TickMsg:
 		var cmd tea.Cmd
@@ -117,18 +119,11 @@ func (m lobbyModel) playKey(msg tea.KeyMsg) (lobbyModel, tea.Cmd) {
 
 // setRooms replaces the list and keeps the cursor on the room it was on.
 func (m *lobbyModel) setRooms(rooms []view.RoomInfo) {
-	var selected string
+	var selected game.Text
 	if m.cursor < len(m.rooms) {
 		selected = m.rooms[m.cursor].Name
 	}
-	m.rooms = make([]view.RoomInfo, len(rooms))
-	for i, r := range rooms {
-		r.Name = game.CleanText(r.Name, maxRoomRunes)
-		r.Mode = game.CleanText(r.Mode, 16)
-		r.Host = game.CleanText(r.Host, game.MaxNameRunes)
-		r.Reason = game.CleanText(r.Reason, 48)
-		m.rooms[i] = r
-	}
+	m.rooms = slices.Clone(rooms) // names, hosts and reasons are game.Text: clean
 	m.cursor = max(0, min(m.cursor, len(m.rooms)-1))
 	if !m.moved {
 		// Until the player picks, Enter joins the busiest room (first).
@@ -165,9 +160,9 @@ func (m lobbyModel) updateBrowse(msg tea.KeyMsg) (lobbyModel, tea.Cmd) {
 		case !r.Compatible:
 			m.err = fmt.Sprintf("cannot join %s: incompatible: %s", r.Name, r.Reason)
 		case r.Locked:
-			return m, m.ask(promptSecret, r.Name, false)
+			return m, m.ask(promptSecret, string(r.Name), false)
 		default:
-			return m.startJoin(r.Name, "")
+			return m.startJoin(string(r.Name), "")
 		}
 	}
 	return m, nil
@@ -264,6 +259,8 @@ func (m lobbyModel) View() string {
 	add(st.dim.Render("light cycles on your LAN"))
 	add("")
 	switch {
+	case m.offline != "":
+		add(st.text.Render(m.offline))
 	case m.searching:
 		add(m.spin.View() + " " + st.text.Render("looking for rooms on the LAN…"))
 	case len(m.rooms) == 0:
@@ -319,17 +316,17 @@ func (m lobbyModel) roomLine(r view.RoomInfo, selected bool) string {
 	if r.Locked {
 		lock = "locked"
 	}
-	mode := r.Mode
-	if r.Mode == "server" {
+	mode := r.Mode.String()
+	if r.Mode == view.ModeServer {
 		if r.Host != "" {
-			mode += " · host " + r.Host
+			mode += " · host " + string(r.Host)
 		} else {
 			mode += " · host unknown"
 		}
 	}
-	line := fmt.Sprintf("%s %-7s %7d  %s", fit(r.Name, maxRoomRunes), lock, r.Players, mode)
+	line := fmt.Sprintf("%s %-7s %7d  %s", fit(string(r.Name), maxRoomRunes), lock, r.Players, mode)
 	if !r.Compatible {
-		line += "  incompatible: " + r.Reason
+		line += "  incompatible: " + string(r.Reason)
 	}
 	cursor := "  "
 	style := st.text

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
+	"lanarena/game"
 	"lanarena/net/view"
 )
 
@@ -29,9 +30,9 @@ func (j *fakeJoiner) join(room, secret string) (Controller, error) {
 }
 
 var lanRooms = []view.RoomInfo{
-	{Name: "den", Players: 3, Mode: "p2p", Compatible: true},
-	{Name: "lab", Players: 1, Mode: "server", Host: "alice", Locked: true, Compatible: true},
-	{Name: "old", Players: 2, Mode: "p2p", Compatible: false, Reason: "protocol v2"},
+	{Name: "den", Players: 3, Mode: view.ModeP2P, Compatible: true},
+	{Name: "lab", Players: 1, Mode: view.ModeServer, Host: "alice", Locked: true, Compatible: true},
+	{Name: "old", Players: 2, Mode: view.ModeP2P, Compatible: false, Reason: "protocol v2"},
 }
 
 func lobbyAt(t *testing.T, j *fakeJoiner, w, h int) Model {
@@ -117,8 +118,8 @@ func TestLobbyCursor(t *testing.T) {
 	j := &fakeJoiner{ctrl: &fakeController{}}
 	m := lobbyAt(t, j, 80, 24)
 	// Until the player moves, the cursor follows the first (busiest) room.
-	m, _ = send(t, m, RoomsMsg{Rooms: []view.RoomInfo{{Name: "arena", Mode: "p2p", Compatible: true}}})
-	m, _ = send(t, m, RoomsMsg{Rooms: append(slices.Clone(lanRooms), view.RoomInfo{Name: "arena", Mode: "p2p", Compatible: true})})
+	m, _ = send(t, m, RoomsMsg{Rooms: []view.RoomInfo{{Name: "arena", Mode: view.ModeP2P, Compatible: true}}})
+	m, _ = send(t, m, RoomsMsg{Rooms: append(slices.Clone(lanRooms), view.RoomInfo{Name: "arena", Mode: view.ModeP2P, Compatible: true})})
 	if !strings.Contains(m.View(), "▸ den") {
 		t.Fatalf("cursor not on the busiest room:\n%s", m.View())
 	}
@@ -131,7 +132,7 @@ func TestLobbyCursor(t *testing.T) {
 		t.Fatalf("cursor not on lab:\n%s", m.View())
 	}
 	// Once moved, a new list keeps the cursor on the same room.
-	m, _ = send(t, m, RoomsMsg{Rooms: append([]view.RoomInfo{{Name: "aaa", Mode: "p2p", Compatible: true}}, lanRooms...)})
+	m, _ = send(t, m, RoomsMsg{Rooms: append([]view.RoomInfo{{Name: "aaa", Mode: view.ModeP2P, Compatible: true}}, lanRooms...)})
 	if !strings.Contains(m.View(), "▸ lab") {
 		t.Errorf("cursor moved off lab when the list changed:\n%s", m.View())
 	}
@@ -288,7 +289,9 @@ func TestLobbyHostileRoomNames(t *testing.T) {
 	const evil = "\x1b]0;pwn\x07\x1b[2J"
 	m := lobbyAt(t, &fakeJoiner{}, 100, 30)
 	m, _ = send(t, m, RoomsMsg{Rooms: []view.RoomInfo{
-		{Name: evil + "den", Mode: "server", Host: evil + "eve", Compatible: false, Reason: evil + "protocol v9"},
+		// The peer layer cleans what mDNS brings (net.Rooms) into game.Text.
+		{Name: game.Clean(evil+"den", game.MaxRoomRunes), Mode: view.ModeServer, Host: game.CleanName(evil + "eve"),
+			Compatible: false, Reason: game.Clean(evil+"protocol v9", 48)},
 	}})
 	view := m.View()
 	if strings.ContainsRune(view, 0x1b) || strings.Contains(view, "pwn") {

@@ -39,7 +39,8 @@ type SnapshotMsg struct{ view.Snapshot }
 // RoomsMsg brings the rooms seen on the LAN, for the lobby.
 type RoomsMsg struct {
 	Rooms     []view.RoomInfo
-	Searching bool // still looking: the lobby shows a spinner
+	Searching bool   // still looking: the lobby shows a spinner
+	Offline   string // why the LAN cannot be searched now ("" when it can)
 }
 
 // joinedMsg says the lobby's Joiner started the game for room.

@@ -35,7 +35,7 @@ func (m arenaModel) netgraph(w, h int) string {
 		peers, more = peers[:max(0, room-1)], len(peers)-max(0, room-1)
 	}
 	for _, p := range peers {
-		name := game.CleanText(p.Name, game.MaxNameRunes)
+		name := string(p.Name)
 		mark, style := " ", st.text
 		switch {
 		case p.Suspect:

@@ -16,7 +16,6 @@ import (
 const (
 	keepLog       = 32
 	keepChat      = 32
-	maxLogRunes   = 200
 	minLogRows    = 2
 	scoreFixedCol = 13 // swatch, mark and the K, D, S(B) columns
 )
@@ -51,7 +50,7 @@ func newPanelData(s view.Snapshot) panelData {
 			p := flags[c.ID]
 			d.scores = append(d.scores, scoreRow{
 				id:      c.ID,
-				name:    game.CleanText(c.Name, game.MaxNameRunes),
+				name:    string(c.Name),
 				color:   colorIndex(c.Color),
 				self:    c.ID == s.Self && s.Self != 0,
 				bot:     c.Bot || p.Bot,
@@ -70,12 +69,12 @@ func newPanelData(s view.Snapshot) panelData {
 			cmp.Compare(a.id, b.id))
 	})
 	for _, l := range s.Log[max(0, len(s.Log)-keepLog):] {
-		d.log = append(d.log, game.CleanText(l.Text, maxLogRunes))
+		d.log = append(d.log, string(l.Text))
 	}
 	for _, c := range s.Chat[max(0, len(s.Chat)-keepChat):] {
 		d.chat = append(d.chat, chatRow{
-			from: game.CleanText(c.From, game.MaxNameRunes),
-			text: game.CleanText(c.Text, game.MaxChatRunes),
+			from: string(c.From),
+			text: string(c.Text),
 		})
 	}
 	return d

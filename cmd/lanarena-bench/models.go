@@ -19,7 +19,7 @@ import (
 // modelConfig is one cell of the --models table: a synchronisation model
 // and the one-way delay applied (in and out) on the player's peer.
 type modelConfig struct {
-	Mode    string // gamenet.ModeP2P or gamenet.ModeServer
+	Mode    gamenet.Mode
 	Delay   time.Duration
 	Presses int
 	Seed    uint64
@@ -43,7 +43,7 @@ type modelResult struct {
 }
 
 func runModels(ctx context.Context, o *options, stdout, stderr io.Writer) error {
-	modes := []string{gamenet.ModeP2P, gamenet.ModeServer}
+	modes := []gamenet.Mode{gamenet.ModeP2P, gamenet.ModeServer}
 	switch o.mode {
 	case "p2p":
 		modes = modes[:1]
@@ -88,7 +88,7 @@ func printModels(w io.Writer, rs []modelResult) {
 // measureModel starts the bot's peer (in server mode, the host) and then
 // the player's, joined to it, and presses turns.
 func measureModel(ctx context.Context, cfg modelConfig) (modelResult, error) {
-	res := modelResult{Model: cfg.Mode, DelayMs: float64(cfg.Delay.Microseconds()) / 1000}
+	res := modelResult{Model: cfg.Mode.String(), DelayMs: float64(cfg.Delay.Microseconds()) / 1000}
 	room := fmt.Sprintf("models-%d-%d", os.Getpid(), rand.Uint32())
 	seed := func(i uint64) uint64 {
 		if cfg.Seed == 0 {
@@ -173,7 +173,7 @@ func (p *presser) run(ctx context.Context) error {
 	start := time.Now()
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
-	var st *game.State // the latest snapshot's arena
+	var st *game.Arena // the latest snapshot's arena
 	var self game.PlayerID
 	for len(p.samples) < p.want {
 		select {
@@ -194,7 +194,7 @@ func (p *presser) run(ctx context.Context) error {
 			}
 			p.ready = true
 			// A wall or a trail close ahead: turn now.
-			if !p.pending && c.Alive && st.Run(c.Head, c.Dir, 8) <= 3 {
+			if !p.pending && c.Alive && freeRun(st, c.Head, c.Dir, 8) <= 3 {
 				p.press(st, c)
 			}
 		case <-timer.C:
@@ -209,7 +209,7 @@ func (p *presser) run(ctx context.Context) error {
 	return nil
 }
 
-func cycleOf(st *game.State, id game.PlayerID) *game.Cycle {
+func cycleOf(st *game.Arena, id game.PlayerID) *game.Cycle {
 	if st == nil {
 		return nil
 	}
@@ -242,13 +242,33 @@ func (p *presser) observe(c *game.Cycle, now time.Time) {
 }
 
 // press turns c to the perpendicular with the longer free run.
-func (p *presser) press(st *game.State, c *game.Cycle) {
+func (p *presser) press(st *game.Arena, c *game.Cycle) {
 	a, b := (c.Dir+1)%4, (c.Dir+3)%4
-	ra, rb := st.Run(c.Head, a, 64), st.Run(c.Head, b, 64)
+	ra, rb := freeRun(st, c.Head, a, 64), freeRun(st, c.Head, b, 64)
 	d := a
 	if rb > ra || (rb == ra && p.rng.IntN(2) == 0) {
 		d = b
 	}
 	p.pending, p.dir, p.life, p.at = true, d, c.Life, time.Now()
 	p.peer.Turn(d)
+}
+
+// freeRun counts the free cells straight ahead of p in direction d, up to
+// limit: cells on the arena that no living trail covers.
+func freeRun(a *game.Arena, p game.Point, d game.Dir, limit int) int {
+	taken := map[game.Point]bool{}
+	a.Cycles(func(c *game.Cycle) {
+		if c.Alive {
+			c.Cells(func(q game.Point) bool { taken[q] = true; return true })
+		}
+	})
+	n := 0
+	for n < limit {
+		p = p.Add(d)
+		if !a.Params.In(p) || taken[p] {
+			break
+		}
+		n++
+	}
+	return n
 }

@@ -6,6 +6,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	gamenet "lanarena/net"
+	"lanarena/net/discovery"
 	"lanarena/net/session"
 	"lanarena/ui"
 )
@@ -15,6 +16,15 @@ import (
 // goroutine that sends rooms to the program.
 func lobby(ctx context.Context, prog *tea.Program, s *session.Session) {
 	s.Lobby(ctx, func(rooms []gamenet.RoomInfo, searching bool) {
-		prog.Send(ui.RoomsMsg{Rooms: rooms, Searching: searching})
+		prog.Send(ui.RoomsMsg{Rooms: rooms, Searching: searching, Offline: offline(searching)})
 	})
+}
+
+// offline says why the lobby cannot look for rooms now: no network
+// interface mDNS can use (discovery looks again at every query).
+func offline(searching bool) string {
+	if _, err := discovery.Interfaces(""); searching && err != nil {
+		return "no network: LAN discovery is off (n creates a room; --join HOST:PORT joins one)"
+	}
+	return ""
 }

@@ -43,7 +43,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if o.version {
-		fmt.Fprintln(stdout, "lanarena", version)
+		fmt.Fprintln(stdout, versionLine())
 		return nil
 	}
 	logger, closeLog, err := openLog(o.logFile)

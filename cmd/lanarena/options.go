@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"lanarena/game"
+	gamenet "lanarena/net"
 	"lanarena/net/fleet"
 	"lanarena/net/transport"
 )
@@ -37,10 +38,11 @@ type options struct {
 
 	width, height, tickRate int
 
-	mode   string
-	strict bool // room parameters or mode given on the command line
-	host   bool
-	secret string
+	mode     gamenet.Mode
+	modeName string // as given: --mode
+	strict   bool   // room parameters or mode given on the command line
+	host     bool
+	secret   string
 
 	impair transport.ImpairConfig
 	loss   float64 // percent
@@ -97,7 +99,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.width, "width", def.Width, "arena width in cells (room parameter)")
 	fs.IntVar(&o.height, "height", def.Height, "arena height in cells (room parameter)")
 	fs.IntVar(&o.tickRate, "tick", def.TickRate, "ticks per second (room parameter)")
-	fs.StringVar(&o.mode, "mode", "p2p", "synchronisation model: p2p (asynchronous) or server (blocking client-server)")
+	fs.StringVar(&o.modeName, "mode", "p2p", "synchronisation model: p2p (asynchronous) or server (blocking client-server)")
 	fs.BoolVar(&o.host, "host", false, "server mode: host the room")
 	fs.StringVar(&o.secret, "secret", "", "private room: authenticate every packet with this `SECRET`")
 	fs.Float64Var(&o.loss, "loss", 0, "simulated packet loss, `PCT` percent, in and out")
@@ -135,12 +137,12 @@ func (o *options) check() error {
 	if err := o.params().Validate(); err != nil {
 		return fmt.Errorf("room parameters: %w", err)
 	}
-	switch o.mode {
-	case "p2p", "server":
-	default:
-		return fmt.Errorf("--mode %q: want p2p or server", o.mode)
+	mode, err := gamenet.ParseMode(o.modeName)
+	if err != nil || o.modeName == "" {
+		return fmt.Errorf("--mode %q: want p2p or server", o.modeName)
 	}
-	if o.host && o.mode != "server" {
+	o.mode = mode
+	if o.host && o.mode != gamenet.ModeServer {
 		return errors.New("--host only makes sense with --mode server")
 	}
 	for _, pct := range []float64{o.loss, o.dup, o.reord} {
@@ -154,8 +156,8 @@ func (o *options) check() error {
 	if o.bot && o.spectate {
 		return errors.New("--bot and --spectate exclude each other")
 	}
-	if o.room != "" && game.CleanText(o.room, 24) != o.room {
-		return fmt.Errorf("--room %q: use at most 24 printable characters", o.room)
+	if o.room != "" && game.CleanText(o.room, game.MaxRoomRunes) != o.room {
+		return fmt.Errorf("--room %q: use at most %d printable characters", o.room, game.MaxRoomRunes)
 	}
 	o.impair.Loss = o.loss / 100
 	o.impair.Dup = o.dup / 100

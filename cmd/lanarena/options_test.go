@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
+
+	gamenet "lanarena/net"
 )
 
 func TestParseOptions(t *testing.T) {
@@ -16,7 +20,7 @@ func TestParseOptions(t *testing.T) {
 		check   func(*options) string
 	}{
 		{args: nil, check: func(o *options) string {
-			if o.room != "" || o.mode != "p2p" || o.color != -1 || o.tickRate != 15 || o.noMDNS {
+			if o.room != "" || o.mode != gamenet.ModeP2P || o.color != -1 || o.tickRate != 15 || o.noMDNS {
 				return "defaults wrong"
 			}
 			return ""
@@ -88,5 +92,20 @@ func TestVersion(t *testing.T) {
 	}
 	if !strings.HasPrefix(out.String(), "lanarena ") {
 		t.Errorf("--version printed %q", out.String())
+	}
+}
+
+func TestDescribeBuild(t *testing.T) {
+	info := &debug.BuildInfo{Main: debug.Module{Version: "v1.2.3"}, Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "0123456789abcdef"}, {Key: "vcs.time", Value: "2026-12-03T08:00:00Z"}, {Key: "vcs.modified", Value: "true"},
+	}}
+	got := describeBuild("0.1.0", info)
+	for _, want := range []string{"lanarena 0.1.0", "module v1.2.3", "revision 0123456789abcdef (2026-12-03T08:00:00Z) modified", runtime.GOOS + "/" + runtime.GOARCH} {
+		if !strings.Contains(got, want) {
+			t.Errorf("describeBuild = %q, want it to contain %q", got, want)
+		}
+	}
+	if got := describeBuild("0.1.0", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}); strings.Contains(got, "module") || strings.Contains(got, "revision") {
+		t.Errorf("without VCS information: %q", got)
 	}
 }

@@ -29,7 +29,8 @@ var ErrBadTXT = errors.New("not a valid lanarena TXT record")
 //	v       protocol version, decimal, 1..65535 (required)
 //	id      player id, 8 lowercase hex digits; 1..8 hex digits of either
 //	        case are accepted; never zero (required)
-//	name    player name, UTF-8 without control characters, ≤ 64 bytes
+//	name    player name, UTF-8 without control characters, ≤ 64 bytes,
+//	        in Unicode NFC (a name in another form is read as its NFC form)
 //	room    room name, same rules
 //	mode    "p2p", "server", ...: lowercase letters, digits, '-', ≤ 16 bytes
 //	role    "player", "host", "spectator", ...: same rules
@@ -65,8 +66,8 @@ func (a Announcement) TXT() ([]string, error) {
 	txt := []string{
 		"v=" + strconv.Itoa(a.Version),
 		"id=" + formatID(a.ID),
-		"name=" + a.Name,
-		"room=" + a.Room,
+		"name=" + Canonical(a.Name),
+		"room=" + Canonical(a.Room),
 	}
 	if a.Mode != "" {
 		txt = append(txt, "mode="+a.Mode)
@@ -101,8 +102,8 @@ func (a Announcement) validate() error {
 		key, val string
 		check    func(string, string) error
 	}{
-		{"name", a.Name, text(MaxNameBytes)},
-		{"room", a.Room, text(MaxRoomBytes)},
+		{"name", Canonical(a.Name), text(MaxNameBytes)},
+		{"room", Canonical(a.Room), text(MaxRoomBytes)},
 		{"mode", a.Mode, token},
 		{"role", a.Role, token},
 	} {
@@ -170,12 +171,12 @@ var fields = map[string]func(a *Announcement, k, v string) error{
 		return err
 	},
 	"name": func(a *Announcement, k, v string) error {
-		a.Name = v
-		return text(MaxNameBytes)(k, v)
+		a.Name = Canonical(v)
+		return text(MaxNameBytes)(k, a.Name)
 	},
 	"room": func(a *Announcement, k, v string) error {
-		a.Room = v
-		return text(MaxRoomBytes)(k, v)
+		a.Room = Canonical(v)
+		return text(MaxRoomBytes)(k, a.Room)
 	},
 	"mode": func(a *Announcement, k, v string) error {
 		a.Mode = v

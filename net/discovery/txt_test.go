@@ -2,7 +2,6 @@ package discovery
 
 import (
 	"errors"
-	"log"
 	"net"
 	"net/netip"
 	"reflect"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/mdns"
+	"github.com/miekg/dns"
 )
 
 var alice = Announcement{
@@ -155,15 +155,44 @@ func TestInstanceName(t *testing.T) {
 	for _, tt := range []struct {
 		name, want string
 	}{
-		{"Alice", "alice-0000002a"},
-		{"Bob the Builder!", "bob-the-builder-0000002a"},
-		{"  ..x..  ", "x-0000002a"},
-		{"☺☺", "player-0000002a"},
+		{"Alice", "Alice-0000002a"},
+		{"Bob the Builder!", "Bob the Builder!-0000002a"},
+		{"  zoe\u0301 ", "zoé-0000002a"},
+		{"a.b\\c \"q\"", "a.b\\c \"q\"-0000002a"},
+		{"☺\x01☺", "☺☺-0000002a"},
 		{"", "player-0000002a"},
-		{strings.Repeat("abc", 20), strings.Repeat("abc", 8) + "-0000002a"},
+		{"   ", "player-0000002a"},
+		{strings.Repeat("abc", 20), strings.Repeat("abc", 18) + "-0000002a"},
+		{strings.Repeat("é", 30), strings.Repeat("é", 27) + "-0000002a"}, // cut at a character
 	} {
 		if got := instanceName(Announcement{ID: 42, Name: tt.name}); got != tt.want {
 			t.Errorf("instanceName(%q) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// An escaped instance label packs into the name's very bytes, and
+// miekg/dns unpacks it into the same escaped form (hashicorp/mdns compares
+// queries with it).
+func TestEscapeLabel(t *testing.T) {
+	for _, label := range []string{"zoé-1", `a.b\c "q" (x); @'`, "中文 👍🏽", "tab\tx"} {
+		name := escapeLabel(label) + "." + serviceName
+		rr := &dns.PTR{Hdr: dns.RR_Header{Name: serviceName, Rrtype: dns.TypePTR, Class: dns.ClassINET}, Ptr: name}
+		buf := make([]byte, 512)
+		off, err := dns.PackRR(rr, buf, 0, nil, false)
+		if err != nil {
+			t.Fatalf("%q: %v", label, err)
+		}
+		got, _, err := dns.UnpackRR(buf[:off], 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ptr := got.(*dns.PTR).Ptr
+		if ptr != name {
+			t.Errorf("%q: unpacked as %q, want %q", label, ptr, name)
+		}
+		if back := unescape(strings.TrimSuffix(ptr, "."+serviceName)); back != label {
+			t.Errorf("%q came back as %q", label, back)
 		}
 	}
 }
@@ -238,7 +267,7 @@ func TestServiceRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if svc.Instance != "alice-1a2b3c4d" || svc.HostName != "1a2b3c4d.lanarena.local." || svc.Port != 7777 {
+	if svc.Instance != `Alice\ \226\152\186-1a2b3c4d` || svc.HostName != "1a2b3c4d.lanarena.local." || svc.Port != 7777 {
 		t.Errorf("service = %+v", svc)
 	}
 	if len(svc.IPs) != 2 || !svc.IPs[0].Equal(net.IPv4(10, 0, 0, 1)) {
@@ -287,12 +316,30 @@ func TestSetInterval(t *testing.T) {
 	}
 }
 
-func TestQuietLogger(t *testing.T) {
-	var buf strings.Builder
-	l := quiet(log.New(&buf, "p: ", 0))
-	l.Printf("[INFO] mdns: Failed to listen to both unicast and multicast on IPv6")
-	l.Printf("[ERR] mdns: Failed to read packet: %v", "boom")
-	if got, want := buf.String(), "p: [ERR] mdns: Failed to read packet: boom\n"; got != want {
-		t.Errorf("logged %q, want %q", got, want)
+func TestInterfacesNarrowed(t *testing.T) {
+	// Only reads the interface list: no traffic.
+	for _, name := range []string{"lo", "no-such-interface0"} {
+		if got, err := Interfaces(name); !errors.Is(err, ErrNoInterface) || len(got) != 0 {
+			t.Errorf("Interfaces(%q) = %v, %v; want ErrNoInterface", name, got, err)
+		}
+	}
+	all, err := Interfaces("")
+	if err != nil {
+		t.Skipf("no usable interface here: %v", err)
+	}
+	one, err := Interfaces(all[0].Name)
+	if err != nil || len(one) != 1 || one[0].Name != all[0].Name {
+		t.Errorf("Interfaces(%q) = %v, %v", all[0].Name, one, err)
+	}
+	for _, ip := range IPs(all) {
+		if ip.IsLoopback() || !usable(ip) {
+			t.Errorf("IPs has %v", ip)
+		}
+	}
+}
+
+func TestCmpBool(t *testing.T) {
+	if cmpBool(true, false) != 1 || cmpBool(false, true) != -1 || cmpBool(true, true) != 0 {
+		t.Error("cmpBool orders false before true")
 	}
 }

@@ -259,7 +259,7 @@ func awaitPeers(ctx context.Context, t *testing.T, p *gamenet.Peer, what string,
 		case s := <-p.Snapshots():
 			last = map[string]bool{}
 			for _, ps := range s.Peers {
-				last[ps.Name] = ps.Bot
+				last[string(ps.Name)] = ps.Bot
 			}
 			if cond(last) {
 				return

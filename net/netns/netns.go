@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package netns builds a virtual LAN out of Linux network namespaces for
 // tests: a switch namespace holding a bridge, and one namespace per host,
 // each joined to the bridge by a veth pair. Multicast (mDNS) works between

@@ -24,7 +24,7 @@ func (b *roomBook) find(name string) (gamenet.RoomInfo, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for _, r := range b.rooms {
-		if r.Name == name {
+		if string(r.Name) == name {
 			return r, true
 		}
 	}

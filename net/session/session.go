@@ -102,9 +102,7 @@ func adopt(cfg gamenet.NodeConfig, r gamenet.RoomInfo, strict bool) gamenet.Node
 		return cfg
 	}
 	cfg.Peer.Params = r.Params
-	if r.Mode != "" {
-		cfg.Peer.Mode = r.Mode
-	}
+	cfg.Peer.Mode = r.Mode
 	return cfg
 }
 

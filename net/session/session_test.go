@@ -263,7 +263,7 @@ func awaitBot(ctx context.Context, t *testing.T, p *gamenet.Peer, name string) {
 		case s := <-p.Snapshots():
 			last = last[:0]
 			for _, ps := range s.Peers {
-				if ps.Name == name && ps.Bot {
+				if string(ps.Name) == name && ps.Bot {
 					return
 				}
 				last = append(last, fmt.Sprintf("%s(bot %v)", ps.Name, ps.Bot))

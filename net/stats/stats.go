@@ -80,8 +80,8 @@ func NewLine(s view.Snapshot, selfName string, now time.Time) Line {
 	line := Line{
 		T:       now.UnixMilli(),
 		Self:    Self{ID: uint32(s.Self), Name: selfName, Addr: s.Addr.String()},
-		Room:    s.Room,
-		Mode:    s.Mode,
+		Room:    string(s.Room),
+		Mode:    s.Mode.String(),
 		Players: []Player{},
 		Peers:   []Peer{},
 		Drops:   map[string]uint64{},
@@ -89,7 +89,7 @@ func NewLine(s view.Snapshot, selfName string, now time.Time) Line {
 	if s.Arena != nil {
 		line.Tick = s.Arena.Tick
 		if c := s.Arena.Cycle(s.Self); c != nil {
-			line.Self.Name = c.Name
+			line.Self.Name = string(c.Name)
 		}
 		s.Arena.Cycles(func(c *game.Cycle) { line.Players = append(line.Players, newPlayer(c)) })
 	}
@@ -104,7 +104,7 @@ func NewLine(s view.Snapshot, selfName string, now time.Time) Line {
 
 func newPlayer(c *game.Cycle) Player {
 	return Player{
-		ID: uint32(c.ID), Name: c.Name, Color: c.Color, Bot: c.Bot, Alive: c.Alive,
+		ID: uint32(c.ID), Name: string(c.Name), Color: c.Color, Bot: c.Bot, Alive: c.Alive,
 		X: c.Head.X, Y: c.Head.Y, Dir: c.Dir.String(), Trail: c.TrailLen(), Life: c.Life,
 		Kills: c.Kills, Deaths: c.Deaths, Streak: c.Streak, Best: c.Best,
 	}
@@ -112,7 +112,7 @@ func newPlayer(c *game.Cycle) Player {
 
 func newPeer(p view.PeerStats) Peer {
 	return Peer{
-		ID: uint32(p.ID), Name: p.Name, Addr: p.Addr.String(), Bot: p.Bot, Spectator: p.Spectator,
+		ID: uint32(p.ID), Name: string(p.Name), Addr: p.Addr.String(), Bot: p.Bot, Spectator: p.Spectator,
 		Lagging: p.Lagging, Suspect: p.Suspect,
 		RTTms: ms(p.RTT), JitterMs: ms(p.Jitter), Loss: p.Loss,
 		AgeMs: p.Age.Milliseconds(), LastSeenMs: p.LastSeen.UnixMilli(),

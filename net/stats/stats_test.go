@@ -36,7 +36,7 @@ func snapshot(t *testing.T) view.Snapshot {
 		t.Fatal(err)
 	}
 	return view.Snapshot{
-		Arena: arena,
+		Arena: arena.View(),
 		Self:  7,
 		Room:  "lab",
 		Mode:  gamenet.ModeP2P,
@@ -99,7 +99,7 @@ func mapsEqual(a, b map[string]uint64) bool {
 // and empty lists are written as [] and {}, never null, so readers can
 // iterate without a check.
 func TestNewLineOfASpectatorWithNobodyAround(t *testing.T) {
-	s := view.Snapshot{Arena: game.New(game.DefaultParams()), Room: "lab", Mode: gamenet.ModeServer}
+	s := view.Snapshot{Arena: game.New(game.DefaultParams()).View(), Room: "lab", Mode: gamenet.ModeServer}
 	b, err := json.Marshal(NewLine(s, "projector", time.UnixMilli(1)))
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,8 @@
 // Package view holds the read-only pictures that the peer layer hands to
 // screens: a Snapshot of the game as one peer knows it, and the rooms seen
-// on the LAN. It depends only on game, so a screen can render a peer's view
-// without importing the network stack.
+// on the LAN. It depends only on game (and wire for Mode), so a screen can render a peer's view
+// without importing the network stack. Every text in them is game.Text:
+// cleaned where it came in, printed as it is.
 package view
 
 import (
@@ -15,10 +16,10 @@ import (
 // peer loop publishes a fresh one at most once per frame; receivers may keep
 // it, and must not modify it.
 type Snapshot struct {
-	Arena *game.State   // a clone owned by the snapshot
+	Arena *game.Arena   // read-only; shares trails with the peer's replica
 	Self  game.PlayerID // this peer's cycle; 0 when spectating
-	Room  string
-	Mode  string // "p2p" or "server"
+	Room  game.Text
+	Mode  Mode
 	Addr  netip.AddrPort
 	Peers []PeerStats // sorted by name, then id
 	Log   []LogLine   // recent joins, leaves, kills; oldest first
@@ -28,14 +29,14 @@ type Snapshot struct {
 	Impairment string        // "" when off, else a short description such as "loss 20% delay 300ms"
 	Locked     bool          // the room has a secret
 	Waiting    time.Duration // server mode: how long the pending request has waited (0: none)
-	Host       string        // server mode: the host's name ("" when this peer hosts or in p2p)
-	Notice     string        // a line the player must see (host lost, incompatible peers…)
+	Host       game.Text     // server mode: the host's name ("" when this peer hosts or in p2p)
+	Notice     game.Text     // a line the player must see (host lost, incompatible peers…)
 }
 
 // PeerStats is what this peer knows of one other peer.
 type PeerStats struct {
 	ID        game.PlayerID
-	Name      string // cleaned of control characters; told apart when names clash
+	Name      game.Text // told apart when names clash
 	Addr      netip.AddrPort
 	Bot       bool
 	Spectator bool
@@ -56,14 +57,14 @@ type PeerStats struct {
 // LogLine is one entry of the on-screen event log.
 type LogLine struct {
 	At   time.Time
-	Text string // already cleaned
+	Text game.Text
 }
 
 // ChatLine is one chat message.
 type ChatLine struct {
 	At   time.Time
-	From string // cleaned name
-	Text string // cleaned text
+	From game.Text
+	Text game.Text
 }
 
 // DropCount counts packets dropped for one reason.
@@ -74,12 +75,12 @@ type DropCount struct {
 
 // RoomInfo describes a room seen on the LAN, for the lobby.
 type RoomInfo struct {
-	Name       string
+	Name       game.Text
 	Players    int
-	Mode       string // "p2p" or "server"
+	Mode       Mode
 	Params     game.Params
-	Host       string // server mode: the host's name
-	Locked     bool   // needs a secret
+	Host       game.Text // server mode: the host's name
+	Locked     bool      // needs a secret
 	Compatible bool
-	Reason     string // why it is incompatible ("protocol v2", "arena 80x40", "mode server")
+	Reason     game.Text // why it is incompatible ("protocol v2", "arena 80x40", "mode server")
 }

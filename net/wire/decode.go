@@ -216,8 +216,8 @@ func (r *reader) hello() *Hello {
 	if m.Flags&^knownHelloFlags != 0 {
 		r.fail(ErrField)
 	}
-	m.Mode = r.u8()
-	if m.Mode > ModeServer {
+	m.Mode = Mode(r.u8())
+	if !m.Mode.Valid() {
 		r.fail(ErrField)
 	}
 	m.Color = r.u8()

@@ -159,7 +159,7 @@ func (w *writer) hello(m *Hello) {
 	if m.Flags&^knownHelloFlags != 0 {
 		w.fail(fmt.Errorf("%w: hello flags %#x", ErrField, m.Flags))
 	}
-	if m.Mode > ModeServer {
+	if !m.Mode.Valid() {
 		w.fail(fmt.Errorf("%w: hello mode %d", ErrField, m.Mode))
 	}
 	if len(m.Peers) > MaxPeers {
@@ -171,7 +171,7 @@ func (w *writer) hello(m *Hello) {
 		return
 	}
 	w.u8(m.Flags)
-	w.u8(m.Mode)
+	w.u8(uint8(m.Mode))
 	w.u8(m.Color)
 	w.byteInt(m.Params.Width, "width")
 	w.byteInt(m.Params.Height, "height")

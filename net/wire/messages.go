@@ -33,17 +33,11 @@ const (
 	knownHelloFlags = HelloReply | HelloBot | HelloSpectator | HelloHost
 )
 
-// Room modes, in Hello.Mode.
-const (
-	ModeP2P    uint8 = 0 // every peer owns its cycle
-	ModeServer uint8 = 1 // the host owns every cycle; clients ask it to move
-)
-
 // Hello introduces a peer, its room and what it knows. Peers send it on
 // discovery, as a heartbeat, and in answer to HelloReply.
 type Hello struct {
 	Flags  uint8 // HelloReply | HelloBot | HelloSpectator | HelloHost
-	Mode   uint8 // ModeP2P or ModeServer
+	Mode   Mode  // ModeP2P or ModeServer
 	Color  uint8 // palette index; the caller checks it against game.Colors
 	Params game.Params
 	Name   string // raw bytes, at most MaxNameBytes; clean before display

@@ -1,7 +1,5 @@
 package net
 
-// Regression tests for defects found in review: each failed before its fix.
-
 import (
 	"context"
 	"lanarena/game"
@@ -13,17 +11,19 @@ import (
 	"time"
 )
 
-func TestRegressionFailoverFreezeDuration(t *testing.T) {
+// TestServerModeReplicasFollowNewHostSoon: when the host dies, the
+// remaining client's replicas agree with the new host's within 8 s.
+func TestServerModeReplicasFollowNewHostSoon(t *testing.T) {
 	n, host, clients := serverSim(t, 3)
 	for range 15 * 30 {
 		n.advance(false)
 	}
 	delete(n.byAddr, host.p.Addr())
-	n.loops = []*loop{clients[0], clients[1]}
+	n.cores = []*core{clients[0], clients[1]}
 	newHost, other := clients[0], clients[1]
 	for i := range 15 * 300 {
-		n.advanceInOrder([]*loop{other, newHost})
-		ok := newHost.server.hosting()
+		n.advanceInOrder([]*core{other, newHost})
+		ok := newHost.server().hosting()
 		for _, id := range newHost.st.IDs() {
 			a, b := newHost.st.Cycle(id), other.st.Cycle(id)
 			if b == nil || a.Head != b.Head || a.Life != b.Life {
@@ -41,22 +41,26 @@ func TestRegressionFailoverFreezeDuration(t *testing.T) {
 	t.Errorf("frozen for more than 300 s")
 }
 
-// Junk from many source addresses: the sources map grows without bound and
-// every new source past 4096 scans the whole map.
-func TestRegressionSourcesFlood(t *testing.T) {
+// TestSourcesStayBoundedUnderFlood: junk from tens of thousands of source
+// addresses is tracked in at most maxSources entries plus one shared
+// overflow source.
+func TestSourcesStayBoundedUnderFlood(t *testing.T) {
 	p, err := New(Config{Name: "x", Color: -1, Room: "r", Params: game.DefaultParams(), ID: 1}, benchDiscard{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := newLoop(p)
 	now := time.Now()
+	l, err := newCore(p, now)
+	if err != nil {
+		t.Fatal(err)
+	}
 	junk := []byte("garbage!")
 	for _, n := range []int{4000, 20000, 40000} {
 		clear(l.sources)
 		start := time.Now()
 		for i := range n {
 			a := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
-			l.receive(transport.Packet{Data: junk, From: netip.AddrPortFrom(a, 9), At: now})
+			l.handle(transport.Packet{Data: junk, From: netip.AddrPortFrom(a, 9), At: now}, now)
 		}
 		took := time.Since(start)
 		t.Logf("%6d junk packets from distinct sources: %v, sources %d", n, took, len(l.sources))
@@ -69,29 +73,31 @@ func TestRegressionSourcesFlood(t *testing.T) {
 	}
 }
 
-// A name that fits a Hello does not fit a CycleState once it gets a
-// "#xxxx" suffix.
-func TestRegressionCycleStateLongDisplayName(t *testing.T) {
+// TestHostReportsLongNamesThatClash: a name that fits a Hello still fits
+// the host's CycleState when clashing names get a "#xxxx" suffix.
+func TestHostReportsLongNamesThatClash(t *testing.T) {
 	name := "🐉🐉🐉🐉🐉🐉🐉🐉🐉🐉🐉🐉🐉🐉🐉🐉" // 64 bytes; shown with a "#1a2b" suffix, 69
 	n := newSimNetWith(t, 3, 3, func(i int, c *Config) { c.Mode, c.Name, c.Bot = ModeServer, name, true })
 	for range 15 * 5 {
 		n.advance(false)
 	}
-	for _, l := range n.loops {
+	for _, l := range n.cores {
 		if l.st.Len() != 3 {
 			t.Errorf("%d: sees %d cycles, want 3", l.p.id, l.st.Len())
 		}
 	}
 }
 
-func TestRegressionServerSpectatorSendsMoveReqs(t *testing.T) {
+// TestServerModeSpectatorSendsNoMoveRequests: a spectating client asks
+// the host for nothing, and the host drops nothing as not-host.
+func TestServerModeSpectatorSendsNoMoveRequests(t *testing.T) {
 	n := newSimNetWith(t, 3, 3, func(i int, c *Config) { c.Mode = ModeServer; c.Spectator = i == 2 })
 	for range 15 * 10 {
 		n.advance(false)
 	}
-	host := n.loops[0]
-	if !host.server.hosting() || host.drops["not-host"] != 0 || n.loops[2].server.req != 0 {
-		t.Errorf("host hosting %v; not-host drops at host: %d; spectator requests %d, want none", host.server.hosting(), host.drops["not-host"], n.loops[2].server.req)
+	host := n.cores[0]
+	if !host.server().hosting() || host.drops[DropNotHost] != 0 || n.cores[2].server().req != 0 {
+		t.Errorf("host hosting %v; not-host drops at host: %d; spectator requests %d, want none", host.server().hosting(), host.drops[DropNotHost], n.cores[2].server().req)
 	}
 }
 
@@ -108,15 +114,16 @@ func (o *oneWayCut) WriteTo(b []byte, to netip.AddrPort) error {
 	return o.Transport.WriteTo(b, to)
 }
 
-// One-way outage B->A for 11 s: A times B out and tells B (A->B still
-// works), so that neither keeps a one-sided membership; once healed they
-// meet afresh and chat flows both ways.
-func TestRegressionChatAfterOneWayOutage(t *testing.T) {
+// TestChatResumesAfterOneWayOutage: a one-way outage B->A for 11 s: A
+// times B out and tells B (A->B still works), so that neither keeps a
+// one-sided membership; once healed they meet afresh and chat flows both
+// ways.
+func TestChatResumesAfterOneWayOutage(t *testing.T) {
 	n := newSimNet(t, 9, 2, false)
 	for range 30 {
 		n.advance(false)
 	}
-	a, b := n.loops[0], n.loops[1]
+	a, b := n.cores[0], n.cores[1]
 	b.say("warm", n.now)
 	a.say("warm", n.now)
 	for range 15 {
@@ -140,23 +147,24 @@ func TestRegressionChatAfterOneWayOutage(t *testing.T) {
 	for range 15 * 10 {
 		n.advance(false)
 	}
-	last := func(l *loop) string { return l.chatLines[len(l.chatLines)-1].Text }
+	last := func(l *core) game.Text { return l.chatLines[len(l.chatLines)-1].Text }
 	if got := last(a); got != "from b" {
 		t.Errorf("a's last line %q, want %q", got, "from b")
 	}
 	if got := last(b); got != "from a" {
-		t.Errorf("b's last line %q, want %q (a: bad-ack %d)", got, "from a", a.drops["bad-ack"])
+		t.Errorf("b's last line %q, want %q (a: bad-ack %d)", got, "from a", a.drops[DropBadAck])
 	}
 }
 
-// Two peers met through --join (no mDNS). A 12 s outage both ways: both
-// time the other out. Do they meet again once the network is back?
-func TestRegressionRejoinAfterOutageWithoutMDNS(t *testing.T) {
+// TestPeersMeetAgainAfterOutageWithoutMDNS: two peers met through --join
+// (no mDNS) time each other out in a 12 s outage both ways, and meet again
+// once the network is back.
+func TestPeersMeetAgainAfterOutageWithoutMDNS(t *testing.T) {
 	n := newSimNet(t, 9, 2, false)
 	for range 30 {
 		n.advance(false)
 	}
-	a, b := n.loops[0], n.loops[1]
+	a, b := n.cores[0], n.cores[1]
 	n.loss = 1
 	for range 15 * 12 {
 		n.advance(false)
@@ -172,27 +180,27 @@ func TestRegressionRejoinAfterOutageWithoutMDNS(t *testing.T) {
 	}
 }
 
-// Server mode: a client that joins late never learns the ledgers of deaths
-// before it came (Hello ledgers go to m.ledger, client replicas use hcy.ledger).
-func TestRegressionServerLateJoinerLedger(t *testing.T) {
+// TestServerModeLateJoinerLearnsEarlierDeaths: a client that joins late
+// learns, from the players' hellos, the ledgers of deaths before it came.
+func TestServerModeLateJoinerLearnsEarlierDeaths(t *testing.T) {
 	n := newSimNetMode(t, 4, 4, true, ModeServer)
-	late := n.loops[3]
-	n.loops = n.loops[:3]
+	late := n.cores[3]
+	n.cores = n.cores[:3]
 	delete(n.byAddr, late.p.Addr())
 
 	for range 15 * 60 {
 		n.advance(false)
 	}
-	host := n.loops[0]
-	n.loops = append(n.loops, late)
+	host := n.cores[0]
+	n.cores = append(n.cores, late)
 	n.byAddr[late.p.Addr()] = late
-	late.server.since = n.now
+	late.server().since = n.now
 	delete(late.candidates, host.p.Addr())
 	late.addCandidate(host.p.Addr(), true, n.now)
 	for range 15 * 10 {
 		n.advance(false)
 	}
-	t.Logf("late: host %d hosting %v members %d cycles %v; host hosting %v members %d; late drops %v", late.server.host, late.server.hosting(), len(late.members), late.st.IDs(), host.server.hosting(), len(host.members), late.drops)
+	t.Logf("late: host %d hosting %v members %d cycles %v; host hosting %v members %d; late drops %v", late.server().host, late.server().hosting(), len(late.members), late.st.IDs(), host.server().hosting(), len(host.members), late.drops)
 	for _, id := range host.st.IDs() {
 		hc, lc := host.st.Cycle(id), late.st.Cycle(id)
 		if lc == nil {
@@ -205,38 +213,39 @@ func TestRegressionServerLateJoinerLedger(t *testing.T) {
 	}
 }
 
-// A: after a failover, a client that stayed keeps dropping the new host's
-// CycleStates as stale (s.cycles keyed only on header seq of the old host).
-func TestRegressionFailoverFreezesClient(t *testing.T) {
+// TestServerModeClientAcceptsNewHostsReports: after a failover, a client
+// that stayed applies the new host's CycleStates, which are numbered by
+// the new host's own run of sequence numbers.
+func TestServerModeClientAcceptsNewHostsReports(t *testing.T) {
 	n, host, clients := serverSim(t, 3)
 	for range 15 * 30 { // the first host hosts 30 s
 		n.advance(false)
 	}
 	delete(n.byAddr, host.p.Addr())
-	var alive []*loop
-	for _, l := range n.loops {
+	var alive []*core
+	for _, l := range n.cores {
 		if l != host {
 			alive = append(alive, l)
 		}
 	}
-	n.loops = alive
+	n.cores = alive
 	for range 15 * 6 {
 		n.advance(false)
 	}
 	newHost, other := clients[0], clients[1]
-	if !newHost.server.hosting() {
+	if !newHost.server().hosting() {
 		t.Fatalf("no takeover")
 	}
 	mismatch := 0
 	for range 15 * 5 {
-		n.advanceInOrder([]*loop{other, newHost})
+		n.advanceInOrder([]*core{other, newHost})
 		for _, id := range newHost.st.IDs() {
 			if newHost.st.CycleDigest(id) != other.st.CycleDigest(id) {
 				mismatch++
 			}
 		}
 	}
-	t.Logf("other: host %d (want %d), drops %v, members %d", other.server.host, newHost.p.id, other.drops, len(other.members))
+	t.Logf("other: host %d (want %d), drops %v, members %d", other.server().host, newHost.p.id, other.drops, len(other.members))
 	for _, id := range newHost.st.IDs() {
 		a, b := newHost.st.Cycle(id), other.st.Cycle(id)
 		t.Logf("%+v\n%+v", *a, *b)
@@ -248,29 +257,30 @@ func TestRegressionFailoverFreezesClient(t *testing.T) {
 	}
 }
 
-// B: server mode, 12 players at the default 15 ticks/s: the host sends
-// each client more than perAddrRate packets/s.
-func TestRegressionServerModeRateLimit(t *testing.T) {
+// TestServerModeHostReportsPassRateLimit: with 12 players at 15 ticks/s
+// the host sends each client more than perAddrRate packets a second, and
+// none of them is dropped by the client's rate limit.
+func TestServerModeHostReportsPassRateLimit(t *testing.T) {
 	n := newSimNetMode(t, 3, 12, true, ModeServer)
 	for range 15 * 10 {
 		n.advance(false)
 	}
-	for _, l := range n.loops[1:3] {
-		t.Logf("%s: rate-limit drops %d, stale %d", l.p.cfg.Name, l.drops["rate-limit"], l.drops["stale"])
-		if l.drops["rate-limit"] > 0 {
-			t.Errorf("%s drops the host's packets: rate-limit %d", l.p.cfg.Name, l.drops["rate-limit"])
+	for _, l := range n.cores[1:3] {
+		t.Logf("%s: rate-limit drops %d, stale %d", l.p.cfg.Name, l.drops[DropRateLimit], l.drops[DropStale])
+		if l.drops[DropRateLimit] > 0 {
+			t.Errorf("%s drops the host's packets: rate-limit %d", l.p.cfg.Name, l.drops[DropRateLimit])
 		}
 	}
 }
 
-// C: one side forgets the other (timeout, or server-mode lost()) while the
-// other does not: chat between them is stuck both ways.
-func TestRegressionChatAfterOneSidedRemoval(t *testing.T) {
+// TestChatResumesAfterOneSidedRemoval: when one side forgets the other
+// (a timeout) while the other does not, chat between them flows again.
+func TestChatResumesAfterOneSidedRemoval(t *testing.T) {
 	n := newSimNet(t, 9, 2, false)
 	for range 30 {
 		n.advance(false)
 	}
-	a, b := n.loops[0], n.loops[1]
+	a, b := n.cores[0], n.cores[1]
 	for i := range 3 {
 		b.say("warmup", n.now)
 		a.say("warmup", n.now)
@@ -289,17 +299,18 @@ func TestRegressionChatAfterOneSidedRemoval(t *testing.T) {
 	for range 15 * 10 {
 		n.advance(false)
 	}
-	last := func(l *loop) string { return l.chatLines[len(l.chatLines)-1].Text }
+	last := func(l *core) game.Text { return l.chatLines[len(l.chatLines)-1].Text }
 	if got := last(a); got != "from b" {
 		t.Errorf("a's last line %q, want %q (pending %v)", got, "from b", a.members[b.p.id].chat.pending)
 	}
 	if got := last(b); got != "from a" {
-		t.Errorf("b's last line %q, want %q; bad-ack drops at a: %d, unacked at a: %d", got, "from a", a.drops["bad-ack"], len(a.members[b.p.id].chat.unacked))
+		t.Errorf("b's last line %q, want %q; bad-ack drops at a: %d, unacked at a: %d", got, "from a", a.drops[DropBadAck], len(a.members[b.p.id].chat.unacked))
 	}
 }
 
-// D: Node.Err reads runErr written after Peer.Done is closed.
-func TestRegressionNodeErrRace(t *testing.T) {
+// TestNodeErrAfterTransportCloses: Node.Err reports the loop's error once
+// Done is closed, without a data race.
+func TestNodeErrAfterTransportCloses(t *testing.T) {
 	for range 20 {
 		nd, err := StartNode(context.Background(), NodeConfig{Peer: Config{Room: "r", Params: game.DefaultParams(), Color: -1}})
 		if err != nil {
@@ -314,15 +325,15 @@ func TestRegressionNodeErrRace(t *testing.T) {
 	}
 }
 
-// E: the client's MoveReq retransmission changes its turn; the ack then
-// pops a turn that was never applied.
-func TestRegressionRetransmitLosesTurn(t *testing.T) {
+// TestServerModeRetransmitKeepsTurn: a client's retransmitted MoveReq
+// carries the same turn as the first, so that no turn is lost.
+func TestServerModeRetransmitKeepsTurn(t *testing.T) {
 	n := newSimNetMode(t, 3, 2, false, ModeServer)
 	for range 60 {
 		n.advance(false)
 	}
-	host, c := n.loops[0], n.loops[1]
-	if !host.server.hosting() {
+	host, c := n.cores[0], n.cores[1]
+	if !host.server().hosting() {
 		t.Fatal("no host")
 	}
 	// wait until alive and no outstanding request
@@ -339,18 +350,18 @@ func TestRegressionRetransmitLosesTurn(t *testing.T) {
 	d0 := cy.Dir
 	r1 := (d0 + 1) % 4 // a right-angle turn
 	r2 := d0           // and back: two valid turns in a row
-	c.server.queue = []game.Dir{r1, r2}
-	c.server.outstanding = false
+	c.server().queue = []game.Dir{r1, r2}
+	c.server().outstanding = false
 	// client sends a new request carrying r1
 	n.step++
 	n.now = n.now.Add(time.Second / 15)
-	c.server.clientTick(n.now)
-	req := c.server.req
-	t.Logf("queue %v dir %v req %d outstanding %v", c.server.queue, d0, c.server.req, c.server.outstanding)
+	c.server().clientTick(n.now)
+	req := c.server().req
+	t.Logf("queue %v dir %v req %d outstanding %v", c.server().queue, d0, c.server().req, c.server().outstanding)
 	n.deliver() // host moves now or on its next tick
-	hc := host.server.clients[c.p.id]
+	hc := host.server().clients[c.p.id]
 	t.Logf("host: pending %+v lastReq %d host dir %v", hc.pending, hc.lastReq, host.st.Cycle(c.p.id).Dir)
-	host.server.hostTick(n.now)
+	host.server().hostTick(n.now)
 	t.Logf("host after tick: pending %+v lastReq %d host dir %v", hc.pending, hc.lastReq, host.st.Cycle(c.p.id).Dir)
 	// lose the MoveAck to the client, keep the rest
 	var keep []simPacket
@@ -371,16 +382,16 @@ func TestRegressionRetransmitLosesTurn(t *testing.T) {
 	}
 	// retransmission after the rto
 	n.now = n.now.Add(time.Second)
-	c.server.clientTick(n.now)
-	if c.server.req != req {
+	c.server().clientTick(n.now)
+	if c.server().req != req {
 		t.Fatalf("not a retransmission")
 	}
 	n.deliver()
-	t.Logf("queue after the ack: %v (want [%v])", c.server.queue, r2)
-	queued := len(c.server.queue) == 1 && c.server.queue[0] == r2
-	asked := c.server.outstanding && c.server.cur.Turn && c.server.cur.Dir == r2
+	t.Logf("queue after the ack: %v (want [%v])", c.server().queue, r2)
+	queued := len(c.server().queue) == 1 && c.server().queue[0] == r2
+	asked := c.server().outstanding && c.server().cur.Turn && c.server().cur.Dir == r2
 	if !queued && !asked {
-		t.Errorf("turn %v lost: queue %v, request %+v", r2, c.server.queue, c.server.cur)
+		t.Errorf("turn %v lost: queue %v, request %+v", r2, c.server().queue, c.server().cur)
 	}
 }
 

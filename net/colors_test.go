@@ -6,14 +6,14 @@ import (
 	"lanarena/game"
 )
 
-// TestLooksAgreeAndDiffer: twelve players who all want colour 0 and the
-// name "bob" get twelve colours and twelve names, the same on every screen.
-func TestLooksAgreeAndDiffer(t *testing.T) {
+// TestColorsAndNamesAgreeAndDiffer: twelve players who all want color 0 and the
+// name "bob" get twelve colors and twelve names, the same on every screen.
+func TestColorsAndNamesAgreeAndDiffer(t *testing.T) {
 	n := newSimNetWith(t, 2, 12, func(i int, c *Config) {
 		c.Color, c.Name = 0, "bob"
 	})
-	for _, l := range n.loops[1:] {
-		for _, o := range n.loops {
+	for _, l := range n.cores[1:] {
+		for _, o := range n.cores {
 			if o != l {
 				l.addCandidate(o.p.Addr(), false, n.now)
 			}
@@ -22,16 +22,16 @@ func TestLooksAgreeAndDiffer(t *testing.T) {
 	for range 60 {
 		n.advance(false)
 	}
-	ref := n.loops[0]
+	ref := n.cores[0]
 	if ref.st.Len() != 12 {
 		t.Fatalf("%d cycles, want 12", ref.st.Len())
 	}
-	for _, l := range n.loops {
+	for _, l := range n.cores {
 		colors := map[int]game.PlayerID{}
-		names := map[string]game.PlayerID{}
+		names := map[game.Text]game.PlayerID{}
 		l.st.Cycles(func(c *game.Cycle) {
 			if other, dup := colors[c.Color]; dup {
-				t.Errorf("%s's screen: %d and %d share colour %d", l.p.cfg.Name, other, c.ID, c.Color)
+				t.Errorf("%s's screen: %d and %d share color %d", l.p.cfg.Name, other, c.ID, c.Color)
 			}
 			colors[c.Color] = c.ID
 			if other, dup := names[c.Name]; dup {

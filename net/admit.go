@@ -1,0 +1,121 @@
+package net
+
+import (
+	"errors"
+	"net/netip"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"lanarena/net/throttle"
+	"lanarena/net/wire"
+)
+
+// admit is the gate every datagram passes first, in the order of
+// PROTOCOL.md 5.2: the source's rate limit, the size, the header and the
+// room tag (before a byte more is read), authentication in a private
+// room, the body, and the sender not being this peer. Every early drop
+// lives here: past it, nothing is done for junk. It returns the decoded
+// packet.
+func (l *core) admit(from netip.AddrPort, b []byte, now time.Time) (wire.Header, wire.Message, bool) {
+	if !l.source(from, now).lim.AllowN(now, 1) {
+		l.drop(DropRateLimit, from)
+		return wire.Header{}, nil, false
+	}
+	if len(b) > wire.MaxPacket {
+		l.drop(DropTooBig, from)
+		return wire.Header{}, nil, false
+	}
+	hdr, err := wire.PeekHeader(b)
+	if err != nil {
+		if errors.Is(err, wire.ErrVersion) {
+			l.setNotice(from, "version", "a peer at "+from.String()+" speaks another protocol version")
+		}
+		l.drop(codecDrop(err), from)
+		return wire.Header{}, nil, false
+	}
+	if hdr.Room != l.p.room {
+		l.drop(DropWrongRoom, from)
+		return wire.Header{}, nil, false
+	}
+	body, ok := l.authenticate(from, hdr, b)
+	if !ok {
+		return wire.Header{}, nil, false
+	}
+	h, msg, err := wire.Decode(body)
+	if err != nil {
+		l.drop(codecDrop(err), from)
+		return wire.Header{}, nil, false
+	}
+	if h.Sender == l.p.id {
+		l.drop(DropOwnID, from)
+		return wire.Header{}, nil, false
+	}
+	return h, msg, true
+}
+
+// authenticate opens a sealed packet in a private room; an open room
+// drops sealed packets (they belong to a private room of the same name).
+func (l *core) authenticate(from netip.AddrPort, hdr wire.Header, b []byte) ([]byte, bool) {
+	sealed := hdr.Flags&wire.FlagAuth != 0
+	switch {
+	case l.p.key == nil && sealed:
+		l.drop(DropLocked, from)
+		l.setNotice(from, "locked", "room "+l.p.cfg.Room+" is private: start with --secret to join it")
+		return nil, false
+	case l.p.key == nil:
+		return b, true
+	case !sealed:
+		l.drop(DropUnauthenticated, from)
+		return nil, false
+	}
+	b, err := wire.Open(b, l.p.key)
+	if err != nil {
+		l.drop(codecDrop(err), from)
+		l.setNotice(from, "auth", "packets from "+from.String()+" fail authentication: wrong secret?")
+		return nil, false
+	}
+	return b, true
+}
+
+// drop counts a dropped packet under its reason; a bad one counts
+// against its source, which is reported once past suspectAfter.
+func (l *core) drop(reason DropReason, from netip.AddrPort) {
+	l.drops[reason]++
+	if !reason.Bad() {
+		return
+	}
+	s := l.source(from, l.now)
+	s.bad++
+	if s.bad >= suspectAfter && !s.warned {
+		s.warned = true
+		if ok, more := l.allowLine(from.Addr(), "junk"); ok {
+			l.logf("junk from %s (%s)%s", from, reason, throttle.More(more))
+		}
+	}
+}
+
+// source is the rate limit and junk count of one address. Past
+// maxSources addresses (a flood from many), the newcomers share one: the
+// map never grows without bound and the hot path never scans it;
+// housekeep forgets quiet addresses.
+func (l *core) source(addr netip.AddrPort, now time.Time) *source {
+	s := l.sources[addr]
+	if s == nil {
+		if len(l.sources) >= maxSources {
+			if l.overflow == nil {
+				l.overflow = &source{lim: rate.NewLimiter(perAddrRate, perAddrBurst), badSince: now}
+			}
+			s = l.overflow
+		} else {
+			s = &source{lim: rate.NewLimiter(l.rateLimit(), l.rateBurst()), badSince: now}
+			l.sources[addr] = s
+		}
+	}
+	s.seen = now
+	return s
+}
+
+func (l *core) rateLimit() rate.Limit { return l.model.rateLimit() }
+
+func (l *core) rateBurst() int { return max(perAddrBurst, int(l.rateLimit())) }

@@ -1,0 +1,58 @@
+package net
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"lanarena/net/transport"
+	"lanarena/net/wire"
+)
+
+// TestHousekeepingOnOneClock: on the simulation's clock alone, a source
+// that sends junk is marked suspect, its junk count is reset after 10 s,
+// it is forgotten after 30 s of silence, and a notice goes away after
+// 10 s.
+func TestHousekeepingOnOneClock(t *testing.T) {
+	n := newSimNet(t, 9, 2, false)
+	for range 30 {
+		n.advance(false)
+	}
+	a := n.cores[0]
+	junk := netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 9, 9, 9}), 666)
+	for range suspectAfter + 5 {
+		a.handle(transport.Packet{Data: []byte("not a packet"), From: junk}, n.now)
+	}
+	other, err := wire.Append(nil, wire.Header{Sender: 77, Seq: 1, Room: a.p.room}, &wire.Ping{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other[2] = wire.Version + 1 // the version byte
+	a.handle(transport.Packet{Data: other, From: junk}, n.now)
+	if s := a.sources[junk]; s == nil || s.bad < suspectAfter || !s.warned {
+		t.Fatalf("source after %d junk packets: %+v, want it suspect and reported", suspectAfter+5, s)
+	}
+	if !strings.Contains(string(a.notice), "another protocol version") {
+		t.Fatalf("notice %q, want the version warning", a.notice)
+	}
+
+	advanceFor(n, 11*time.Second)
+	if s := a.sources[junk]; s == nil || s.bad != 0 {
+		t.Errorf("source 11 s later: %+v, want it remembered with its junk count reset", s)
+	}
+	if a.notice != "" {
+		t.Errorf("notice %q 11 s later, want none", a.notice)
+	}
+	advanceFor(n, 20*time.Second)
+	if s := a.sources[junk]; s != nil {
+		t.Errorf("source 31 s after its last packet: %+v, want it forgotten", s)
+	}
+}
+
+// advanceFor runs the simulation for d of its time.
+func advanceFor(n *simNet, d time.Duration) {
+	for end := n.now.Add(d); n.now.Before(end); {
+		n.advance(false)
+	}
+}

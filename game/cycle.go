@@ -29,8 +29,11 @@ type Cycle struct {
 	Dir       Dir
 	Head      Point
 	Verts     []Point
-	DeadTicks int      // ticks since the latest crash, while dead
-	Killer    PlayerID // who caused the latest crash (0: wall or own trail)
+	DeadTicks int // ticks since the latest crash, while dead
+	// Ready counts the ticks left of this life's ready phase: the cycle
+	// waits at its spawn cell, heading Dir, and cannot die. 0 once it rides.
+	Ready  int
+	Killer PlayerID // who caused the latest crash (0: wall or own trail)
 
 	Kills, Deaths, Streak, Best uint16
 	// KilledBy is this cycle's own ledger of its deaths, by killer, sorted

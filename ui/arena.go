@@ -5,11 +5,11 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"lanarena/game"
@@ -45,6 +45,7 @@ type arenaModel struct {
 	board   *board    // filled from snap
 	panel   panelData // derived from snap, cleaned
 	frame   frame     // drawn from all of the above
+	parts   *parts    // the frame's slow-changing pieces, as last drawn
 
 	helpLine  string // the short help, rendered for helpWidth
 	helpWidth int
@@ -68,12 +69,8 @@ func newArenaModel(st *styles, cfg Config, ctrl Controller, room string) arenaMo
 	ti.Prompt = "say: "
 	ti.Placeholder = "a message for the room"
 	ti.CharLimit = game.MaxChatRunes
-	ti.PromptStyle = st.inputPrompt
-	ti.TextStyle = st.inputText
-	ti.PlaceholderStyle = st.inputDim
-	ti.CompletionStyle = st.inputDim
-	ti.Cursor.Style = st.renderer.NewStyle()
-	ti.Cursor.TextStyle = st.renderer.NewStyle()
+	ti.SetStyles(st.input)
+	ti.SetVirtualCursor(false)
 
 	return arenaModel{
 		st:        st,
@@ -84,6 +81,7 @@ func newArenaModel(st *styles, cfg Config, ctrl Controller, room string) arenaMo
 		room:      game.CleanText(room, game.MaxRoomRunes),
 		spectator: cfg.Spectator,
 		board:     newBoard(st.profile),
+		parts:     &parts{},
 	}
 }
 
@@ -106,30 +104,33 @@ func (m arenaModel) Update(msg tea.Msg) (arenaModel, tea.Cmd) {
 		m.panel = newPanelData(msg.Snapshot)
 		m.redraw()
 		return m, nil
-	case tea.KeyMsg:
-		return playKeys(m, msg, arenaModel.playKey)
+	case tea.KeyPressMsg:
+		return m.playKey(msg)
 	}
 	if m.chatting {
 		var cmd tea.Cmd
-		m.chat, cmd = m.chat.Update(msg) // the cursor's blinking
+		m.chat, cmd = m.chat.Update(msg) // a paste
 		return m, cmd
 	}
 	return m, nil
 }
 
 // playKey plays one key.
-func (m arenaModel) playKey(msg tea.KeyMsg) (arenaModel, tea.Cmd) {
+func (m arenaModel) playKey(msg tea.KeyPressMsg) (arenaModel, tea.Cmd) {
 	if m.chatting {
 		return m.updateChat(msg)
 	}
 	m = m.updateKey(msg)
-	return m, m.keyCmd(msg)
+	if key.Matches(msg, m.keys.Quit) {
+		return m, tea.Quit
+	}
+	return m, nil
 }
 
 // updateKey plays a key. Controller calls happen here rather than in a
 // tea.Cmd: they return at once by contract, and Cmds run concurrently, which
 // could swap two quick turns.
-func (m arenaModel) updateKey(msg tea.KeyMsg) arenaModel {
+func (m arenaModel) updateKey(msg tea.KeyPressMsg) arenaModel {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Up):
@@ -152,7 +153,7 @@ func (m arenaModel) updateKey(msg tea.KeyMsg) arenaModel {
 	case key.Matches(msg, k.Chat):
 		m.chatting = true
 		m.chat.Reset()
-		m.chat.Focus()
+		m.chat.Focus() // the terminal's cursor: no command to blink it
 	case key.Matches(msg, k.AddBot):
 		if m.ctrl != nil {
 			m.ctrl.AddBot()
@@ -165,17 +166,6 @@ func (m arenaModel) updateKey(msg tea.KeyMsg) arenaModel {
 	return m
 }
 
-// keyCmd is the command a key starts, if any.
-func (m arenaModel) keyCmd(msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, m.keys.Quit):
-		return tea.Quit
-	case key.Matches(msg, m.keys.Chat):
-		return textinput.Blink
-	}
-	return nil
-}
-
 func (m arenaModel) turn(d game.Dir) {
 	if m.ctrl != nil && !m.spectating() {
 		m.ctrl.Turn(d)
@@ -184,7 +174,7 @@ func (m arenaModel) turn(d game.Dir) {
 
 // updateChat handles a key while a chat line is typed: every key goes to
 // the input, none steers.
-func (m arenaModel) updateChat(msg tea.KeyMsg) (arenaModel, tea.Cmd) {
+func (m arenaModel) updateChat(msg tea.KeyPressMsg) (arenaModel, tea.Cmd) {
 	switch {
 	case key.Matches(msg, m.keys.Interrupt):
 		return m, tea.Quit
@@ -204,14 +194,22 @@ func (m arenaModel) updateChat(msg tea.KeyMsg) (arenaModel, tea.Cmd) {
 	return m, cmd
 }
 
-// View is the frame drawn in Update, with the chat input while typing.
-func (m arenaModel) View() string {
+// View is the frame drawn in Update, with the chat input and the
+// terminal's cursor in it while typing.
+func (m arenaModel) View() (string, *tea.Cursor) {
 	if !m.chatting || m.frame.lines == nil {
-		return m.frame.screen
+		return m.frame.screen, nil
 	}
 	lines := slices.Clone(m.frame.lines)
-	lines[len(lines)-1] = fit(m.chat.View(), m.frame.width)
-	return centre(lines, m.frame.width, m.width, m.height)
+	last := len(lines) - 1
+	lines[last] = fit(m.chat.View(), m.frame.width)
+	var cur *tea.Cursor
+	if c := m.chat.Cursor(); c != nil {
+		left, top := corner(m.frame.width, len(lines), m.width, m.height)
+		c.X, c.Y = left+c.X, top+last
+		cur = c
+	}
+	return centre(lines, m.frame.width, m.width, m.height), cur
 }
 
 // mainWidth is the width of the board and the panel beside it.
@@ -226,13 +224,13 @@ func (m *arenaModel) redraw() {
 		return // the zero screen, before it is made
 	}
 	if w := m.mainWidth(); w != m.helpWidth {
-		m.help.Width = w
+		m.help.SetWidth(w)
 		m.helpLine = m.help.ShortHelpView(m.keys.ShortHelp())
 		m.helpWidth = w
 	}
 	m.frame = m.draw()
 	if m.frame.width > 0 {
-		m.chat.Width = max(1, m.frame.width-ansi.StringWidth(m.chat.Prompt)-1)
+		m.chat.SetWidth(max(1, m.frame.width-ansi.StringWidth(m.chat.Prompt)-1))
 	}
 }
 
@@ -253,7 +251,7 @@ func (m arenaModel) draw() frame {
 	}
 	bw, bh := m.board.width(), m.board.height()
 	if minW, minH := bw+minPanelWidth, bh+chromeRows; m.width < minW || m.height < minH {
-		return frame{screen: message(fmt.Sprintf("terminal too small: enlarge to at least %d×%d (now %d×%d)",
+		return frame{screen: message(fmt.Sprintf("terminal too small\nenlarge to at least %d×%d\n(now %d×%d)",
 			minW, minH, m.width, m.height), m.width, m.height)}
 	}
 	colour := !st.glyphs
@@ -263,13 +261,13 @@ func (m arenaModel) draw() frame {
 	rows := m.board.rows
 	if len(rows) > 0 {
 		rows = slices.Clone(rows)
-		rows[0] = m.topEdge(bw)
+		rows[0] = m.parts.top.get(m.topKey(bw), func() string { return m.topEdge(bw) })
 		rows[len(rows)-1] = m.bottomEdge(bw)
 	}
 	if box := m.deathBox(bw); box != "" {
 		rows = overlay(rows, box, bw, colour)
 	}
-	panel := m.panelLines(pw-1, bh)
+	panel := m.parts.panel.get(panelKey{m.panel, pw - 1, bh}, func() []string { return m.panelLines(pw-1, bh) })
 	lines := make([]string, bh, bh+chromeRows)
 	for i := range bh {
 		lines[i] = rows[i] + " " + panel[i]
@@ -280,7 +278,9 @@ func (m arenaModel) draw() frame {
 	if m.showHelp {
 		lines = overlay(lines, m.helpBox(mw), mw, colour)
 	}
-	lines = append(lines, m.statusLine(mw), m.bottomLine(mw))
+	lines = append(lines,
+		m.parts.status.get(m.statusKey(mw), func() string { return m.statusLine(mw) }),
+		m.parts.bottom.get(bottomKey{m.snap.Notice, mw}, func() string { return m.bottomLine(mw) }))
 	return frame{screen: centre(lines, mw, m.width, m.height), lines: lines, width: mw}
 }
 

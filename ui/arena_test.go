@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/muesli/termenv"
 
 	"lanarena/game"
 	"lanarena/net/view"
@@ -30,7 +30,7 @@ func TestKeysCallTheController(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.key, func(t *testing.T) {
 			ctrl := &fakeController{}
-			m := arenaAt(t, ctrl, termenv.Ascii, 80, 24, snap)
+			m := arenaAt(t, ctrl, colorprofile.ASCII, 80, 24, snap)
 			send(t, m, keyMsg(tt.key))
 			if got := ctrl.String(); got != tt.want {
 				t.Errorf("key %q: got calls %q, want %q", tt.key, got, tt.want)
@@ -42,7 +42,7 @@ func TestKeysCallTheController(t *testing.T) {
 func TestQuitKeys(t *testing.T) {
 	snap := testSnapshot(t, game.DefaultParams(), 2, 5)
 	for _, k := range []string{"q", "ctrl+c"} {
-		m := arenaAt(t, &fakeController{}, termenv.Ascii, 80, 24, snap)
+		m := arenaAt(t, &fakeController{}, colorprofile.ASCII, 80, 24, snap)
 		_, cmd := send(t, m, keyMsg(k))
 		if !isQuit(cmd) {
 			t.Errorf("%s: command is not tea.Quit", k)
@@ -52,7 +52,7 @@ func TestQuitKeys(t *testing.T) {
 
 func TestTurnsKeepTheirOrder(t *testing.T) {
 	ctrl := &fakeController{}
-	m := arenaAt(t, ctrl, termenv.Ascii, 80, 24, testSnapshot(t, game.DefaultParams(), 2, 5))
+	m := arenaAt(t, ctrl, colorprofile.ASCII, 80, 24, testSnapshot(t, game.DefaultParams(), 2, 5))
 	send(t, m, keyMsg("up"), keyMsg("l"), keyMsg("s"), keyMsg("a"))
 	if got, want := ctrl.String(), "turn up, turn right, turn down, turn left"; got != want {
 		t.Errorf("got %q, want %q", got, want)
@@ -61,11 +61,11 @@ func TestTurnsKeepTheirOrder(t *testing.T) {
 
 func TestChatTypingDoesNotSteer(t *testing.T) {
 	ctrl := &fakeController{}
-	m := arenaAt(t, ctrl, termenv.Ascii, 80, 24, testSnapshot(t, game.DefaultParams(), 4, 10))
+	m := arenaAt(t, ctrl, colorprofile.ASCII, 80, 24, testSnapshot(t, game.DefaultParams(), 4, 10))
 
 	m, _ = send(t, m, keyMsg("t"))
 	m, _ = send(t, m, typeText("wasd hjkl qbBn?")...)
-	if got := m.View(); !strings.Contains(got, "say: wasd hjkl qbBn?") {
+	if got := m.View().Content; !strings.Contains(got, "say: wasd hjkl qbBn?") {
 		t.Errorf("chat input not shown while typing:\n%s", got)
 	}
 	m, cmd := send(t, m, keyMsg("enter"))
@@ -89,13 +89,13 @@ func TestChatTypingDoesNotSteer(t *testing.T) {
 	if got := ctrl.String(); got != "" {
 		t.Errorf("cancelled and empty chat: got calls %q, want none", got)
 	}
-	if got := m.View(); strings.Contains(got, "say:") {
+	if got := m.View().Content; strings.Contains(got, "say:") {
 		t.Errorf("chat input still open after esc:\n%s", got)
 	}
 }
 
 func TestChatCtrlCQuits(t *testing.T) {
-	m := arenaAt(t, &fakeController{}, termenv.Ascii, 80, 24, testSnapshot(t, game.DefaultParams(), 2, 5))
+	m := arenaAt(t, &fakeController{}, colorprofile.ASCII, 80, 24, testSnapshot(t, game.DefaultParams(), 2, 5))
 	_, cmd := send(t, m, keyMsg("t"), keyMsg("ctrl+c"))
 	if !isQuit(cmd) {
 		t.Error("ctrl+c while typing did not quit")
@@ -103,40 +103,41 @@ func TestChatCtrlCQuits(t *testing.T) {
 }
 
 func TestHelpToggles(t *testing.T) {
-	m := arenaAt(t, &fakeController{}, termenv.Ascii, 80, 24, testSnapshot(t, game.DefaultParams(), 4, 10))
-	if got := m.View(); strings.Contains(got, "remove bot") || !strings.Contains(got, "? help") {
+	m := arenaAt(t, &fakeController{}, colorprofile.ASCII, 80, 24, testSnapshot(t, game.DefaultParams(), 4, 10))
+	if got := m.View().Content; strings.Contains(got, "remove bot") || !strings.Contains(got, "? help") {
 		t.Fatalf("short help wrong before ?:\n%s", got)
 	}
 	m, _ = send(t, m, keyMsg("?"))
-	got := m.View()
+	got := m.View().Content
 	for _, want := range []string{"remove bot", "↑/w/k", "→/d/l", "netgraph", "streak (best)"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("full help lacks %q:\n%s", want, got)
 		}
 	}
 	m, _ = send(t, m, keyMsg("?"))
-	if got := m.View(); strings.Contains(got, "remove bot") {
+	if got := m.View().Content; strings.Contains(got, "remove bot") {
 		t.Errorf("full help still shown after second ?:\n%s", got)
 	}
 }
 
 func TestTooSmall(t *testing.T) {
-	m := arenaAt(t, &fakeController{}, termenv.Ascii, 60, 20, testSnapshot(t, game.DefaultParams(), 4, 10))
-	got := m.View()
-	want := "terminal too small: enlarge to at least 80×24 (now 60×20)"
-	if !strings.Contains(got, want) {
-		t.Fatalf("got\n%s\nwant it to say %q", got, want)
+	m := arenaAt(t, &fakeController{}, colorprofile.ASCII, 60, 20, testSnapshot(t, game.DefaultParams(), 4, 10))
+	got := m.View().Content
+	for _, want := range []string{"terminal too small", "enlarge to at least 80×24", "(now 60×20)"} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("got\n%s\nwant it to say %q", got, want)
+		}
 	}
 	checkFits(t, got, 60, 20)
 
 	// Growing the terminal brings the arena back.
 	m, _ = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
-	if got := m.View(); strings.Contains(got, "too small") || !strings.Contains(got, "┌") {
+	if got := m.View().Content; strings.Contains(got, "too small") || !strings.Contains(got, "┌") {
 		t.Errorf("at 80×24 still too small:\n%s", got)
 	}
 	// One row short is too small again.
 	m, _ = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 23})
-	if got := m.View(); !strings.Contains(got, "at least 80×24 (now 80×23)") {
+	if got := m.View().Content; !strings.Contains(got, "(now 80×23)") {
 		t.Errorf("at 80×23:\n%s", got)
 	}
 }
@@ -157,11 +158,11 @@ func checkFits(t *testing.T, view string, w, h int) {
 
 func TestResizeCentres(t *testing.T) {
 	snap := testSnapshot(t, game.DefaultParams(), 4, 30)
-	m := arenaAt(t, &fakeController{}, termenv.Ascii, 80, 24, snap)
+	m := arenaAt(t, &fakeController{}, colorprofile.ASCII, 80, 24, snap)
 	for _, size := range [][2]int{{80, 24}, {100, 30}, {160, 50}, {81, 25}, {200, 60}} {
 		w, h := size[0], size[1]
 		m, _ = send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
-		view := m.View()
+		view := m.View().Content
 		checkFits(t, view, w, h)
 		lines := strings.Split(view, "\n")
 		top := 0
@@ -197,7 +198,7 @@ func TestBoardHalfBlocks(t *testing.T) {
 		&game.Cycle{ID: 3, Name: "carol", Color: 2, Alive: false, Dir: game.Right,
 			Head: game.Point{X: 4, Y: 9}, Verts: []game.Point{{X: 1, Y: 9}}},
 	)
-	b := newBoard(termenv.TrueColor)
+	b := newBoard(colorprofile.TrueColor)
 	b.update(snap.Arena, snap.Self)
 	if got, want := len(b.rows), 16/2+2; got != want {
 		t.Fatalf("%d rows, want %d", got, want)
@@ -227,12 +228,12 @@ func TestBoardHalfBlocks(t *testing.T) {
 		}
 	}
 	// An escape only where the colour changes: row 1 holds the wall,
-	// the red trail, the white head, the wall again and the reset; bob's
-	// cell in between.
-	if n := strings.Count(b.rows[2], "\x1b["); n != 6 {
-		t.Errorf("row 2 has %d escapes, want 6: %q", n, b.rows[2])
+	// the red trail, the white head, bob's cell, the wall again and the
+	// reset, and no colour before each of the three runs of empty cells.
+	if n := strings.Count(b.rows[2], "\x1b["); n != 9 {
+		t.Errorf("row 2 has %d escapes, want 9: %q", n, b.rows[2])
 	}
-	esc := newEscapes(termenv.TrueColor)
+	esc := newEscapes(colorprofile.TrueColor)
 	if !strings.Contains(b.rows[2], esc.fgOnly[paintOwnHead]+"▀") {
 		t.Errorf("own head not drawn white: %q", b.rows[2])
 	}
@@ -252,7 +253,7 @@ func TestBoardTwoColoursInOneCharacter(t *testing.T) {
 		&game.Cycle{ID: 2, Name: "b", Color: 1, Alive: true, Dir: game.Right,
 			Head: game.Point{X: 5, Y: 5}, Verts: []game.Point{{X: 1, Y: 5}}},
 	)
-	b := newBoard(termenv.ANSI256)
+	b := newBoard(colorprofile.ANSI256)
 	b.update(snap.Arena, snap.Self)
 	want := b.esc.get(trailPaint(0), trailPaint(1)) + "▀▀▀▀"
 	if !strings.Contains(b.rows[3], want) {
@@ -265,10 +266,10 @@ func TestUnchangedRowsAreIdentical(t *testing.T) {
 	// a few heads must leave the other rows byte for byte the same.
 	snap1 := testSnapshot(t, game.DefaultParams(), 4, 40)
 	snap2 := testSnapshot(t, game.DefaultParams(), 4, 41)
-	m := arenaAt(t, &fakeController{}, termenv.TrueColor, 80, 24, snap1)
-	v1 := strings.Split(m.View(), "\n")
+	m := arenaAt(t, &fakeController{}, colorprofile.TrueColor, 80, 24, snap1)
+	v1 := strings.Split(m.View().Content, "\n")
 	m, _ = send(t, m, SnapshotMsg{snap2})
-	v2 := strings.Split(m.View(), "\n")
+	v2 := strings.Split(m.View().Content, "\n")
 	changed := 0
 	for i := range v1 {
 		if v1[i] != v2[i] {
@@ -306,22 +307,22 @@ func TestDeathOverlay(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			snap := arenaWith(t, p, 1, tt.me, bob.Clone())
-			m := arenaAt(t, &fakeController{}, termenv.TrueColor, 80, 24, snap)
-			view := ansi.Strip(m.View())
+			m := arenaAt(t, &fakeController{}, colorprofile.TrueColor, 80, 24, snap)
+			view := ansi.Strip(m.View().Content)
 			for _, w := range tt.want {
 				if !strings.Contains(view, w) {
 					t.Errorf("view lacks %q:\n%s", w, view)
 				}
 			}
-			checkFits(t, m.View(), 80, 24)
+			checkFits(t, m.View().Content, 80, 24)
 		})
 	}
 
 	// Alive: no overlay.
 	me := &game.Cycle{ID: 1, Name: "me", Alive: true, Dir: game.Right,
 		Head: game.Point{X: 29, Y: 10}, Verts: []game.Point{{X: 20, Y: 10}}}
-	m := arenaAt(t, &fakeController{}, termenv.Ascii, 80, 24, arenaWith(t, p, 1, me, bob.Clone()))
-	if view := m.View(); strings.Contains(view, "respawn") {
+	m := arenaAt(t, &fakeController{}, colorprofile.ASCII, 80, 24, arenaWith(t, p, 1, me, bob.Clone()))
+	if view := m.View().Content; strings.Contains(view, "respawn") {
 		t.Errorf("overlay while alive:\n%s", view)
 	}
 }
@@ -331,8 +332,8 @@ func TestSpectator(t *testing.T) {
 	dead := &game.Cycle{ID: 2, Name: "bob", Alive: false, Dir: game.Right, DeadTicks: 3,
 		Head: game.Point{X: 55, Y: 10}, Verts: []game.Point{{X: 40, Y: 10}}}
 	ctrl := &fakeController{}
-	m := arenaAt(t, ctrl, termenv.Ascii, 80, 24, arenaWith(t, p, 0, dead))
-	view := m.View()
+	m := arenaAt(t, ctrl, colorprofile.ASCII, 80, 24, arenaWith(t, p, 0, dead))
+	view := m.View().Content
 	if !strings.Contains(view, "spectating") {
 		t.Errorf("no spectating mark:\n%s", view)
 	}
@@ -352,8 +353,8 @@ func TestStatusLine(t *testing.T) {
 	snap.Waiting = 230 * time.Millisecond
 	snap.Mode, snap.Host = view.ModeServer, "alice"
 	snap.Notice = "host alice left: waiting for a new host"
-	m := arenaAt(t, &fakeController{}, termenv.TrueColor, 120, 30, snap)
-	view := ansi.Strip(m.View())
+	m := arenaAt(t, &fakeController{}, colorprofile.TrueColor, 120, 30, snap)
+	view := ansi.Strip(m.View().Content)
 	for _, want := range []string{"den", "locked", "IMPAIRED: loss 20% delay 300ms", "waiting for host 230ms", "den locked",
 		"server, host alice", "3 peers", "tick 30", "192.168.1.20:47000", "host alice left: waiting for a new host"} {
 		if !strings.Contains(view, want) {
@@ -361,8 +362,8 @@ func TestStatusLine(t *testing.T) {
 		}
 	}
 	// The impairment stands out: its own red block.
-	st := newStyles(termenv.TrueColor)
-	if raw := m.View(); !strings.Contains(raw, st.barAlert.Render(" IMPAIRED: loss 20% delay 300ms ")) {
+	st := newStyles(colorprofile.TrueColor)
+	if raw := m.View().Content; !strings.Contains(raw, st.barAlert.Render(" IMPAIRED: loss 20% delay 300ms ")) {
 		t.Error("impairment not drawn in the alert style")
 	}
 }
@@ -382,8 +383,8 @@ func TestScoreboard(t *testing.T) {
 		cyc(5, "sus", 4, 1, 9, 0, 1, false),
 	)
 	snap.Peers = []view.PeerStats{{ID: 4, Name: "laggy", Lagging: true}, {ID: 5, Name: "sus", Suspect: true}}
-	m := arenaAt(t, &fakeController{}, termenv.Ascii, 80, 24, snap)
-	lines := strings.Split(m.View(), "\n")
+	m := arenaAt(t, &fakeController{}, colorprofile.ASCII, 80, 24, snap)
+	lines := strings.Split(m.View().Content, "\n")
 	var board []string
 	for _, l := range lines[1:6] {
 		board = append(board, strings.TrimRight(l[strings.LastIndex(l, "│")+len("│")+1:], " "))
@@ -418,9 +419,9 @@ func TestNetgraph(t *testing.T) {
 	snap.Drops = append(snap.Drops, view.DropCount{Reason: "bad trail", Count: 1})
 
 	for _, size := range [][2]int{{80, 24}, {160, 50}} {
-		m := arenaAt(t, &fakeController{}, termenv.TrueColor, size[0], size[1], snap)
+		m := arenaAt(t, &fakeController{}, colorprofile.TrueColor, size[0], size[1], snap)
 		m, _ = send(t, m, keyMsg("n"))
-		raw := m.View()
+		raw := m.View().Content
 		checkFits(t, raw, size[0], size[1])
 		view := ansi.Strip(raw)
 		for _, want := range []string{
@@ -434,7 +435,7 @@ func TestNetgraph(t *testing.T) {
 			}
 		}
 		m, _ = send(t, m, keyMsg("n"))
-		if strings.Contains(m.View(), "jitter") {
+		if strings.Contains(m.View().Content, "jitter") {
 			t.Errorf("%v: netgraph still shown after second n", size)
 		}
 	}
@@ -445,9 +446,9 @@ func TestNetgraphManyPeersFits(t *testing.T) {
 	for i := range 20 {
 		snap.Drops = append(snap.Drops, view.DropCount{Reason: strings.Repeat("r", i+3), Count: uint64(i)})
 	}
-	m := arenaAt(t, &fakeController{}, termenv.TrueColor, 80, 24, snap)
+	m := arenaAt(t, &fakeController{}, colorprofile.TrueColor, 80, 24, snap)
 	m, _ = send(t, m, keyMsg("n"))
-	view := m.View()
+	view := m.View().Content
 	checkFits(t, view, 80, 24)
 	if !strings.Contains(ansi.Strip(view), "more") {
 		t.Errorf("15 peers at 80×24: no \"more\" line:\n%s", ansi.Strip(view))
@@ -461,19 +462,19 @@ func TestNoColorHasNoEscapes(t *testing.T) {
 	me := snap.Arena.Cycle(1)
 	me.Alive, me.Killer, me.DeadTicks = false, 2, 5
 	// NoColor wins over whatever profile the terminal claims.
-	m := newModel(Config{Controller: &fakeController{}, NoColor: true}, termenv.TrueColor)
+	m := newModel(Config{Controller: &fakeController{}, NoColor: true}, colorprofile.TrueColor)
 	m, _ = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24}, SnapshotMsg{snap})
-	views := map[string]string{"arena": m.View()}
+	views := map[string]string{"arena": m.View().Content}
 	m, _ = send(t, m, keyMsg("n"))
-	views["netgraph"] = m.View()
+	views["netgraph"] = m.View().Content
 	m, _ = send(t, m, keyMsg("n"), keyMsg("?"))
-	views["help"] = m.View()
+	views["help"] = m.View().Content
 	m, _ = send(t, m, keyMsg("?"), keyMsg("t"), keyMsg("x"))
-	views["chat"] = m.View()
+	views["chat"] = m.View().Content
 	m, _ = send(t, m, tea.WindowSizeMsg{Width: 160, Height: 50})
-	views["big"] = m.View()
+	views["big"] = m.View().Content
 	m, _ = send(t, m, tea.WindowSizeMsg{Width: 40, Height: 10})
-	views["small"] = m.View()
+	views["small"] = m.View().Content
 	for name, v := range views {
 		if strings.ContainsRune(v, 0x1b) {
 			t.Errorf("%s: NO_COLOR output holds an escape: %q", name, v)
@@ -505,14 +506,14 @@ func TestStrangerNamesCannotEscape(t *testing.T) {
 		return snap
 	}
 	clean := game.CleanText(evil, 100)
-	for _, p := range []termenv.Profile{termenv.TrueColor, termenv.ANSI256, termenv.Ascii} {
+	for _, p := range []colorprofile.Profile{colorprofile.TrueColor, colorprofile.ANSI256, colorprofile.ASCII} {
 		for _, overlay := range []string{"", "n"} {
 			render := func(name string) string {
 				m := arenaAt(t, &fakeController{}, p, 100, 30, build(name))
 				if overlay != "" {
 					m, _ = send(t, m, keyMsg(overlay))
 				}
-				return m.View()
+				return m.View().Content
 			}
 			got, want := render(evil), render(clean)
 			if got != want {
@@ -526,9 +527,9 @@ func TestStrangerNamesCannotEscape(t *testing.T) {
 }
 
 func TestJoiningBeforeFirstSnapshot(t *testing.T) {
-	m := newModel(Config{Controller: &fakeController{}, Room: "den"}, termenv.Ascii)
+	m := newModel(Config{Controller: &fakeController{}, Room: "den"}, colorprofile.ASCII)
 	m, _ = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
-	if got := m.View(); !strings.Contains(got, "joining den…") {
+	if got := m.View().Content; !strings.Contains(got, "joining den…") {
 		t.Errorf("before the first snapshot:\n%s", got)
 	}
 }
@@ -572,15 +573,14 @@ func TestFormats(t *testing.T) {
 	}
 }
 
-func TestKeysReadTogetherAllCount(t *testing.T) {
+func TestPasteIsChatNotKeys(t *testing.T) {
 	ctrl := &fakeController{}
-	m := arenaAt(t, ctrl, termenv.Ascii, 80, 24, testSnapshot(t, game.DefaultParams(), 2, 5))
-	// bubbletea hands over the runes of one read as one message.
-	m, _ = send(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("wd")})
-	m, _ = send(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("thi")}, keyMsg("enter"))
-	// A paste is one chat line, not keys.
-	m, _ = send(t, m, keyMsg("t"), tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("wasd"), Paste: true}, keyMsg("enter"))
-	if got, want := ctrl.String(), "turn up, turn right, say hi, say wasd"; got != want {
+	m := arenaAt(t, ctrl, colorprofile.ASCII, 80, 24, testSnapshot(t, game.DefaultParams(), 2, 5))
+	// Pasted text steers nothing outside the chat line...
+	m, _ = send(t, m, tea.PasteMsg{Content: "wasd"})
+	// ...and is one chat line inside it.
+	m, _ = send(t, m, keyMsg("t"), tea.PasteMsg{Content: "wasd"}, keyMsg("enter"))
+	if got, want := ctrl.String(), "say wasd"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }

@@ -1,74 +1,88 @@
 package ui
 
 import (
+	"bytes"
+	"flag"
 	"strings"
 	"testing"
 
-	"github.com/muesli/termenv"
+	"github.com/charmbracelet/colorprofile"
+	uv "github.com/charmbracelet/ultraviolet"
 
 	"lanarena/game"
 	"lanarena/net/view"
 )
 
 // BenchmarkView renders whole frames the way the program does: a
-// SnapshotMsg (fill the board, render its rows) then View.
+// SnapshotMsg (fill the board, render its rows), View, and bubbletea v2's
+// renderer (parse the frame into cells, diff them against the screen,
+// encode the changes). The snapshots alternate between two consecutive
+// ticks, so every frame is one tick's change.
 //
-// It reports the frame's size and, between two consecutive ticks, the
-// bytes of the lines that changed: bubbletea rewrites only those.
+// It reports the frame's size and the bytes the renderer writes for it.
 func BenchmarkView(b *testing.B) {
 	cases := []struct {
 		name    string
 		params  game.Params
 		players int
 		w, h    int
-		profile termenv.Profile
+		profile colorprofile.Profile
 	}{
-		{"160x50/16p/truecolor", game.Params{Width: 120, Height: 90, TickRate: 15}, 16, 160, 50, termenv.TrueColor},
-		{"160x50/16p/ascii", game.Params{Width: 120, Height: 90, TickRate: 15}, 16, 160, 50, termenv.Ascii},
-		{"80x24/4p/truecolor", game.DefaultParams(), 4, 80, 24, termenv.TrueColor},
-		{"80x24/4p/ansi256", game.DefaultParams(), 4, 80, 24, termenv.ANSI256},
+		{"160x50/16p/ansi256", game.Params{Width: 120, Height: 90, TickRate: 15}, 16, 160, 50, colorprofile.ANSI256},
+		{"160x50/16p/ascii", game.Params{Width: 120, Height: 90, TickRate: 15}, 16, 160, 50, colorprofile.ASCII},
+		{"80x24/4p/ansi256", game.DefaultParams(), 4, 80, 24, colorprofile.ANSI256},
+		{"80x24/4p/ansi", game.DefaultParams(), 4, 80, 24, colorprofile.ANSI},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
-			var prev, snap view.Snapshot
+			var snaps [2]view.Snapshot
 			if c.players == 4 {
-				prev = testSnapshot(b, c.params, c.players, 120)
-				snap = testSnapshot(b, c.params, c.players, 121)
+				snaps[0] = testSnapshot(b, c.params, c.players, 120)
+				snaps[1] = testSnapshot(b, c.params, c.players, 121)
 			} else {
-				prev = zigzagSnapshot(b, c.params, c.players, 300)
-				snap = zigzagSnapshot(b, c.params, c.players, 301)
+				snaps[0] = zigzagSnapshot(b, c.params, c.players, 300)
+				snaps[1] = zigzagSnapshot(b, c.params, c.players, 301)
 			}
-			cells := 0
-			snap.Arena.Cycles(func(cy *game.Cycle) { cells += cy.TrailLen() })
-
-			m := arenaAt(b, &fakeController{}, c.profile, c.w, c.h, prev)
-			before := m.View()
-			m, _ = send(b, m, SnapshotMsg{snap})
-			after := m.View()
-			if strings.Contains(after, "too small") {
-				b.Fatal(after)
+			m := arenaAt(b, &fakeController{}, c.profile, c.w, c.h, snaps[0])
+			term := newTermSim(c.w, c.h, c.profile)
+			term.frame(m.View().Content)
+			if strings.Contains(m.View().Content, "too small") {
+				b.Fatal(m.View().Content)
 			}
 
 			b.ReportAllocs()
+			written, frames := 0, 0
 			for b.Loop() {
-				m, _ = send(b, m, SnapshotMsg{snap})
-				after = m.View()
+				frames++
+				m, _ = send(b, m, SnapshotMsg{snaps[frames%2]})
+				if !drawOnly {
+					written += term.frame(m.View().Content)
+				}
 			}
-			b.ReportMetric(float64(len(after)), "frame-bytes")
-			b.ReportMetric(float64(changedBytes(before, after)), "changed-bytes")
-			b.ReportMetric(float64(cells)/float64(c.players), "cells/trail")
+			b.ReportMetric(float64(len(m.View().Content)), "frame-bytes")
+			if !drawOnly {
+				b.ReportMetric(float64(written)/float64(frames), "written-bytes/frame")
+			}
 		})
 	}
+}
+
+// drawOnly leaves the renderer out of BenchmarkView (-draw-only), to
+// tell the UI's share of a frame from the renderer's.
+var drawOnly bool
+
+func init() {
+	flag.BoolVar(&drawOnly, "draw-only", false, "BenchmarkView: the UI's Update and View only, without the renderer")
 }
 
 // BenchmarkViewOnly is View alone, as after a key or a spinner tick: the
 // board rows come from the cache.
 func BenchmarkViewOnly(b *testing.B) {
 	snap := zigzagSnapshot(b, game.Params{Width: 120, Height: 90, TickRate: 15}, 16, 300)
-	m := arenaAt(b, &fakeController{}, termenv.TrueColor, 160, 50, snap)
+	m := arenaAt(b, &fakeController{}, colorprofile.TrueColor, 160, 50, snap)
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = m.View()
+		_ = m.View().Content
 	}
 }
 
@@ -123,26 +137,95 @@ func abs(x int) int {
 	return x
 }
 
-// changedBytes is the size of the lines of b that differ from a.
-func changedBytes(a, b string) int {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	n := 0
-	for i, l := range bl {
-		if i >= len(al) || al[i] != l {
-			n += len(l) + 1
-		}
-	}
-	return n
+// termSim is bubbletea v2's renderer without the program: a screen
+// buffer the frame is drawn into and the cell-diffing terminal renderer,
+// set up as the program sets them up on the alternate screen.
+type termSim struct {
+	out bytes.Buffer
+	scr *uv.TerminalRenderer
+	buf uv.ScreenBuffer
 }
 
+func newTermSim(w, h int, p colorprofile.Profile) *termSim {
+	t := &termSim{}
+	t.scr = uv.NewTerminalRenderer(&t.out, []string{"TERM=tmux-256color"})
+	t.scr.SetColorProfile(p)
+	t.scr.SetScrollOptim(true)
+	t.scr.SetFullscreen(true)
+	t.scr.SetRelativeCursor(false)
+	t.scr.Erase()
+	t.buf = uv.NewScreenBuffer(w, h)
+	return t
+}
+
+// frame draws content as the program's renderer does and returns the
+// number of bytes written to the terminal for it.
+func (t *termSim) frame(content string) int {
+	t.out.Reset()
+	t.buf.Clear()
+	uv.NewStyledString(content).Draw(t.buf, t.buf.Bounds())
+	t.scr.Render(t.buf.RenderBuffer)
+	if err := t.scr.Flush(); err != nil {
+		panic(err)
+	}
+	return t.out.Len()
+}
+
+// TestFrameChangesAreSmall checks what the terminal gets for one tick: a
+// few cells where the heads moved, not whole lines; nothing for a frame
+// that did not change.
 func TestFrameChangesAreSmall(t *testing.T) {
-	// At 80×24 with 4 players, one tick rewrites about a kilobyte.
-	prev := testSnapshot(t, game.DefaultParams(), 4, 120)
-	next := testSnapshot(t, game.DefaultParams(), 4, 121)
-	m := arenaAt(t, &fakeController{}, termenv.TrueColor, 80, 24, prev)
-	before := m.View()
-	m, _ = send(t, m, SnapshotMsg{next})
-	if n := changedBytes(before, m.View()); n > 2048 {
-		t.Errorf("one tick changed %d bytes of the frame, want about 1 KB", n)
+	tests := []struct {
+		name    string
+		prev    view.Snapshot
+		next    view.Snapshot
+		w, h    int
+		maxSize int
+	}{
+		{"80x24/4p", testSnapshot(t, game.DefaultParams(), 4, 120), testSnapshot(t, game.DefaultParams(), 4, 121), 80, 24, 250},
+		{"160x50/16p", zigzagSnapshot(t, game.Params{Width: 120, Height: 90, TickRate: 15}, 16, 300),
+			zigzagSnapshot(t, game.Params{Width: 120, Height: 90, TickRate: 15}, 16, 301), 160, 50, 1536},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := arenaAt(t, &fakeController{}, colorprofile.ANSI256, tt.w, tt.h, tt.prev)
+			term := newTermSim(tt.w, tt.h, colorprofile.ANSI256)
+			if n := term.frame(m.View().Content); n < tt.w*tt.h/2 {
+				t.Fatalf("the first frame wrote %d bytes: the screen is not drawn", n)
+			}
+			m, _ = send(t, m, SnapshotMsg{tt.next})
+			if n := term.frame(m.View().Content); n > tt.maxSize || n == 0 {
+				t.Errorf("one tick wrote %d bytes, want 1..%d", n, tt.maxSize)
+			}
+			m, _ = send(t, m, SnapshotMsg{tt.next})
+			if n := term.frame(m.View().Content); n != 0 {
+				t.Errorf("the same snapshot again wrote %d bytes, want 0", n)
+			}
+		})
+	}
+}
+
+// TestTickCounterLeavesFramesAlone: the tick shown on the wall moves once a
+// second, so a tick that moves nothing on the board changes no cell.
+func TestTickCounterLeavesFramesAlone(t *testing.T) {
+	snap := testSnapshot(t, game.DefaultParams(), 4, 30) // tick 30: a second starts
+	m := arenaAt(t, &fakeController{}, colorprofile.ANSI256, 80, 24, snap)
+	term := newTermSim(80, 24, colorprofile.ANSI256)
+	term.frame(m.View().Content)
+	at := func(tick uint32) view.Snapshot {
+		s, a := snap, *snap.Arena
+		a.Tick = tick
+		s.Arena = &a
+		return s
+	}
+	for tick := uint32(31); tick < 45; tick++ {
+		m, _ = send(t, m, SnapshotMsg{at(tick)})
+		if n := term.frame(m.View().Content); n != 0 {
+			t.Fatalf("tick %d wrote %d bytes with nothing moving", tick, n)
+		}
+	}
+	m, _ = send(t, m, SnapshotMsg{at(45)})
+	if n := term.frame(m.View().Content); n == 0 || n > 40 {
+		t.Errorf("the second's tick (45) wrote %d bytes, want the few cells of the counter", n)
 	}
 }

@@ -1,11 +1,14 @@
 package ui
 
 import (
+	"image/color"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/muesli/termenv"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 
 	"lanarena/game"
 )
@@ -61,21 +64,22 @@ type escapes struct {
 	bgOnly [numPaints]string // when the foreground stays
 }
 
-func newEscapes(p termenv.Profile) *escapes {
-	var fg, bg [numPaints]string
-	fg[0], bg[0] = "39", "49"
+func newEscapes(p colorprofile.Profile) *escapes {
+	var fg, bg [numPaints]ansi.Style
+	fg[0] = ansi.Style{}.DefaultForegroundColor()
+	bg[0] = ansi.Style{}.DefaultBackgroundColor()
 	for i := 1; i < numPaints; i++ {
 		c := paintColor(p, paint(i))
-		fg[i], bg[i] = c.Sequence(false), c.Sequence(true)
+		fg[i], bg[i] = ansi.Style{}.ForegroundColor(c), ansi.Style{}.BackgroundColor(c)
 	}
 	e := &escapes{}
 	for i := range numPaints {
-		e.fgOnly[i] = "\x1b[" + fg[i] + "m"
-		e.bgOnly[i] = "\x1b[" + bg[i] + "m"
+		e.fgOnly[i] = fg[i].String()
+		e.bgOnly[i] = bg[i].String()
 	}
 	for f := range numPaints {
 		for b := range numPaints {
-			e.pair[f*numPaints+b] = "\x1b[" + fg[f] + ";" + bg[b] + "m"
+			e.pair[f*numPaints+b] = append(fg[f][:len(fg[f]):len(fg[f])], bg[b]...).String()
 		}
 	}
 	return e
@@ -94,38 +98,45 @@ func (e *escapes) change(fg, bg, f, g paint) string {
 	return e.get(f, g)
 }
 
-// paintColor is the terminal colour of a paint in profile p.
-func paintColor(p termenv.Profile, pt paint) termenv.Color {
-	if pt == paintWall {
-		if p == termenv.ANSI {
-			return termenv.ANSIColor(8)
-		}
-		return p.Color(colorWall.TrueColor)
+// paintColor is the terminal colour of a paint in profile p: the explicit
+// 16-colour set on ANSI terminals, else the palette's hue reduced to p.
+func paintColor(p colorprofile.Profile, pt paint) color.Color {
+	if p == colorprofile.ANSI {
+		return ansi.BasicColor(paintANSI(pt))
 	}
-	if pt == paintOwnHead {
-		if p == termenv.ANSI {
-			return termenv.ANSIColor(15)
-		}
-		return p.Color("#ffffff")
-	}
-	slot := palette[(pt-1)/3]
-	variant := (pt - 1) % 3
-	if p == termenv.ANSI {
-		switch variant {
+	hex := "#ffffff" // your own head
+	switch {
+	case pt == paintWall:
+		hex = colorWall.hex
+	case pt != paintOwnHead:
+		slot := palette[(pt-1)/3]
+		switch (pt - 1) % 3 {
 		case 1:
-			return termenv.ANSIColor(15)
+			hex = headHex(slot.trail)
 		case 2:
-			return termenv.ANSIColor(8)
+			hex = fadedHex(slot.trail)
+		default:
+			hex = slot.trail
 		}
-		return termenv.ANSIColor(slot.ansi)
 	}
-	switch variant {
+	return p.Convert(lipgloss.Color(hex))
+}
+
+// paintANSI is the colour of a paint among the 16 of an ANSI terminal.
+func paintANSI(pt paint) uint8 {
+	switch {
+	case pt == paintWall:
+		return 8
+	case pt == paintOwnHead:
+		return 15
+	}
+	switch (pt - 1) % 3 {
 	case 1:
-		return p.Color(headHex(slot.trail))
+		return 15
 	case 2:
-		return p.Color(fadedHex(slot.trail))
+		return 8
 	}
-	return p.Color(slot.trail)
+	return uint8(palette[(pt-1)/3].ansi)
 }
 
 // board is the arena as terminal rows. update fills a reused cell buffer
@@ -146,8 +157,8 @@ type board struct {
 	buf   []byte
 }
 
-func newBoard(p termenv.Profile) *board {
-	b := &board{glyphs: p == termenv.Ascii, heads: map[int]rune{}}
+func newBoard(p colorprofile.Profile) *board {
+	b := &board{glyphs: p <= colorprofile.ASCII, heads: map[int]rune{}}
 	if !b.glyphs {
 		b.esc = newEscapes(p)
 	}
@@ -269,11 +280,11 @@ func (b *board) colorRow(r int) string {
 		var f, g paint
 		switch {
 		case up == paintEmpty && lo == paintEmpty:
-			if bg == paintEmpty {
-				buf = append(buf, ' ') // any foreground will do
-				continue
-			}
-			ch, f, g = " ", fg, paintEmpty
+			// An empty cell has no colour at all, not the foreground
+			// left over from its neighbour: the terminal would not show
+			// the difference, but the renderer compares and diffs every
+			// cell of every frame, and unstyled blanks are its cheapest.
+			ch, f, g = " ", paintEmpty, paintEmpty
 		case lo == paintEmpty:
 			ch, f, g = upperHalf, up, paintEmpty
 		case up == paintEmpty:

@@ -15,6 +15,10 @@
 // square. The board is filled from a snapshot once, each row rendered to
 // one string with an escape only where the colour changes, from escape
 // strings computed once per colour profile; View only joins cached rows.
+// bubbletea v2's renderer parses each new frame into cells and writes the
+// cells that changed, so the frame is drawn once per snapshot, View
+// returns the same string until then, and nothing on screen changes every
+// frame for its own sake (the tick on the wall moves once a second).
 //
 // # Without colour
 //

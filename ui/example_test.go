@@ -2,8 +2,9 @@ package ui_test
 
 import (
 	"log"
+	"os"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 
 	"lanarena/net/view"
 	"lanarena/ui"
@@ -16,7 +17,7 @@ func Example() {
 	var join ui.Joiner // starts the peer for a room, returns its Controller
 	snapshots := make(chan view.Snapshot, 1)
 
-	p := tea.NewProgram(ui.New(ui.Config{Join: join, Version: "v0.1.0"}), tea.WithAltScreen())
+	p := tea.NewProgram(ui.New(ui.Config{Join: join, Version: "v0.1.0", Profile: ui.DetectProfile(os.Stdout, os.Environ())}))
 	go func() {
 		for s := range snapshots {
 			p.Send(ui.SnapshotMsg{Snapshot: s})

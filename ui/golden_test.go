@@ -3,9 +3,9 @@ package ui
 import (
 	"testing"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/golden"
-	"github.com/muesli/termenv"
 
 	"lanarena/game"
 )
@@ -37,11 +37,11 @@ func TestGoldenScreens(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := arenaAt(t, &fakeController{}, termenv.Ascii, tt.w, tt.h, tt.snap.Snapshot)
+			m := arenaAt(t, &fakeController{}, colorprofile.ASCII, tt.w, tt.h, tt.snap.Snapshot)
 			for _, k := range tt.keys {
 				m, _ = send(t, m, keyMsg(k))
 			}
-			view := m.View()
+			view := m.View().Content
 			checkFits(t, view, tt.w, tt.h)
 			golden.RequireEqual(t, []byte(view))
 		})
@@ -49,9 +49,9 @@ func TestGoldenScreens(t *testing.T) {
 }
 
 func TestGoldenLobby(t *testing.T) {
-	m := newModel(Config{Version: "v0.1.0"}, termenv.Ascii)
+	m := newModel(Config{Version: "v0.1.0"}, colorprofile.ASCII)
 	m, _ = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24}, RoomsMsg{Rooms: lanRooms}, keyMsg("down"), keyMsg("enter"))
-	view := m.View()
+	view := m.View().Content
 	checkFits(t, view, 80, 24)
 	golden.RequireEqual(t, []byte(view))
 }

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/muesli/termenv"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"lanarena/game"
 	"lanarena/net/view"
@@ -28,28 +28,38 @@ func (f *fakeController) reset()          { f.calls = nil }
 
 // keyMsg is the message bubbletea sends for a key, named as key.Binding
 // names it: "up", "enter", "ctrl+c", "B", "x".
-func keyMsg(k string) tea.KeyMsg {
+func keyMsg(k string) tea.KeyPressMsg {
 	switch k {
 	case "up":
-		return tea.KeyMsg{Type: tea.KeyUp}
+		return tea.KeyPressMsg{Code: tea.KeyUp}
 	case "down":
-		return tea.KeyMsg{Type: tea.KeyDown}
+		return tea.KeyPressMsg{Code: tea.KeyDown}
 	case "left":
-		return tea.KeyMsg{Type: tea.KeyLeft}
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
 	case "right":
-		return tea.KeyMsg{Type: tea.KeyRight}
+		return tea.KeyPressMsg{Code: tea.KeyRight}
 	case "enter":
-		return tea.KeyMsg{Type: tea.KeyEnter}
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
 	case "esc":
-		return tea.KeyMsg{Type: tea.KeyEsc}
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
 	case "ctrl+c":
-		return tea.KeyMsg{Type: tea.KeyCtrlC}
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
 	case "backspace":
-		return tea.KeyMsg{Type: tea.KeyBackspace}
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
 	case " ":
-		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
 	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+	r := []rune(k)
+	if len(r) != 1 {
+		panic("keyMsg: one key at a time: " + k)
+	}
+	return tea.KeyPressMsg{Code: r[0], Text: k}
+}
+
+// newModel is New with a fixed colour profile.
+func newModel(cfg Config, p colorprofile.Profile) *Model {
+	cfg.Profile = p
+	return New(cfg)
 }
 
 // typeText is the key messages of typing s.
@@ -63,19 +73,19 @@ func typeText(s string) []tea.Msg {
 
 // send feeds msgs to m one by one and returns the model and the last
 // command.
-func send(t testing.TB, m Model, msgs ...tea.Msg) (Model, tea.Cmd) {
+func send(t testing.TB, m *Model, msgs ...tea.Msg) (*Model, tea.Cmd) {
 	t.Helper()
 	var cmd tea.Cmd
 	for _, msg := range msgs {
 		var tm tea.Model
 		tm, cmd = m.Update(msg)
-		m = tm.(Model)
+		m = tm.(*Model)
 	}
 	return m, cmd
 }
 
 // arenaAt is an arena screen of w×h at profile p showing snap.
-func arenaAt(t testing.TB, ctrl Controller, p termenv.Profile, w, h int, snap view.Snapshot) Model {
+func arenaAt(t testing.TB, ctrl Controller, p colorprofile.Profile, w, h int, snap view.Snapshot) *Model {
 	t.Helper()
 	m := newModel(Config{Controller: ctrl, Room: string(snap.Room), Version: "test"}, p)
 	m, _ = send(t, m, tea.WindowSizeMsg{Width: w, Height: h}, SnapshotMsg{snap})

@@ -1,39 +1,6 @@
 package ui
 
-import (
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
-)
-
-// splitKeys splits a key message that carries several runes into one per
-// rune. bubbletea delivers the runes of one read together, so keys pressed
-// in quick succession ("wd", or "t" and the first letters of a chat line)
-// can arrive as one message; each must still count. A paste stays whole.
-func splitKeys(msg tea.KeyMsg) []tea.KeyMsg {
-	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 || msg.Paste {
-		return []tea.KeyMsg{msg}
-	}
-	keys := make([]tea.KeyMsg, len(msg.Runes))
-	for i, r := range msg.Runes {
-		keys[i] = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}
-	}
-	return keys
-}
-
-// playKeys feeds each key of msg to update in turn and batches the commands.
-func playKeys[M any](m M, msg tea.KeyMsg, update func(M, tea.KeyMsg) (M, tea.Cmd)) (M, tea.Cmd) {
-	keys := splitKeys(msg)
-	if len(keys) == 1 {
-		return update(m, msg)
-	}
-	var cmds []tea.Cmd
-	for _, k := range keys {
-		var cmd tea.Cmd
-		m, cmd = update(m, k)
-		cmds = append(cmds, cmd)
-	}
-	return m, tea.Batch(cmds...)
-}
+import "charm.land/bubbles/v2/key"
 
 // arenaKeyMap is every key of the arena screen. It feeds the help bubble.
 type arenaKeyMap struct {

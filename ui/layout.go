@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -55,8 +55,7 @@ func overlay(base []string, box string, baseWidth int, colour bool) []string {
 // centre places the lines of a block of width w in the middle of a
 // width×height screen, or at its top-left corner when it does not fit.
 func centre(lines []string, w, width, height int) string {
-	left := max(0, (width-w)/2)
-	top := max(0, (height-len(lines))/2)
+	left, top := corner(w, len(lines), width, height)
 	pad := strings.Repeat(" ", left)
 	size := top
 	for _, l := range lines {
@@ -77,6 +76,11 @@ func centre(lines []string, w, width, height int) string {
 	return b.String()
 }
 
+// corner is where centre puts the top-left corner of a w×h block.
+func corner(w, h, width, height int) (left, top int) {
+	return max(0, (width-w)/2), max(0, (height-h)/2)
+}
+
 // message is a short text in the middle of the screen.
 func message(text string, width, height int) string {
 	lines := strings.Split(text, "\n")
@@ -95,7 +99,7 @@ func message(text string, width, height int) string {
 func boxed(style lipgloss.Style, content string, w int) string {
 	box := style.MaxWidth(w).Render(content)
 	if w-lipgloss.Width(box) < 8 {
-		box = style.Width(w - style.GetHorizontalBorderSize()).Render(content)
+		box = style.Width(w).Render(content) // the width includes the border
 	}
 	return box
 }

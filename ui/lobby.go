@@ -4,12 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
-	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/spinner"
-	"github.com/charmbracelet/bubbles/textinput"
-	tea "github.com/charmbracelet/bubbletea"
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"lanarena/game"
@@ -60,18 +61,18 @@ func newLobbyModel(st *styles, cfg Config) lobbyModel {
 	h := help.New()
 	h.Styles = st.help
 	ti := textinput.New()
-	ti.PromptStyle = st.inputPrompt
-	ti.TextStyle = st.inputText
-	ti.PlaceholderStyle = st.inputDim
-	ti.CompletionStyle = st.inputDim
-	ti.Cursor.Style = st.renderer.NewStyle()
-	ti.Cursor.TextStyle = st.renderer.NewStyle()
-	ti.Width = 32
+	ti.SetStyles(st.input)
+	ti.SetVirtualCursor(false)
+	ti.SetWidth(32)
+	// A spinner redraws the screen at its own rate: a slow one is enough
+	// to say the lobby is still looking.
+	spin := spinner.MiniDot
+	spin.FPS = time.Second / 5
 	return lobbyModel{
 		st:        st,
 		keys:      newLobbyKeyMap(),
 		help:      h,
-		spin:      spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.inputPrompt)),
+		spin:      spinner.New(spinner.WithSpinner(spin), spinner.WithStyle(st.spinner)),
 		input:     ti,
 		join:      cfg.Join,
 		version:   game.CleanText(cfg.Version, 32),
@@ -98,8 +99,8 @@ func (m lobbyModel) Update(msg tea.Msg) (lobbyModel, tea.Cmd) {
 		m.joining = ""
 		m.err = fmt.Sprintf("could not join %s: %s", msg.room, game.CleanText(msg.err.Error(), 200))
 		return m, nil
-	case tea.KeyMsg:
-		return playKeys(m, msg, lobbyModel.playKey)
+	case tea.KeyPressMsg:
+		return m.playKey(msg)
 	}
 	if m.prompt != promptNone {
 		var cmd tea.Cmd
@@ -110,7 +111,7 @@ func (m lobbyModel) Update(msg tea.Msg) (lobbyModel, tea.Cmd) {
 }
 
 // playKey plays one key.
-func (m lobbyModel) playKey(msg tea.KeyMsg) (lobbyModel, tea.Cmd) {
+func (m lobbyModel) playKey(msg tea.KeyPressMsg) (lobbyModel, tea.Cmd) {
 	if m.prompt != promptNone {
 		return m.updatePrompt(msg)
 	}
@@ -137,7 +138,7 @@ func (m *lobbyModel) setRooms(rooms []view.RoomInfo) {
 	}
 }
 
-func (m lobbyModel) updateBrowse(msg tea.KeyMsg) (lobbyModel, tea.Cmd) {
+func (m lobbyModel) updateBrowse(msg tea.KeyPressMsg) (lobbyModel, tea.Cmd) {
 	switch {
 	case key.Matches(msg, m.keys.Quit):
 		return m, tea.Quit
@@ -191,7 +192,7 @@ func (m *lobbyModel) ask(p lobbyPrompt, target string, creating bool) tea.Cmd {
 	return m.input.Focus()
 }
 
-func (m lobbyModel) updatePrompt(msg tea.KeyMsg) (lobbyModel, tea.Cmd) {
+func (m lobbyModel) updatePrompt(msg tea.KeyPressMsg) (lobbyModel, tea.Cmd) {
 	switch {
 	case key.Matches(msg, m.keys.Interrupt):
 		return m, tea.Quit
@@ -243,9 +244,11 @@ func (m lobbyModel) startJoin(room, secret string) (lobbyModel, tea.Cmd) {
 	}
 }
 
-func (m lobbyModel) View() string {
+// View is the lobby, with the terminal's cursor in the prompt if one is
+// open.
+func (m lobbyModel) View() (string, *tea.Cursor) {
 	if m.width <= 0 || m.height <= 0 {
-		return ""
+		return "", nil
 	}
 	st := m.st
 	var lines []string
@@ -278,12 +281,15 @@ func (m lobbyModel) View() string {
 		}
 	}
 	add("")
+	inputRow := -1
 	switch {
 	case m.prompt == promptName:
 		add(st.bold.Render("new room"))
+		inputRow = len(lines)
 		add(m.input.View())
 	case m.prompt == promptSecret:
 		add(st.bold.Render("secret for " + m.target))
+		inputRow = len(lines)
 		add(m.input.View())
 	case m.joining != "":
 		add(st.text.Render("joining " + m.joining + "…"))
@@ -298,6 +304,12 @@ func (m lobbyModel) View() string {
 		add(m.help.ShortHelpView(m.keys.ShortHelp()))
 	}
 
+	return m.place(lines, inputRow)
+}
+
+// place centres the lobby's lines on the screen, with the terminal's
+// cursor in the prompt's input on line inputRow (none if -1).
+func (m lobbyModel) place(lines []string, inputRow int) (string, *tea.Cursor) {
 	w := 0
 	for _, l := range lines {
 		w = max(w, ansi.StringWidth(l))
@@ -306,7 +318,13 @@ func (m lobbyModel) View() string {
 	for i, l := range lines {
 		lines[i] = fit(l, w)
 	}
-	return centre(lines, w, m.width, m.height)
+	var cur *tea.Cursor
+	if c := m.input.Cursor(); c != nil && inputRow >= 0 {
+		left, top := corner(w, len(lines), m.width, m.height)
+		c.X, c.Y = left+c.X, top+inputRow
+		cur = c
+	}
+	return centre(lines, w, m.width, m.height), cur
 }
 
 // roomLine is one room of the list.

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/muesli/termenv"
 
 	"lanarena/game"
 	"lanarena/net/view"
@@ -24,7 +24,7 @@ func TestLobbyWideNamesKeepColumns(t *testing.T) {
 	}
 	m := lobbyAt(t, &fakeJoiner{}, 80, 24)
 	m, _ = send(t, m, RoomsMsg{Rooms: rooms})
-	v := m.View()
+	v := m.View().Content
 	checkFits(t, v, 80, 24)
 	width := -1
 	for _, l := range strings.Split(v, "\n") {
@@ -47,7 +47,7 @@ func TestLobbyWideNamesKeepColumns(t *testing.T) {
 func TestLobbyOffline(t *testing.T) {
 	m := lobbyAt(t, &fakeJoiner{}, 80, 24)
 	m, _ = send(t, m, RoomsMsg{Searching: true, Offline: "no network: LAN discovery is off"})
-	if v := m.View(); !strings.Contains(v, "no network: LAN discovery is off") || strings.Contains(v, "looking for rooms") {
+	if v := m.View().Content; !strings.Contains(v, "no network: LAN discovery is off") || strings.Contains(v, "looking for rooms") {
 		t.Errorf("offline lobby:\n%s", v)
 	}
 }
@@ -64,8 +64,8 @@ func TestScoreboardWideNamesKeepColumns(t *testing.T) {
 		}
 	}
 	snap := view.Snapshot{Arena: s.View(), Self: 1, Room: "den", Mode: view.ModeP2P, Addr: netip.MustParseAddrPort("192.168.1.20:47000")}
-	m := arenaAt(t, &fakeController{}, termenv.Ascii, 80, 24, snap)
-	v := m.View()
+	m := arenaAt(t, &fakeController{}, colorprofile.Ascii, 80, 24, snap)
+	v := m.View().Content
 	checkFits(t, v, 80, 24)
 	col := -1
 	rows := 0

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/muesli/termenv"
 
 	"lanarena/game"
 	"lanarena/net/view"
@@ -35,9 +35,9 @@ var lanRooms = []view.RoomInfo{
 	{Name: "old", Players: 2, Mode: view.ModeP2P, Compatible: false, Reason: "protocol v2"},
 }
 
-func lobbyAt(t *testing.T, j *fakeJoiner, w, h int) Model {
+func lobbyAt(t *testing.T, j *fakeJoiner, w, h int) *Model {
 	t.Helper()
-	m := newModel(Config{Join: j.join, Version: "v0.1.0"}, termenv.Ascii)
+	m := newModel(Config{Join: j.join, Version: "v0.1.0"}, colorprofile.ASCII)
 	if m.Init() == nil {
 		t.Error("lobby Init: no spinner tick")
 	}
@@ -46,7 +46,7 @@ func lobbyAt(t *testing.T, j *fakeJoiner, w, h int) Model {
 }
 
 // runCmd runs the command the lobby returned and feeds its message back.
-func runCmd(t *testing.T, m Model, cmd tea.Cmd) Model {
+func runCmd(t *testing.T, m *Model, cmd tea.Cmd) *Model {
 	t.Helper()
 	if cmd == nil {
 		t.Fatal("no command")
@@ -57,11 +57,11 @@ func runCmd(t *testing.T, m Model, cmd tea.Cmd) Model {
 
 func TestLobbyListsRooms(t *testing.T) {
 	m := lobbyAt(t, &fakeJoiner{}, 80, 24)
-	if got := m.View(); !strings.Contains(got, "looking for rooms on the LAN…") {
+	if got := m.View().Content; !strings.Contains(got, "looking for rooms on the LAN…") {
 		t.Errorf("no searching line:\n%s", got)
 	}
 	m, _ = send(t, m, RoomsMsg{Rooms: lanRooms, Searching: true})
-	view := m.View()
+	view := m.View().Content
 	checkFits(t, view, 80, 24)
 	for _, want := range []string{
 		"LANARENA", "v0.1.0", "looking for rooms on the LAN…",
@@ -74,17 +74,17 @@ func TestLobbyListsRooms(t *testing.T) {
 		}
 	}
 	m, _ = send(t, m, RoomsMsg{Rooms: nil, Searching: false})
-	if got := m.View(); !strings.Contains(got, "no rooms found") {
+	if got := m.View().Content; !strings.Contains(got, "no rooms found") {
 		t.Errorf("empty lobby:\n%s", got)
 	}
 }
 
 func TestLobbyGreysIncompatibleRooms(t *testing.T) {
-	m := newModel(Config{}, termenv.TrueColor)
+	m := newModel(Config{}, colorprofile.TrueColor)
 	m, _ = send(t, m, tea.WindowSizeMsg{Width: 100, Height: 30}, RoomsMsg{Rooms: lanRooms})
-	st := newStyles(termenv.TrueColor)
+	st := newStyles(colorprofile.TrueColor)
 	grey, _, _ := strings.Cut(st.greyed.Render("X"), "X")
-	if view := m.View(); !strings.Contains(view, grey+"old") {
+	if view := m.View().Content; !strings.Contains(view, grey+"old") {
 		t.Errorf("incompatible room not greyed:\n%q", view)
 	}
 }
@@ -94,7 +94,7 @@ func TestLobbyJoin(t *testing.T) {
 	m := lobbyAt(t, j, 80, 24)
 	m, _ = send(t, m, RoomsMsg{Rooms: lanRooms})
 	m, cmd := send(t, m, keyMsg("enter"))
-	if got := m.View(); !strings.Contains(got, "joining den…") {
+	if got := m.View().Content; !strings.Contains(got, "joining den…") {
 		t.Errorf("while joining:\n%s", got)
 	}
 	m = runCmd(t, m, cmd)
@@ -109,7 +109,7 @@ func TestLobbyJoin(t *testing.T) {
 	if got, want := j.ctrl.String(), "turn up"; got != want {
 		t.Errorf("arena after join: calls %q, want %q", got, want)
 	}
-	if got := m.View(); !strings.Contains(got, "joining den…") {
+	if got := m.View().Content; !strings.Contains(got, "joining den…") {
 		t.Errorf("arena before its first snapshot:\n%s", got)
 	}
 }
@@ -120,25 +120,25 @@ func TestLobbyCursor(t *testing.T) {
 	// Until the player moves, the cursor follows the first (busiest) room.
 	m, _ = send(t, m, RoomsMsg{Rooms: []view.RoomInfo{{Name: "arena", Mode: view.ModeP2P, Compatible: true}}})
 	m, _ = send(t, m, RoomsMsg{Rooms: append(slices.Clone(lanRooms), view.RoomInfo{Name: "arena", Mode: view.ModeP2P, Compatible: true})})
-	if !strings.Contains(m.View(), "▸ den") {
-		t.Fatalf("cursor not on the busiest room:\n%s", m.View())
+	if !strings.Contains(m.View().Content, "▸ den") {
+		t.Fatalf("cursor not on the busiest room:\n%s", m.View().Content)
 	}
 	// Rooms keep the order they arrive in.
-	if v := m.View(); strings.Index(v, "den") > strings.Index(v, "lab") || strings.Index(v, "lab") > strings.Index(v, "old") {
+	if v := m.View().Content; strings.Index(v, "den") > strings.Index(v, "lab") || strings.Index(v, "lab") > strings.Index(v, "old") {
 		t.Errorf("rooms not in the order given:\n%s", v)
 	}
 	m, _ = send(t, m, keyMsg("j"), keyMsg("down"), keyMsg("down"), keyMsg("k"), keyMsg("k"))
-	if !strings.Contains(m.View(), "▸ lab") {
-		t.Fatalf("cursor not on lab:\n%s", m.View())
+	if !strings.Contains(m.View().Content, "▸ lab") {
+		t.Fatalf("cursor not on lab:\n%s", m.View().Content)
 	}
 	// Once moved, a new list keeps the cursor on the same room.
 	m, _ = send(t, m, RoomsMsg{Rooms: append([]view.RoomInfo{{Name: "aaa", Mode: view.ModeP2P, Compatible: true}}, lanRooms...)})
-	if !strings.Contains(m.View(), "▸ lab") {
-		t.Errorf("cursor moved off lab when the list changed:\n%s", m.View())
+	if !strings.Contains(m.View().Content, "▸ lab") {
+		t.Errorf("cursor moved off lab when the list changed:\n%s", m.View().Content)
 	}
 	m, _ = send(t, m, keyMsg("up"), keyMsg("up"), keyMsg("up"), keyMsg("up"))
-	if !strings.Contains(m.View(), "▸ aaa") {
-		t.Errorf("cursor not on top:\n%s", m.View())
+	if !strings.Contains(m.View().Content, "▸ aaa") {
+		t.Errorf("cursor not on top:\n%s", m.View().Content)
 	}
 }
 
@@ -147,7 +147,7 @@ func TestLobbyLockedRoomAsksTheSecret(t *testing.T) {
 	m := lobbyAt(t, j, 80, 24)
 	m, _ = send(t, m, RoomsMsg{Rooms: lanRooms}, keyMsg("down"))
 	m, _ = send(t, m, keyMsg("enter"))
-	if got := m.View(); !strings.Contains(got, "secret for lab") {
+	if got := m.View().Content; !strings.Contains(got, "secret for lab") {
 		t.Fatalf("no secret prompt:\n%s", got)
 	}
 	if len(j.calls) != 0 {
@@ -155,11 +155,11 @@ func TestLobbyLockedRoomAsksTheSecret(t *testing.T) {
 	}
 	// An empty secret is refused at once.
 	m, _ = send(t, m, keyMsg("enter"))
-	if got := m.View(); !strings.Contains(got, "lab is locked: type its secret") {
+	if got := m.View().Content; !strings.Contains(got, "lab is locked: type its secret") {
 		t.Errorf("empty secret:\n%s", got)
 	}
 	m, _ = send(t, m, typeText("hunter2")...)
-	if got := m.View(); strings.Contains(got, "hunter2") {
+	if got := m.View().Content; strings.Contains(got, "hunter2") {
 		t.Errorf("secret echoed:\n%s", got)
 	}
 	m, cmd := send(t, m, keyMsg("enter"))
@@ -176,7 +176,7 @@ func TestLobbyEscClosesPrompt(t *testing.T) {
 	j := &fakeJoiner{}
 	m := lobbyAt(t, j, 80, 24)
 	m, _ = send(t, m, RoomsMsg{Rooms: lanRooms}, keyMsg("down"), keyMsg("enter"), keyMsg("esc"))
-	if got := m.View(); strings.Contains(got, "secret for") {
+	if got := m.View().Content; strings.Contains(got, "secret for") {
 		t.Errorf("prompt still open after esc:\n%s", got)
 	}
 	// q in a prompt is a letter, not quit.
@@ -184,7 +184,7 @@ func TestLobbyEscClosesPrompt(t *testing.T) {
 	if isQuit(cmd) {
 		t.Error("q in the name prompt quit")
 	}
-	if got := m.View(); !strings.Contains(got, "room name: q") {
+	if got := m.View().Content; !strings.Contains(got, "room name: q") {
 		t.Errorf("q not typed:\n%s", got)
 	}
 }
@@ -193,17 +193,17 @@ func TestLobbyCreateRoom(t *testing.T) {
 	j := &fakeJoiner{ctrl: &fakeController{}}
 	m := lobbyAt(t, j, 80, 24)
 	m, _ = send(t, m, RoomsMsg{Rooms: lanRooms, Searching: true}, keyMsg("n"))
-	if got := m.View(); !strings.Contains(got, "new room") {
+	if got := m.View().Content; !strings.Contains(got, "new room") {
 		t.Fatalf("no name prompt:\n%s", got)
 	}
 	// An empty name is refused.
 	m, _ = send(t, m, keyMsg("enter"))
-	if got := m.View(); !strings.Contains(got, "a room needs a name") {
+	if got := m.View().Content; !strings.Contains(got, "a room needs a name") {
 		t.Errorf("empty name:\n%s", got)
 	}
 	m, _ = send(t, m, typeText("  my   room ")...)
 	m, _ = send(t, m, keyMsg("enter"))
-	if got := m.View(); !strings.Contains(got, "secret for my room") {
+	if got := m.View().Content; !strings.Contains(got, "secret for my room") {
 		t.Fatalf("no secret prompt for the new room:\n%s", got)
 	}
 	// No secret: an open room.
@@ -240,7 +240,7 @@ func TestLobbyJoinError(t *testing.T) {
 	if m.screen != screenLobby {
 		t.Fatal("left the lobby after a failed join")
 	}
-	view := m.View()
+	view := m.View().Content
 	if !strings.Contains(view, "could not join den: room den is full") {
 		t.Errorf("join error not shown:\n%s", view)
 	}
@@ -257,7 +257,7 @@ func TestLobbyIncompatibleRoom(t *testing.T) {
 	if cmd != nil {
 		t.Error("joining an incompatible room started")
 	}
-	if got := m.View(); !strings.Contains(got, "cannot join old: incompatible: protocol v2") {
+	if got := m.View().Content; !strings.Contains(got, "cannot join old: incompatible: protocol v2") {
 		t.Errorf("no reason given:\n%s", got)
 	}
 	if len(j.calls) != 0 {
@@ -266,11 +266,11 @@ func TestLobbyIncompatibleRoom(t *testing.T) {
 }
 
 func TestLobbyNoJoiner(t *testing.T) {
-	m := newModel(Config{}, termenv.Ascii)
+	m := newModel(Config{}, colorprofile.ASCII)
 	m, _ = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24}, RoomsMsg{Rooms: lanRooms})
 	m, cmd := send(t, m, keyMsg("enter"))
 	m = runCmd(t, m, cmd)
-	if got := m.View(); !strings.Contains(got, "could not join den: joining is not available") {
+	if got := m.View().Content; !strings.Contains(got, "could not join den: joining is not available") {
 		t.Errorf("got\n%s", got)
 	}
 }
@@ -293,7 +293,7 @@ func TestLobbyHostileRoomNames(t *testing.T) {
 		{Name: game.Clean(evil+"den", game.MaxRoomRunes), Mode: view.ModeServer, Host: game.CleanName(evil + "eve"),
 			Compatible: false, Reason: game.Clean(evil+"protocol v9", 48)},
 	}})
-	view := m.View()
+	view := m.View().Content
 	if strings.ContainsRune(view, 0x1b) || strings.Contains(view, "pwn") {
 		t.Errorf("hostile room reached the terminal: %q", view)
 	}
@@ -302,10 +302,10 @@ func TestLobbyHostileRoomNames(t *testing.T) {
 	}
 }
 
-func TestLobbyKeysReadTogether(t *testing.T) {
+func TestLobbyKeysMoveTheCursor(t *testing.T) {
 	m := lobbyAt(t, &fakeJoiner{}, 80, 24)
-	m, _ = send(t, m, RoomsMsg{Rooms: lanRooms}, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jj")})
-	if !strings.Contains(m.View(), "▸ old") {
-		t.Errorf("\"jj\" did not move twice:\n%s", m.View())
+	m, _ = send(t, m, RoomsMsg{Rooms: lanRooms}, keyMsg("j"), keyMsg("j"))
+	if !strings.Contains(m.View().Content, "▸ old") {
+		t.Errorf("\"jj\" did not move twice:\n%s", m.View().Content)
 	}
 }

@@ -1,9 +1,10 @@
 package ui
 
 import (
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
+	"io"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"lanarena/game"
 	"lanarena/net/view"
@@ -29,7 +30,10 @@ type Config struct {
 	Room       string
 	Version    string
 	NoColor    bool // no colour at all: players told apart by glyphs
-	Spectator  bool
+	// Profile is the terminal's colour profile (see DetectProfile); the
+	// zero value means 256 colours. Give the program the same one.
+	Profile   colorprofile.Profile
+	Spectator bool
 }
 
 // SnapshotMsg brings the latest picture of the game. Send it with
@@ -63,7 +67,10 @@ const (
 )
 
 // Model is the whole UI: the lobby until a room is joined, then the arena.
-// It implements tea.Model; run it with tea.WithAltScreen().
+// *Model implements tea.Model; its views ask for the alternate screen.
+// Update changes the model in place and returns it: a Model holds the
+// bubbles' styles and key maps, tens of kilobytes that a value receiver
+// would copy into a new interface value for every message.
 type Model struct {
 	cfg    Config
 	st     *styles
@@ -74,25 +81,27 @@ type Model struct {
 	height int
 }
 
-// New returns the UI for cfg, with the colour profile detected from the
-// terminal (and NO_COLOR) unless cfg.NoColor asks for none.
-func New(cfg Config) Model {
-	p := lipgloss.ColorProfile()
-	if p == termenv.TrueColor {
-		// Twelve player colours need no more than 256, and 24-bit escapes
-		// nearly double the bytes written per frame.
-		p = termenv.ANSI256
-	}
-	return newModel(cfg, p)
+// DetectProfile is the colour profile of a terminal from its environment
+// alone: it never asks the terminal anything, so nothing waits for an
+// answer that may not come. TrueColor is capped at 256 colours: twelve
+// player colours need no more, and 24-bit escapes nearly double the bytes
+// of every changed cell.
+func DetectProfile(out io.Writer, environ []string) colorprofile.Profile {
+	return min(colorprofile.Detect(out, environ), colorprofile.ANSI256)
 }
 
-// newModel is New with a fixed colour profile, for tests.
-func newModel(cfg Config, p termenv.Profile) Model {
-	if cfg.NoColor {
-		p = termenv.Ascii
+// New returns the UI for cfg: in cfg.Profile, or without colour if
+// cfg.NoColor.
+func New(cfg Config) *Model {
+	p := cfg.Profile
+	switch {
+	case cfg.NoColor:
+		p = colorprofile.ASCII
+	case p == colorprofile.Unknown:
+		p = colorprofile.ANSI256
 	}
 	st := newStyles(p)
-	m := Model{cfg: cfg, st: st}
+	m := &Model{cfg: cfg, st: st}
 	if cfg.Controller != nil {
 		m.screen = screenArena
 		m.arena = newArenaModel(st, cfg, cfg.Controller, cfg.Room)
@@ -104,7 +113,7 @@ func newModel(cfg Config, p termenv.Profile) Model {
 }
 
 // Init starts the lobby's spinner.
-func (m Model) Init() tea.Cmd {
+func (m *Model) Init() tea.Cmd {
 	if m.screen == screenLobby {
 		return m.lobby.Init()
 	}
@@ -112,7 +121,7 @@ func (m Model) Init() tea.Cmd {
 }
 
 // Update routes msg to the screen it concerns.
-func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -146,10 +155,16 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
-// View draws the current screen.
-func (m Model) View() string {
+// View draws the current screen on the alternate screen. The content is
+// the frame drawn in Update, the same string until something changes, so
+// the renderer finds an unchanged screen at once and writes nothing.
+func (m *Model) View() tea.View {
+	var v tea.View
 	if m.screen == screenLobby {
-		return m.lobby.View()
+		v.Content, v.Cursor = m.lobby.View()
+	} else {
+		v.Content, v.Cursor = m.arena.View()
 	}
-	return m.arena.View()
+	v.AltScreen = true
+	return v
 }

@@ -7,8 +7,7 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"lanarena/game"
 )
@@ -57,7 +56,7 @@ func TestProgramArena(t *testing.T) {
 	if got, want := ctrl.String(), "turn up, add bot, say hi"; got != want {
 		t.Errorf("calls %q, want %q", got, want)
 	}
-	if _, ok := tm.FinalModel(t).(Model); !ok {
+	if _, ok := tm.FinalModel(t).(*Model); !ok {
 		t.Errorf("final model is %T", tm.FinalModel(t))
 	}
 }
@@ -85,14 +84,14 @@ func TestProgramLobbyToArena(t *testing.T) {
 		tm.Send(SnapshotMsg{snap})
 		return bytes.Contains(b, []byte("tick 30")) // the tick shown moves once a second
 	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
-	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+	tm.Send(keyMsg("ctrl+c"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	mu.Lock()
 	defer mu.Unlock()
 	if got, want := strings.Join(joined, ","), "den/"; got != want {
 		t.Errorf("Join calls %q, want %q", got, want)
 	}
-	m := tm.FinalModel(t).(Model)
+	m := tm.FinalModel(t).(*Model)
 	if m.screen != screenArena {
 		t.Error("program still in the lobby")
 	}

@@ -2,13 +2,16 @@ package ui
 
 import (
 	"fmt"
-	"io"
+	"image/color"
 	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 
 	"lanarena/game"
 )
@@ -47,17 +50,21 @@ const (
 	glyphFaded   = '.'
 )
 
-// Chrome colours, with explicit fallbacks for each profile.
+// chrome is a colour of the chrome, with explicit fallbacks for each
+// profile.
+type chrome struct{ hex, ansi256, ansi string }
+
+// Chrome colours.
 var (
-	colorWall   = lipgloss.CompleteColor{TrueColor: "#6c6c6c", ANSI256: "242", ANSI: "8"}
-	colorDim    = lipgloss.CompleteColor{TrueColor: "#8a8a8a", ANSI256: "245", ANSI: "8"}
-	colorText   = lipgloss.CompleteColor{TrueColor: "#d0d0d0", ANSI256: "252", ANSI: "7"}
-	colorBright = lipgloss.CompleteColor{TrueColor: "#ffffff", ANSI256: "231", ANSI: "15"}
-	colorAccent = lipgloss.CompleteColor{TrueColor: "#35dfe8", ANSI256: "80", ANSI: "14"}
-	colorWarn   = lipgloss.CompleteColor{TrueColor: "#ffd75f", ANSI256: "221", ANSI: "11"}
-	colorError  = lipgloss.CompleteColor{TrueColor: "#ff5f5f", ANSI256: "203", ANSI: "9"}
-	colorBar    = lipgloss.CompleteColor{TrueColor: "#262626", ANSI256: "235", ANSI: "0"}
-	colorAlert  = lipgloss.CompleteColor{TrueColor: "#d70000", ANSI256: "160", ANSI: "1"}
+	colorWall   = chrome{"#6c6c6c", "242", "8"}
+	colorDim    = chrome{"#8a8a8a", "245", "8"}
+	colorText   = chrome{"#d0d0d0", "252", "7"}
+	colorBright = chrome{"#ffffff", "231", "15"}
+	colorAccent = chrome{"#35dfe8", "80", "14"}
+	colorWarn   = chrome{"#ffd75f", "221", "11"}
+	colorError  = chrome{"#ff5f5f", "203", "9"}
+	colorBar    = chrome{"#262626", "235", "0"}
+	colorAlert  = chrome{"#d70000", "160", "1"}
 )
 
 // colorIndex maps a colour from a stranger onto the palette.
@@ -103,11 +110,12 @@ func (k ink) Render(text string) string {
 	return k.open + text + k.close
 }
 
-// styles are the chrome's styles, bound to one renderer so that the colour
-// profile can be chosen (detected at run time, fixed in tests). The colours
-// themselves are the package-level values above.
+// styles are the chrome's styles for one colour profile (detected by the
+// cmd, fixed in tests). The colours themselves are the package-level values
+// above. lipgloss v2 has no global renderer: the profile is chosen here,
+// and the program's renderer encodes the colours for the terminal.
 type styles struct {
-	profile termenv.Profile
+	profile colorprofile.Profile
 	glyphs  bool // no colour: players are told apart by glyphs
 
 	title, dim, bold, text, accent, warn, err ink
@@ -118,54 +126,94 @@ type styles struct {
 
 	// Full lipgloss styles, for boxes and for the bubbles.
 	box, deathBox, netBox lipgloss.Style
-	inputText, inputDim   lipgloss.Style
-	inputPrompt           lipgloss.Style
+	input                 textinput.Styles
+	spinner               lipgloss.Style
 	help                  help.Styles
-	renderer              *lipgloss.Renderer
 }
 
-func newStyles(p termenv.Profile) *styles {
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(p)
-	r.SetHasDarkBackground(true)
-	s := &styles{profile: p, glyphs: p == termenv.Ascii, renderer: r}
-	fg := func(c lipgloss.TerminalColor) lipgloss.Style { return r.NewStyle().Foreground(c) }
-	bar := func(c lipgloss.TerminalColor) lipgloss.Style { return fg(c).Background(colorBar) }
+// colorOf is c in profile p, nil when p has no colours.
+func colorOf(p colorprofile.Profile, c chrome) color.Color {
+	switch {
+	case p <= colorprofile.ASCII:
+		return nil
+	case p == colorprofile.ANSI:
+		return lipgloss.Color(c.ansi)
+	case p == colorprofile.ANSI256:
+		return lipgloss.Color(c.ansi256)
+	}
+	return lipgloss.Color(c.hex)
+}
 
-	s.title = inkOf(fg(colorAccent).Bold(true))
+func newStyles(p colorprofile.Profile) *styles {
+	s := &styles{profile: p, glyphs: p <= colorprofile.ASCII}
+	plain := lipgloss.NewStyle()
+	// Without colour the screen is plain text: no bold either, as the
+	// goldens show.
+	bold := func(st lipgloss.Style) lipgloss.Style { return st.Bold(!s.glyphs) }
+	fg := func(c chrome) lipgloss.Style {
+		if cc := colorOf(p, c); cc != nil {
+			return plain.Foreground(cc)
+		}
+		return plain
+	}
+	bar := func(c chrome) lipgloss.Style {
+		if cc := colorOf(p, colorBar); cc != nil {
+			return fg(c).Background(cc)
+		}
+		return fg(c)
+	}
+
+	s.title = inkOf(bold(fg(colorAccent)))
 	s.dim = inkOf(fg(colorDim))
-	s.bold = inkOf(r.NewStyle().Bold(true))
+	s.bold = inkOf(bold(plain))
 	s.text = inkOf(fg(colorText))
 	s.accent = inkOf(fg(colorAccent))
 	s.warn = inkOf(fg(colorWarn))
-	s.err = inkOf(fg(colorError).Bold(true))
+	s.err = inkOf(bold(fg(colorError)))
 	s.wall = inkOf(fg(colorWall))
 	s.heading = inkOf(fg(colorDim))
-	s.selected = inkOf(fg(colorBright).Bold(true))
+	s.selected = inkOf(bold(fg(colorBright)))
 	s.greyed = inkOf(fg(colorWall))
 	s.lag = inkOf(fg(colorWarn))
 	s.suspect = inkOf(fg(colorError))
 
 	s.bar = inkOf(bar(colorText))
 	s.barDim = inkOf(bar(colorDim))
-	s.barAccent = inkOf(bar(colorAccent).Bold(true))
+	s.barAccent = inkOf(bold(bar(colorAccent)))
 	s.barWarn = inkOf(bar(colorWarn))
-	s.barAlert = inkOf(fg(colorBright).Background(colorAlert).Bold(true))
-
-	box := r.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1)
-	s.box = box.BorderForeground(colorAccent)
-	s.deathBox = box.BorderForeground(colorError).Padding(0, 2)
-	s.netBox = box.BorderForeground(colorAccent)
-	s.inputText = fg(colorText)
-	s.inputDim = fg(colorDim)
-	s.inputPrompt = fg(colorAccent)
+	alert := fg(colorBright)
+	if cc := colorOf(p, colorAlert); cc != nil {
+		alert = alert.Background(cc)
+	}
+	s.barAlert = inkOf(bold(alert))
 
 	for i, c := range palette {
-		s.swatch[i] = inkOf(fg(lipgloss.CompleteColor{
-			TrueColor: c.trail,
-			ANSI256:   ansi256Of(c.trail),
-			ANSI:      strconv.Itoa(c.ansi),
-		}))
+		s.swatch[i] = inkOf(fg(chrome{c.trail, ansi256Of(c.trail), strconv.Itoa(c.ansi)}))
+	}
+	s.bubbles(fg)
+	return s
+}
+
+// bubbles sets the full lipgloss styles: the boxes and the bubbles'.
+func (s *styles) bubbles(fg func(chrome) lipgloss.Style) {
+	p, plain := s.profile, lipgloss.NewStyle()
+	box := plain.Border(lipgloss.RoundedBorder()).Padding(0, 1)
+	if cc := colorOf(p, colorAccent); cc != nil {
+		s.box = box.BorderForeground(cc)
+	} else {
+		s.box = box
+	}
+	s.netBox = s.box
+	s.deathBox = box.Padding(0, 2)
+	if cc := colorOf(p, colorError); cc != nil {
+		s.deathBox = s.deathBox.BorderForeground(cc)
+	}
+	s.spinner = fg(colorAccent)
+	s.input = textinput.Styles{
+		Focused: textinput.StyleState{Text: fg(colorText), Placeholder: fg(colorDim), Suggestion: fg(colorDim), Prompt: fg(colorAccent)},
+		Blurred: textinput.StyleState{Text: fg(colorText), Placeholder: fg(colorDim), Suggestion: fg(colorDim), Prompt: fg(colorAccent)},
+		// The terminal's own cursor: it blinks without a frame per blink.
+		Cursor: textinput.CursorStyle{Shape: tea.CursorBar, Blink: true},
 	}
 
 	s.help = help.Styles{
@@ -177,7 +225,6 @@ func newStyles(p termenv.Profile) *styles {
 		FullDesc:       fg(colorDim),
 		FullSeparator:  fg(colorWall),
 	}
-	return s
 }
 
 // swatchOf is the mark that shows a player's colour in panels.
@@ -191,11 +238,5 @@ func (s *styles) swatchOf(color int) string {
 
 // ansi256Of is the nearest colour of the 256-colour palette to hex.
 func ansi256Of(hex string) string {
-	switch c := termenv.ANSI256.Color(hex).(type) {
-	case termenv.ANSI256Color:
-		return strconv.Itoa(int(c))
-	case termenv.ANSIColor:
-		return strconv.Itoa(int(c))
-	}
-	return "7"
+	return strconv.Itoa(int(ansi.Convert256(lipgloss.Color(hex))))
 }

@@ -223,8 +223,11 @@ func floodBare(ctx context.Context, o *options, stderr io.Writer) (floodResult, 
 	target := netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(port))
 	sent, err := underFlood(ctx, target, 1, o.floodRate, false, func() error {
 		d0 := kernelDrops(port)
-		pct, secs, err := cpuOver(ctx, bare.cmd.Process.Pid, o.duration)
-		r.CPUPct, r.Window = pct, secs
+		pct, secs, err := cpuOver(ctx, []int{bare.cmd.Process.Pid}, o.duration)
+		if err != nil {
+			return err
+		}
+		r.CPUPct, r.Window = pct[0], secs
 		r.KernelDrops = float64(kernelDrops(port)-d0) / secs
 		return err
 	})
@@ -237,11 +240,11 @@ func floodBare(ctx context.Context, o *options, stderr io.Writer) (floodResult, 
 func measureVictim(ctx context.Context, r *floodResult, pid, port int, victimStats, legitStats string, window time.Duration) error {
 	start := time.Now()
 	d0 := kernelDrops(port)
-	pct, secs, err := cpuOver(ctx, pid, window)
+	pct, secs, err := cpuOver(ctx, []int{pid}, window)
 	if err != nil {
 		return err
 	}
-	r.CPUPct, r.Window = pct, secs
+	r.CPUPct, r.Window = pct[0], secs
 	r.KernelDrops = float64(kernelDrops(port)-d0) / secs
 	r.TicksPS = tickRate(victimStats, start)
 	r.LegitLoss, r.LegitRTTP50 = legitView(legitStats, "victim", start)

@@ -67,6 +67,7 @@ type options struct {
 	terminal    bool
 	termWindow  time.Duration
 	keepCapture bool
+	termBin     string
 
 	flood        bool
 	floodRate    int
@@ -101,6 +102,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.terminal, "terminal", false, "measure the real TUI's terminal output through tmux")
 	fs.DurationVar(&o.termWindow, "terminal-window", 10*time.Second, "with --terminal: measurement window per screen size")
 	fs.BoolVar(&o.keepCapture, "keep-capture", false, "with --terminal: keep the captured terminal output files")
+	fs.StringVar(&o.termBin, "terminal-bin", "", "with --terminal: measure this lanarena `BINARY` (another version, say) instead of building ./cmd/lanarena")
 	fs.BoolVar(&o.flood, "flood", false, "flood a running lanarena peer with junk over loopback; report its CPU, tick rate and a legitimate peer's view of it")
 	fs.IntVar(&o.floodRate, "flood-rate", 100000, "with --flood: junk datagrams a second")
 	fs.IntVar(&o.floodSources, "flood-sources", 1000, "with --flood: source addresses of the many-source case")

@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 
 	gamenet "lanarena/net"
 	"lanarena/net/discovery"

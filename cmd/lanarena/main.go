@@ -14,7 +14,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 
 	"lanarena/cmd/internal/rotate"
 	"lanarena/game"
@@ -105,6 +105,7 @@ func runTUI(ctx context.Context, o *options, logger *log.Logger) error {
 		Room:      o.room,
 		Version:   version,
 		NoColor:   os.Getenv("NO_COLOR") != "",
+		Profile:   ui.DetectProfile(os.Stdout, os.Environ()),
 		Spectator: o.spectate,
 	}
 	if o.room != "" {
@@ -115,8 +116,9 @@ func runTUI(ctx context.Context, o *options, logger *log.Logger) error {
 		cfg.Controller = c
 	}
 	// Frames change at the tick rate (15/s by default): 30 FPS shows every
-	// one without waking the renderer 60 times a second.
-	prog := tea.NewProgram(ui.New(cfg), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithFPS(30))
+	// one without waking the renderer 60 times a second. The renderer
+	// encodes colours in the profile the UI draws in.
+	prog := tea.NewProgram(ui.New(cfg), tea.WithContext(ctx), tea.WithFPS(30), tea.WithColorProfile(cfg.Profile))
 	pumpCtx, stopPump := context.WithCancel(ctx)
 	defer stopPump()
 	go pump(pumpCtx, prog, s.Started(), o, logger)

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"os"
 	"os/exec"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,6 +23,13 @@ type tmuxSession struct {
 
 func startTUI(t *testing.T, h netns.Host, width, height int, args ...string) *tmuxSession {
 	t.Helper()
+	return startTUIEnv(t, h, nil, width, height, args...)
+}
+
+// startTUIEnv is startTUI with env ("NAME=value") added to the program's
+// environment.
+func startTUIEnv(t *testing.T, h netns.Host, env []string, width, height int, args ...string) *tmuxSession {
+	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("tmux is not installed (CI must install it: .ci/run does)")
@@ -31,7 +39,7 @@ func startTUI(t *testing.T, h netns.Host, width, height int, args ...string) *tm
 	b := make([]byte, 4)
 	rand.Read(b)
 	s := &tmuxSession{t: t, socket: "lanarena-e2e-" + hex.EncodeToString(b)}
-	cmd := append([]string{"ip", "netns", "exec", h.Name, binary(t)}, args...)
+	cmd := append(append(append([]string{"ip", "netns", "exec", h.Name, "env"}, env...), binary(t)), args...)
 	out, err := exec.Command("tmux", "-L", s.socket, "new-session", "-d", "-s", "game",
 		"-x", strconv.Itoa(width), "-y", strconv.Itoa(height), strings.Join(cmd, " ")).CombinedOutput()
 	if err != nil {
@@ -54,6 +62,25 @@ func (s *tmuxSession) screen() string {
 		return ""
 	}
 	return string(out)
+}
+
+// screenEscapes is the screen with its colours and attributes as escapes.
+func (s *tmuxSession) screenEscapes() string {
+	out, err := exec.Command("tmux", "-L", s.socket, "capture-pane", "-p", "-e", "-t", "game").Output()
+	if err != nil {
+		return ""
+	}
+	return string(out)
+}
+
+// resize makes the terminal width×height, as a person dragging its corner.
+func (s *tmuxSession) resize(width, height int) {
+	s.t.Helper()
+	out, err := exec.Command("tmux", "-L", s.socket, "resize-window", "-t", "game",
+		"-x", strconv.Itoa(width), "-y", strconv.Itoa(height)).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("resize-window: %v\n%s", err, out)
+	}
 }
 
 func (s *tmuxSession) keys(keys ...string) {
@@ -189,3 +216,28 @@ func TestTUIServerModeAcrossHosts(t *testing.T) {
 	s.keys("q")
 	waitFor(t, 5*time.Second, "the TUI exits on q", s.paneDead)
 }
+
+// TestTUIResizeAndNoColor: the screen follows the terminal's size, to the
+// too-small message and back, and NO_COLOR puts no colour on the screen:
+// the players are told apart by glyphs.
+func TestTUIResizeAndNoColor(t *testing.T) {
+	lan := netns.New(t, 1)
+	s := startTUIEnv(t, lan.Hosts()[0], []string{"NO_COLOR=1"}, 80, 24, "--name", "nora", "--room", "solo", "--bots", "1")
+	s.waitScreen(10*time.Second, "nora", "1 peer", "@") // '@' is your own head without colour
+	if scr := s.screenEscapes(); sgrColour.MatchString(scr) {
+		t.Errorf("NO_COLOR screen holds colours: %q", sgrColour.FindAllString(scr, 5))
+	}
+	s.resize(50, 15)
+	s.waitScreen(5*time.Second, "terminal too small", "(now 50×15)")
+	s.resize(100, 30)
+	waitFor(t, 5*time.Second, "the arena is back at 100×30", func() bool {
+		scr := s.screen()
+		return strings.Contains(scr, "nora") && !strings.Contains(scr, "too small")
+	})
+	s.keys("q")
+	waitFor(t, 5*time.Second, "the TUI exits on q", s.paneDead)
+}
+
+// sgrColour matches an SGR sequence that sets a foreground or background
+// colour.
+var sgrColour = regexp.MustCompile(`\x1b\[([0-9]+;)*(3[0-9]|4[0-9]|9[0-7]|10[0-7])(;[0-9]+)*m`)

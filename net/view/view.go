@@ -31,6 +31,26 @@ type Snapshot struct {
 	Waiting    time.Duration // server mode: how long the pending request has waited (0: none)
 	Host       game.Text     // server mode: the host's name ("" when this peer hosts or in p2p)
 	Notice     game.Text     // a line the player must see (host lost, incompatible peers…)
+	Match      Match         // first-to-N matches; the zero value is drop-in play
+}
+
+// Match is a first-to-N match as this peer knows it. The zero value is
+// drop-in play without matches.
+type Match struct {
+	FirstTo int           // kills that win a match; 0: drop-in play, no matches
+	Number  int           // matches started in this room, from 1
+	Winner  game.PlayerID // while the result is shown: who won; 0 while playing
+	Final   []Standing    // while the result is shown: the final table, best first
+	NextIn  time.Duration // while the result is shown: until the next match starts
+}
+
+// Standing is one row of a match's final table.
+type Standing struct {
+	ID            game.PlayerID
+	Name          game.Text
+	Color         int
+	Bot           bool
+	Kills, Deaths int
 }
 
 // PeerStats is what this peer knows of one other peer.

@@ -85,6 +85,8 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 		tr.Close()
 		return nil, err
 	}
+	udp.LimitSources(transportLimit(p.cfg)) // a flood from one address stops at the reader
+	udp.RequirePrefix(wire.Magic())         // and junk in the kernel, where it can
 	ctx, cancel := context.WithCancel(ctx)
 	n.Peer, n.cancel = p, cancel
 	n.wg.Add(1)

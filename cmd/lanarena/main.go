@@ -17,6 +17,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"lanarena/cmd/internal/rotate"
 	"lanarena/game"
 	gamenet "lanarena/net"
 	"lanarena/net/fleet"
@@ -66,7 +67,7 @@ func openLog(path string) (*log.Logger, func(), error) {
 	if path == "" {
 		return log.New(io.Discard, "", 0), func() {}, nil
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	f, err := rotate.Open(path, rotate.DefaultMax) // bounded: a flood must not fill the disk
 	if err != nil {
 		return nil, nil, fmt.Errorf("log file: %w", err)
 	}

@@ -93,3 +93,18 @@ func TestTUIRoomAdoptsTheRulesOnTheLAN(t *testing.T) {
 	s.keys("C-c")
 	waitFor(t, 5*time.Second, "the TUI exits on ctrl+c", s.paneDead)
 }
+
+// TestTUIBackToLobbyFromRoomFlag: started in a room with --room, L still
+// leads to the lobby, which had not run yet.
+func TestTUIBackToLobbyFromRoomFlag(t *testing.T) {
+	lan := netns.New(t, 1)
+	s := startTUI(t, lan.Hosts()[0], 80, 24, "--name", "kim", "--room", "solo", "--no-mdns", "--bots", "1")
+	s.waitScreen(10*time.Second, "kim", "1 peer")
+	s.keys("L")
+	s.waitScreen(10*time.Second, "enter join", "arena")
+	if scr := s.screen(); strings.Contains(scr, "1 peer") {
+		t.Errorf("the arena still shows after L:\n%s", scr)
+	}
+	s.keys("q")
+	waitFor(t, 5*time.Second, "the lobby quits on q", s.paneDead)
+}

@@ -119,7 +119,7 @@ func Rooms(entries []discovery.Entry, cfg RoomsConfig) []RoomInfo {
 		out = append(out, *r)
 	}
 	slices.SortFunc(out, func(a, b RoomInfo) int {
-		return cmp.Or(-cmp.Compare(a.Players, b.Players), cmp.Compare(a.Name, b.Name))
+		return cmp.Or(-cmp.Compare(a.Players, b.Players), -cmp.Compare(a.Spectators, b.Spectators), cmp.Compare(a.Name, b.Name))
 	})
 	return out
 }

@@ -5,7 +5,7 @@ import (
 	"os"
 	"os/user"
 
-	"lanarena/prefs"
+	"lanarena/cmd/internal/prefs"
 )
 
 // choose settles the player's name and colour: --name and --color, else

@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"lanarena/net/throttle"
 	"lanarena/net/wire"
 )
 
@@ -28,7 +29,7 @@ func (l *core) admit(from netip.AddrPort, b []byte, now time.Time) (wire.Header,
 	hdr, err := wire.PeekHeader(b)
 	if err != nil {
 		if errors.Is(err, wire.ErrVersion) {
-			l.setNotice("a peer at " + from.String() + " speaks another protocol version")
+			l.setNotice(from, "version", "a peer at "+from.String()+" speaks another protocol version")
 		}
 		l.drop(codecDrop(err), from)
 		return wire.Header{}, nil, false
@@ -60,7 +61,7 @@ func (l *core) authenticate(from netip.AddrPort, hdr wire.Header, b []byte) ([]b
 	switch {
 	case l.p.key == nil && sealed:
 		l.drop(DropLocked, from)
-		l.setNotice("room " + l.p.cfg.Room + " is private: start with --secret to join it")
+		l.setNotice(from, "locked", "room "+l.p.cfg.Room+" is private: start with --secret to join it")
 		return nil, false
 	case l.p.key == nil:
 		return b, true
@@ -71,7 +72,7 @@ func (l *core) authenticate(from netip.AddrPort, hdr wire.Header, b []byte) ([]b
 	b, err := wire.Open(b, l.p.key)
 	if err != nil {
 		l.drop(codecDrop(err), from)
-		l.setNotice("packets from " + from.String() + " fail authentication: wrong secret?")
+		l.setNotice(from, "auth", "packets from "+from.String()+" fail authentication: wrong secret?")
 		return nil, false
 	}
 	return b, true
@@ -89,7 +90,9 @@ func (l *core) drop(reason DropReason, from netip.AddrPort) {
 	s.bad++
 	if s.bad >= suspectAfter && !s.warned {
 		s.warned = true
-		l.logf("junk from %s (%s)", from, reason)
+		if ok, more := l.allowLine(from.Addr(), "junk"); ok {
+			l.logf("junk from %s (%s)%s", from, reason, throttle.More(more))
+		}
 	}
 }
 

@@ -16,19 +16,22 @@ const (
 	netSparkW = 12
 )
 
-// netgraph is the overlay that shows the network as this peer sees it: a
-// row per peer, then the packets dropped by reason. It fits within w×h.
+// netgraph shows the network as this peer sees it, in the side panel's
+// w×h: a row per peer, then the packets dropped by reason. Its columns go
+// from the most telling (rtt, loss) to the least, so that a narrow panel
+// loses only the last ones.
 func (m arenaModel) netgraph(w, h int) string {
 	st, s := m.st, m.snap
 	var lines []string
 	add := func(l string) { lines = append(lines, l) }
+	nameW := max(6, min(netNameW, w-13))
 
-	add(st.title.Render("netgraph") + st.dim.Render("   n to close"))
-	add(st.heading.Render(fmt.Sprintf("%-*s %6s %6s %5s %6s %9s %11s  %s",
-		netNameW, "peer", "rtt", "jitter", "loss", "age", "pkt/s i/o", "B/s in/out", "rtt history")))
+	add(st.title.Render("netgraph") + st.dim.Render("  n to close"))
+	add(st.heading.Render(fmt.Sprintf("%-*s %6s %5s %6s %6s %9s %11s  %s",
+		nameW, "peer", "rtt", "loss", "age", "jitter", "pkt/s i/o", "B/s in/out", "rtt history")))
 
-	drops := m.dropLines(w - 4)
-	room := h - 2 - len(lines) - 2 - len(drops) // border; a blank and the drops heading
+	drops := m.dropLines(w)
+	room := h - len(lines) - 2 - len(drops) // a blank and the drops heading
 	peers := s.Peers
 	more := 0
 	if len(peers) > room {
@@ -45,9 +48,9 @@ func (m arenaModel) netgraph(w, h int) string {
 		case p.Bot:
 			mark = "b"
 		}
-		row := fmt.Sprintf("%s %6s %6s %5s %6s %9s %11s",
-			fit(name, netNameW-1)+mark,
-			fmtDur(p.RTT), fmtDur(p.Jitter), fmtLoss(p.Loss), fmtDur(p.Age),
+		row := fmt.Sprintf("%s %6s %5s %6s %6s %9s %11s",
+			fit(name, nameW-1)+mark,
+			fmtDur(p.RTT), fmtLoss(p.Loss), fmtDur(p.Age), fmtDur(p.Jitter),
 			fmtRate(p.PacketsInPerSec)+"/"+fmtRate(p.PacketsOutPerSec),
 			fmtRate(p.BytesInPerSec)+"/"+fmtRate(p.BytesOutPerSec))
 		add(style.Render(row) + "  " + st.accent.Render(sparkline(p.RTTHistory, netSparkW)))
@@ -59,12 +62,15 @@ func (m arenaModel) netgraph(w, h int) string {
 		add(st.dim.Render("no peers yet"))
 	}
 	add("")
-	add(st.heading.Render("dropped packets, by reason"))
+	add(st.heading.Render("dropped, by reason"))
 	lines = append(lines, drops...)
-	if len(lines) > h-2 {
-		lines = lines[:h-2]
+	if len(lines) > h {
+		lines = lines[:h]
 	}
-	return boxed(st.netBox, strings.Join(lines, "\n"), w)
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, w, "") // whole columns, no ellipsis
+	}
+	return strings.Join(lines, "\n")
 }
 
 // maxDropLines bounds the drop counters' share of the netgraph.

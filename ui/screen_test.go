@@ -114,7 +114,7 @@ func TestNamesGetTenColumnsAt80(t *testing.T) {
 	}
 	snap := testSnapshot(t, game.DefaultParams(), 4, 10)
 	snap.Arena.Cycle(2).Name = "Bartholomew" // 11 columns
-	snap.Arena.Cycle(3).Name = "中文名字五"        // 10 columns
+	snap.Arena.Cycle(3).Name = "中文名字五"       // 10 columns
 	m := arenaAt(t, &fakeController{}, colorprofile.ASCII, 80, 24, snap)
 	v := ansi.Strip(m.View().Content)
 	for _, want := range []string{"Bartholom…", "中文名字五"} {

@@ -550,7 +550,7 @@ func (m arenaModel) helpBox(w, h int) string {
 	}
 	lines = append(lines, "",
 		st.title.Render("scoreboard"),
-		st.dim.Render(string(glyphOwnHead)+" you, in reverse"),
+		st.dim.Render(m.youLegend()),
 		st.dim.Render("b bot  ~ lagging"),
 		st.dim.Render("! suspect"),
 		st.dim.Render("K kills  D deaths"),
@@ -559,6 +559,14 @@ func (m arenaModel) helpBox(w, h int) string {
 		lines = append(lines, st.dim.Render("your head blinks"))
 	}
 	return strings.Join(lines[:min(len(lines), h)], "\n")
+}
+
+// youLegend says how your scoreboard row is marked.
+func (m arenaModel) youLegend() string {
+	if m.st.glyphs {
+		return string(glyphOwnHead) + " you"
+	}
+	return string(glyphOwnHead) + " you, in reverse"
 }
 
 // matchBox is a match's result: the winner, the final table and when the

@@ -108,7 +108,7 @@ func (m arenaModel) Update(msg tea.Msg) (arenaModel, tea.Cmd) {
 		m.snap, m.hasSnap = msg.Snapshot, true
 		m.board.scale = m.scaleFor(msg.Arena)
 		m.board.update(msg.Arena, msg.Self)
-		m.panel = newPanelData(msg.Snapshot)
+		m.panel = newPanelData(msg.Snapshot).withLetters(m.board)
 		m.redraw()
 		return m, nil
 	case tea.KeyPressMsg:
@@ -586,7 +586,7 @@ func (m arenaModel) matchBox(w, h int) string {
 		if r.ID == m.snap.Self {
 			style = st.self
 		}
-		lines = append(lines, st.swatchOf(r.Color)+style.Render(row))
+		lines = append(lines, st.swatchOf(r.Color, 0)+style.Render(row))
 	}
 	secs := int((mt.NextIn + time.Second - 1) / time.Second)
 	lines = append(lines, "", st.dim.Render(fmt.Sprintf("next match in %ds", secs)))

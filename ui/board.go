@@ -188,7 +188,8 @@ type board struct {
 	cells   []paint      // row-major, w*h
 	heads   map[int]rune // the letter on a head's cell, yours included
 	letters map[game.PlayerID]rune
-	arrow   arrowMark // your heading while you wait to start
+	shared  [game.Colors]bool // colours that more than one player has
+	arrow   arrowMark         // your heading while you wait to start
 	rows    []string  // rendered lines, walls included
 	buf     []byte
 }
@@ -270,6 +271,7 @@ func (b *board) fill(s *game.Arena, self game.PlayerID) {
 	clear(b.heads)
 	b.arrow = arrowMark{}
 	b.assignLetters(s, self)
+	b.findShared(s)
 	// Fading trails first: living ones may already run over them.
 	s.Cycles(func(c *game.Cycle) {
 		if !c.Alive {
@@ -308,6 +310,28 @@ func (b *board) markArrow(s *game.Arena, c *game.Cycle) {
 	if s.Params.In(at) && b.cells[at.Y*b.w+at.X] == paintEmpty {
 		b.arrow = arrowMark{on: true, at: at, dir: c.Dir}
 	}
+}
+
+// findShared marks the colours that two players have: past the palette's
+// size (or while a clash lasts) their heads carry their letters in colour
+// too, and their scoreboard swatches the letters.
+func (b *board) findShared(s *game.Arena) {
+	var n [game.Colors]int
+	s.Cycles(func(c *game.Cycle) { n[colorIndex(c.Color)]++ })
+	for i := range n {
+		b.shared[i] = n[i] > 1
+	}
+}
+
+// sharedHead is the letter to draw in character (x, r) of the colour
+// board: a head of a shared colour in one of its two cells.
+func (b *board) sharedHead(x, r int) (rune, paint, bool) {
+	for _, i := range []int{2*r*b.w + x, (2*r+1)*b.w + x} {
+		if i < len(b.cells) && isHead(b.cells[i]) && b.shared[(b.cells[i]-1)/3] {
+			return b.heads[i], b.cells[i], true
+		}
+	}
+	return 0, 0, false
 }
 
 // assignLetters gives every cycle a letter for its head, different from
@@ -443,6 +467,11 @@ func (b *board) halfBlock(x, r int) (string, paint, paint) {
 	switch {
 	case b.arrowAt(x, r):
 		return arrowGlyphs[b.arrow.dir], paintOwnHead, paintEmpty
+	}
+	if l, p, ok := b.sharedHead(x, r); ok {
+		return string(l), p, paintEmpty
+	}
+	switch {
 	case up == paintEmpty && lo == paintEmpty:
 		// An empty cell has no colour at all, not the foreground left
 		// over from its neighbour: the terminal would not show the

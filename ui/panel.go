@@ -26,6 +26,7 @@ type scoreRow struct {
 	color                              int
 	self, bot, lagging, suspect, alive bool
 	kills, deaths, streak, best        uint16
+	letter                             rune // its head's letter, shown for a shared colour
 }
 
 type chatRow struct{ from, text string }
@@ -194,7 +195,18 @@ func (m arenaModel) scoreLine(r scoreRow, nameW int, wide bool) string {
 	default:
 		row = st.text.Render(row)
 	}
-	return st.swatchOf(r.color) + row
+	return st.swatchOf(r.color, r.letter) + row
+}
+
+// withLetters is d with every row's head letter for the colours that
+// more than one player has, as the board drew them.
+func (d panelData) withLetters(b *board) panelData {
+	for i, r := range d.scores {
+		if b.shared[r.color] {
+			d.scores[i].letter = b.letters[r.id]
+		}
+	}
+	return d
 }
 
 // chatLines is the chat wrapped to w columns, oldest first. The plain

@@ -267,3 +267,38 @@ func TestMatchOnScreen(t *testing.T) {
 		}
 	}
 }
+
+func TestSharedColoursShowLetters(t *testing.T) {
+	// Past the palette's twelve colours, two players share one: their
+	// heads carry their letters, in colour too, and so do their swatches.
+	p := game.DefaultParams() // half blocks at 80×24
+	snap := arenaWith(t, p, 0,
+		&game.Cycle{ID: 1, Name: "ann", Color: 3, Alive: true, Dir: game.Right,
+			Head: game.Point{X: 5, Y: 2}, Verts: []game.Point{{X: 1, Y: 2}}},
+		&game.Cycle{ID: 2, Name: "ben", Color: 3, Alive: true, Dir: game.Right,
+			Head: game.Point{X: 5, Y: 6}, Verts: []game.Point{{X: 1, Y: 6}}},
+		&game.Cycle{ID: 3, Name: "cy", Color: 4, Alive: true, Dir: game.Right,
+			Head: game.Point{X: 5, Y: 10}, Verts: []game.Point{{X: 1, Y: 10}}},
+	)
+	m := arenaAt(t, &fakeController{}, colorprofile.ANSI256, 80, 24, snap)
+	v := ansi.Strip(m.View().Content)
+	for _, want := range []string{"▀▀▀▀A", "▀▀▀▀B"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("no head letter in %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "▀▀▀▀C") {
+		t.Errorf("cy's colour is its own, yet its head shows a letter:\n%s", v)
+	}
+	var swatches []string
+	for _, l := range strings.Split(v, "\n") {
+		side := strings.Fields(l[strings.LastIndex(l, "│")+len("│"):])
+		if len(side) > 0 && strings.HasSuffix(side[0], "ann") || len(side) > 0 && strings.HasSuffix(side[0], "ben") ||
+			len(side) > 0 && strings.HasSuffix(side[0], "cy") {
+			swatches = append(swatches, side[0])
+		}
+	}
+	if got, want := strings.Join(swatches, " "), "Aann Bben █cy"; got != want {
+		t.Errorf("swatches %q, want %q", got, want)
+	}
+}

@@ -240,10 +240,17 @@ func (s *styles) bubbles(fg func(chrome) lipgloss.Style) {
 	}
 }
 
-// swatchOf is the mark that shows a player's colour in panels.
-func (s *styles) swatchOf(color int) string {
+// swatchOf is the mark that shows a player's colour in panels: a block
+// of it (its glyph without colour), or letter, the player's head letter,
+// when another player has the same colour.
+func (s *styles) swatchOf(color int, letter rune) string {
 	color = colorIndex(color)
-	if s.glyphs {
+	switch {
+	case letter != 0 && s.glyphs:
+		return string(letter)
+	case letter != 0:
+		return s.swatch[color].Render(string(letter))
+	case s.glyphs:
 		return string(trailGlyphs[color])
 	}
 	return s.swatch[color].Render("█")

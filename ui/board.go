@@ -190,7 +190,7 @@ type board struct {
 	letters map[game.PlayerID]rune
 	shared  [game.Colors]bool // colours that more than one player has
 	arrow   arrowMark         // your heading while you wait to start
-	rows    []string  // rendered lines, walls included
+	rows    []string          // rendered lines, walls included
 	buf     []byte
 }
 

@@ -586,5 +586,8 @@ func (b *board) scaledCell(x, y, cw int) (string, paint, paint) {
 	case b.glyphs:
 		return strings.Repeat(string(trailGlyphs[(p-1)/3]), cw), paintEmpty, paintEmpty
 	}
-	return strings.Repeat(fullBlock, cw), p, paintEmpty
+	// A trail is blank cells on its colour, with the ink the head letters
+	// use: when a head moves on, only its letter's cell changes, not the
+	// whole cell, and a blank costs one byte where a block costs three.
+	return strings.Repeat(" ", cw), paintInk, p
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"image/color"
 	"strings"
 	"unicode"
@@ -478,12 +479,13 @@ func (b *board) halfBlock(x, r int) (string, paint, paint) {
 		// difference, but the renderer compares and diffs every cell of
 		// every frame, and unstyled blanks are its cheapest.
 		return " ", paintEmpty, paintEmpty
-	case up == paintOwnHead && lo == paintEmpty:
-		// Your head's empty twin is black: on a dark background nothing
-		// shows, on a light one the white head sits on a black mark.
-		return upperHalf, up, paintInk
-	case lo == paintOwnHead && up == paintEmpty:
-		return lowerHalf, lo, paintInk
+	case up == paintOwnHead:
+		// Your head is always the foreground, which alone can blink. Its
+		// empty twin is black: on a dark background nothing shows, on a
+		// light one the white head sits on a black mark.
+		return upperHalf, up, cmp.Or(lo, paintInk)
+	case lo == paintOwnHead:
+		return lowerHalf, lo, cmp.Or(up, paintInk)
 	case lo == paintEmpty:
 		return upperHalf, up, paintEmpty
 	case up == paintEmpty:

@@ -181,3 +181,33 @@ func containsAttr(seq, a string) bool {
 	}
 	return false
 }
+
+func TestOwnHeadBlinksBesideItsTrail(t *testing.T) {
+	// Your head in either half of a character, the other half your
+	// trail: the head is the foreground (the part that blinks), drawn in
+	// the head's half block.
+	p := game.Params{Width: 16, Height: 16, TickRate: 15}
+	for _, tt := range []struct {
+		name string
+		head game.Point
+		dir  game.Dir
+		want string
+	}{
+		{"head below its trail", game.Point{X: 4, Y: 5}, game.Down, lowerHalf},
+		{"head above its trail", game.Point{X: 4, Y: 4}, game.Up, upperHalf},
+	} {
+		start := game.Point{X: 4, Y: 1}
+		if tt.dir == game.Up {
+			start = game.Point{X: 4, Y: 9}
+		}
+		snap := arenaWith(t, p, 1, &game.Cycle{ID: 1, Name: "me", Color: 0, Alive: true, Dir: tt.dir,
+			Head: tt.head, Verts: []game.Point{start}})
+		b := newBoard(colorprofile.ANSI256)
+		b.update(snap.Arena, snap.Self)
+		ch, f, g := b.halfBlock(4, 2)
+		if ch != tt.want || f != paintOwnHead || g != trailPaint(0) {
+			t.Errorf("%s: drawn %q fg %d bg %d, want %q fg %d (your head) bg %d (your trail)",
+				tt.name, ch, f, g, tt.want, paintOwnHead, trailPaint(0))
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -430,7 +431,10 @@ func (b *board) cellPair(x, r int) (paint, paint) {
 }
 
 // arrowGlyphs point the way a waiting cycle will go, by game.Dir.
-var arrowGlyphs = map[game.Dir]string{game.Up: "▲", game.Down: "▼", game.Left: "◀", game.Right: "▶"}
+var (
+	arrowGlyphs = map[game.Dir]string{game.Up: "▲", game.Down: "▼", game.Left: "◀", game.Right: "▶"}
+	arrowRunes  = map[game.Dir]rune{game.Up: '▲', game.Down: '▼', game.Left: '◀', game.Right: '▶'}
+)
 
 // arrowAt reports whether the ready arrow is drawn in character (x, r) of
 // the half-block board.
@@ -544,12 +548,19 @@ func (b *board) scaledRow(y int) string {
 	buf = append(buf, "│"...)
 	cw := 2 * b.scale
 	for x := range b.w {
-		text, f, g := b.scaledCell(x, y, cw)
+		lead, fill, f, g := b.scaledCell(x, y)
 		if !b.glyphs && (f != fg || g != bg) {
 			buf = append(buf, b.esc.change(fg, bg, f, g)...)
 			fg, bg = f, g
 		}
-		buf = append(buf, text...)
+		n := cw
+		if lead != 0 {
+			buf = utf8.AppendRune(buf, lead)
+			n--
+		}
+		for range n {
+			buf = utf8.AppendRune(buf, fill)
+		}
 	}
 	if !b.glyphs && (fg != paintWall || bg != paintEmpty) {
 		buf = append(buf, b.esc.change(fg, bg, paintWall, paintEmpty)...)
@@ -562,34 +573,35 @@ func (b *board) scaledRow(y int) string {
 	return string(buf)
 }
 
-// scaledCell is what cell (x, y) shows at scale ≥ 1, cw columns wide:
-// a head shows its letter and heading, a trail its colour (and its glyph
-// without colour).
-func (b *board) scaledCell(x, y, cw int) (string, paint, paint) {
+// scaledCell is what cell (x, y) shows at scale ≥ 1: a leading
+// character (0 for none) and the one that fills the cell's other columns,
+// and their colours. A head shows its letter, a trail its colour (its
+// glyph without colour). Every character is one column wide, and nothing
+// is allocated: a frame draws every cell.
+func (b *board) scaledCell(x, y int) (lead, fill rune, f, g paint) {
 	i := y*b.w + x
 	p := b.cells[i]
-	pad := func(s string, fill string) string { return s + strings.Repeat(fill, cw-ansi.StringWidth(s)) }
 	switch {
 	case b.arrow.on && b.arrow.at == (game.Point{X: x, Y: y}):
-		return pad(arrowGlyphs[b.arrow.dir], " "), paintOwnHead, paintEmpty
+		return arrowRunes[b.arrow.dir], ' ', paintOwnHead, paintEmpty
 	case p == paintEmpty:
-		return strings.Repeat(" ", cw), paintEmpty, paintEmpty
+		return 0, ' ', paintEmpty, paintEmpty
 	case p == paintOwnHead && b.glyphs:
-		return strings.Repeat(string(glyphOwnHead), cw), paintEmpty, paintEmpty
+		return 0, glyphOwnHead, paintEmpty, paintEmpty
 	case p == paintOwnHead:
 		// A block that blinks white and black: it shows on any background.
-		return strings.Repeat(fullBlock, cw), paintOwnHead, paintInk
+		return 0, '█', paintOwnHead, paintInk
 	case isHead(p) && b.glyphs:
-		return pad(string(b.heads[i]), " "), paintEmpty, paintEmpty
+		return b.heads[i], ' ', paintEmpty, paintEmpty
 	case isHead(p):
-		return pad(string(b.heads[i]), " "), paintInk, p
+		return b.heads[i], ' ', paintInk, p
 	case b.glyphs && isFaded(p):
-		return strings.Repeat(string(glyphFaded), cw), paintEmpty, paintEmpty
+		return 0, glyphFaded, paintEmpty, paintEmpty
 	case b.glyphs:
-		return strings.Repeat(string(trailGlyphs[(p-1)/3]), cw), paintEmpty, paintEmpty
+		return 0, trailGlyphs[(p-1)/3], paintEmpty, paintEmpty
 	}
 	// A trail is blank cells on its colour, with the ink the head letters
 	// use: when a head moves on, only its letter's cell changes, not the
 	// whole cell, and a blank costs one byte where a block costs three.
-	return strings.Repeat(" ", cw), paintInk, p
+	return 0, ' ', paintInk, p
 }

@@ -600,8 +600,8 @@ func (b *board) scaledCell(x, y int) (lead, fill rune, f, g paint) {
 	case b.glyphs:
 		return 0, trailGlyphs[(p-1)/3], paintEmpty, paintEmpty
 	}
-	// A trail is blank cells on its colour, with the ink the head letters
-	// use: when a head moves on, only its letter's cell changes, not the
-	// whole cell, and a blank costs one byte where a block costs three.
-	return 0, ' ', paintInk, p
+	// A trail is blocks of its colour, not blanks on it: the renderer
+	// matches lines by their characters alone to find scrolls, and rows
+	// of coloured blanks look alike to it.
+	return 0, '█', p, paintEmpty
 }

@@ -187,6 +187,11 @@ func TestFrameChangesAreSmall(t *testing.T) {
 		{"80x24/4p", testSnapshot(t, game.DefaultParams(), 4, 120), testSnapshot(t, game.DefaultParams(), 4, 121), 80, 24, 250},
 		{"160x50/16p", zigzagSnapshot(t, game.Params{Width: 120, Height: 90, TickRate: 15}, 16, 300),
 			zigzagSnapshot(t, game.Params{Width: 120, Height: 90, TickRate: 15}, 16, 301), 160, 50, 1536},
+		// The default arena drawn two columns by one row a cell: trails
+		// drawn as coloured blanks cost 2.4 KB here, the renderer taking
+		// rows of blanks for scrolled lines.
+		{"160x50/16p/scale1", testSnapshot(t, game.DefaultParams(), 16, 120),
+			testSnapshot(t, game.DefaultParams(), 16, 121), 160, 50, 1536},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

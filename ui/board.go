@@ -121,7 +121,9 @@ func (e *escapes) change(fg, bg, f, g paint) string {
 // paintColor is the terminal colour of a paint in profile p: the explicit
 // 16-colour set on ANSI terminals, else the palette's hue reduced to p.
 func paintColor(p colorprofile.Profile, pt paint) color.Color {
-	if p == colorprofile.ANSI {
+	if p == colorprofile.ANSI || pt == paintInk {
+		// Ink is the terminal's black in every profile: letters on
+		// colour need no exact black, and "30" is the shortest escape.
 		return ansi.BasicColor(paintANSI(pt))
 	}
 	hex := "#ffffff" // your own head

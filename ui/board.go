@@ -156,17 +156,12 @@ func paintANSI(pt paint) uint8 {
 	case pt == paintOwnHead:
 		return 15
 	}
-	c := uint8(palette[(pt-1)/3].ansi)
-	switch (pt - 1) % 3 {
-	case 1:
-		if c < 8 {
-			return c + 8 // a dark colour's head is its bright twin
-		}
-		return c
-	case 2:
+	if isFaded(pt) {
 		return 8
 	}
-	return c
+	// A head is its trail's colour: sixteen colours leave no brighter
+	// twin that is not another player's.
+	return uint8(palette[(pt-1)/3].ansi)
 }
 
 // board is the arena as terminal rows. update fills a reused cell buffer

@@ -211,3 +211,18 @@ func TestOwnHeadBlinksBesideItsTrail(t *testing.T) {
 		}
 	}
 }
+
+func TestHeadsAreNotAnotherPlayersColour(t *testing.T) {
+	// A head is its trail's colour, brighter: never another player's
+	// trail colour, in any profile.
+	for _, p := range []colorprofile.Profile{colorprofile.TrueColor, colorprofile.ANSI256, colorprofile.ANSI} {
+		for i := range game.Colors {
+			head := paintColor(p, headPaint(i))
+			for j := range game.Colors {
+				if j != i && sameColor(head, paintColor(p, trailPaint(j))) {
+					t.Errorf("%v: slot %d's head has slot %d's trail colour", p, i, j)
+				}
+			}
+		}
+	}
+}

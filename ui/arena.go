@@ -22,7 +22,7 @@ import (
 // or chat line.
 const (
 	minPanelWidth = 22
-	maxPanelWidth = 60
+	maxPanelWidth = 48
 	chromeRows    = 2
 	// narrowPanel is the widest panel drawn flush against the board: a
 	// narrower one needs its every column for names of 10.

@@ -385,7 +385,7 @@ func crashCause(a *game.Arena, c *game.Cycle) string {
 		if name == "" {
 			name = fmt.Sprintf("player %d", c.Killer)
 		}
-		return "crashed into " + name + "'s trail"
+		return "crashed into " + screenText(name) + "'s trail"
 	case !a.Params.In(c.Head.Add(c.Dir)):
 		return "hit the wall"
 	}
@@ -422,7 +422,7 @@ func (m arenaModel) statusLine(w int) string {
 	}
 	mode := s.Mode.String()
 	if s.Mode == view.ModeServer {
-		if host := string(s.Host); host != "" {
+		if host := screenText(string(s.Host)); host != "" {
 			mode += ", host " + host
 		} else {
 			mode += ", hosting"
@@ -469,12 +469,12 @@ func (m arenaModel) winnerName() string {
 	}
 	for _, r := range mt.Final {
 		if r.ID == mt.Winner && r.Name != "" {
-			return string(r.Name)
+			return screenText(string(r.Name))
 		}
 	}
 	if m.snap.Arena != nil {
 		if c := m.snap.Arena.Cycle(mt.Winner); c != nil && c.Name != "" {
-			return string(c.Name)
+			return screenText(string(c.Name))
 		}
 	}
 	return fmt.Sprintf("player %d", mt.Winner)
@@ -488,7 +488,7 @@ func (m arenaModel) topEdge(w int) string {
 	if room == "" {
 		room = m.room
 	}
-	left := st.wall.Render("┌─ ") + st.title.Render(room)
+	left := st.wall.Render("┌─ ") + st.title.Render(screenText(room))
 	if s.Locked {
 		left += st.warn.Render(" locked")
 	}
@@ -581,7 +581,7 @@ func (m arenaModel) matchBox(w, h int) string {
 	nameW := max(4, min(game.MaxNameRunes, w-1-8))
 	lines = append(lines, st.heading.Render(" "+fit("player", nameW)+"   K   D"))
 	for _, r := range mt.Final {
-		row := fit(string(r.Name), nameW) + fmt.Sprintf("%4d%4d", r.Kills, r.Deaths)
+		row := fit(screenText(string(r.Name)), nameW) + fmt.Sprintf("%4d%4d", r.Kills, r.Deaths)
 		style := st.text
 		if r.ID == m.snap.Self {
 			style = st.self

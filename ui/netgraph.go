@@ -38,7 +38,7 @@ func (m arenaModel) netgraph(w, h int) string {
 		peers, more = peers[:max(0, room-1)], len(peers)-max(0, room-1)
 	}
 	for _, p := range peers {
-		name := string(p.Name)
+		name := screenText(string(p.Name))
 		mark, style := " ", st.text
 		switch {
 		case p.Suspect:

@@ -50,7 +50,7 @@ func newPanelData(s view.Snapshot) panelData {
 			p := flags[c.ID]
 			d.scores = append(d.scores, scoreRow{
 				id:      c.ID,
-				name:    string(c.Name),
+				name:    screenText(string(c.Name)),
 				color:   colorIndex(c.Color),
 				self:    c.ID == s.Self && s.Self != 0,
 				bot:     c.Bot || p.Bot,
@@ -69,12 +69,12 @@ func newPanelData(s view.Snapshot) panelData {
 			cmp.Compare(a.id, b.id))
 	})
 	for _, l := range s.Log[max(0, len(s.Log)-keepLog):] {
-		d.log = append(d.log, string(l.Text))
+		d.log = append(d.log, screenText(string(l.Text)))
 	}
 	for _, c := range s.Chat[max(0, len(s.Chat)-keepChat):] {
 		d.chat = append(d.chat, chatRow{
-			from: string(c.From),
-			text: string(c.Text),
+			from: screenText(string(c.From)),
+			text: screenText(string(c.Text)),
 		})
 	}
 	return d

@@ -324,10 +324,37 @@ func (m arenaModel) draw() frame {
 	for i := range bh {
 		lines[i] = rows[i] + gap + side[i]
 	}
-	lines = append(lines,
-		m.parts.status.get(m.statusKey(mw), func() string { return m.statusLine(mw) }),
-		m.parts.bottom.get(bottomKey{m.snap.Notice, m.confirmQuit, m.helpLine, mw}, func() string { return m.bottomLine(mw) }))
+	if long := m.longNotice(mw); long != nil {
+		lines = append(lines, long...)
+	} else {
+		lines = append(lines,
+			m.parts.status.get(m.statusKey(mw), func() string { return m.statusLine(mw) }),
+			m.parts.bottom.get(bottomKey{m.snap.Notice, m.confirmQuit, m.helpLine, mw}, func() string { return m.bottomLine(mw) }))
+	}
 	return frame{screen: centre(lines, mw, m.width, m.height), lines: lines, width: mw}
+}
+
+// longNotice is a notice too long for the bottom line, wrapped over it
+// and the status bar, which it outranks while it lasts; nil for a notice
+// that fits (or none, or the quit question on screen).
+func (m arenaModel) longNotice(w int) []string {
+	text := "! " + screenText(string(m.snap.Notice))
+	if m.snap.Notice == "" || m.confirmQuit || ansi.StringWidth(text) <= w {
+		return nil
+	}
+	wrapped := strings.Split(ansi.Wrap(text, w, ""), "\n")
+	out := make([]string, chromeRows)
+	for i := range out {
+		l := ""
+		if i < len(wrapped) {
+			l = wrapped[i]
+		}
+		if i == len(out)-1 && len(wrapped) > len(out) {
+			l += " " + strings.Join(wrapped[len(out):], " ")
+		}
+		out[i] = fit(m.st.warn.Render(l), w)
+	}
+	return out
 }
 
 // side is what sits beside the board, w×h: the panel, or an overlay in
@@ -532,7 +559,7 @@ func (m arenaModel) bottomLine(w int) string {
 	case m.confirmQuit:
 		return fit(m.st.warn.Render("leave the game? y or q: quit · any other key: keep playing"), w)
 	case m.snap.Notice != "":
-		return fit(m.st.warn.Render("! "+string(m.snap.Notice)), w)
+		return fit(m.st.warn.Render("! "+screenText(string(m.snap.Notice))), w)
 	}
 	return fit(m.helpLine, w)
 }

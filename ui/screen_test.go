@@ -302,3 +302,21 @@ func TestSharedColoursShowLetters(t *testing.T) {
 		t.Errorf("swatches %q, want %q", got, want)
 	}
 }
+
+func TestLongNoticeIsNotCut(t *testing.T) {
+	snap := testSnapshot(t, game.DefaultParams(), 4, 10)
+	snap.Notice = "the host left: choose another room in the lobby, or create one of your own and wait for the others to join it"
+	m := arenaAt(t, &fakeController{}, colorprofile.ASCII, 80, 24, snap)
+	v := m.View().Content
+	checkFits(t, v, 80, 24)
+	flat := strings.Join(strings.Fields(ansi.Strip(v)), " ")
+	if !strings.Contains(flat, "choose another room in the lobby, or create one of your own") {
+		t.Errorf("the notice is cut:\n%s", ansi.Strip(v))
+	}
+	// A short one keeps the status bar.
+	snap.Notice = "look out"
+	m, _ = send(t, m, SnapshotMsg{snap})
+	if v := ansi.Strip(m.View().Content); !strings.Contains(v, "! look out") || !strings.Contains(v, "3 peers") {
+		t.Errorf("a short notice hid the status bar:\n%s", v)
+	}
+}

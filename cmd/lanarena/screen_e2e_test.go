@@ -11,8 +11,9 @@ import (
 // cell is one terminal cell of a captured screen: its character and the
 // SGR parameters of its foreground colour ("" when the default).
 type cell struct {
-	ch rune
-	fg string
+	ch    rune
+	fg    string
+	blink bool
 }
 
 // parseScreen splits tmux's `capture-pane -e` output into cells, one row
@@ -22,7 +23,7 @@ func parseScreen(s string) [][]cell {
 	var rows [][]cell
 	for _, line := range strings.Split(s, "\n") {
 		var row []cell
-		fg := ""
+		fg, blink := "", false
 		for i := 0; i < len(line); {
 			if strings.HasPrefix(line[i:], "\x1b[") {
 				end := strings.IndexAny(line[i+2:], "mABCDEFGHJKSTfhlnsu")
@@ -31,12 +32,13 @@ func parseScreen(s string) [][]cell {
 				}
 				if line[i+2+end] == 'm' {
 					fg = sgrForeground(line[i+2:i+2+end], fg)
+					blink = sgrBlink(line[i+2:i+2+end], blink)
 				}
 				i += 2 + end + 1
 				continue
 			}
 			r := []rune(line[i:])[0]
-			row = append(row, cell{r, fg})
+			row = append(row, cell{r, fg, blink})
 			i += len(string(r))
 		}
 		rows = append(rows, row)
@@ -64,6 +66,26 @@ func sgrForeground(params, fg string) string {
 		}
 	}
 	return fg
+}
+
+// sgrBlink is whether text blinks after the SGR parameters params.
+func sgrBlink(params string, blink bool) bool {
+	ps := strings.Split(params, ";")
+	for i := 0; i < len(ps); i++ {
+		switch ps[i] {
+		case "", "0", "25":
+			blink = false
+		case "5", "6":
+			blink = true
+		case "38", "48", "58":
+			if i+1 < len(ps) && ps[i+1] == "5" {
+				i += 2
+			} else {
+				i += 4
+			}
+		}
+	}
+	return blink
 }
 
 // rowText is a row's characters.
@@ -110,19 +132,29 @@ func TestTUIFourPlayersFourColours(t *testing.T) {
 		}
 		colours[fg] = name
 	}
-	// Every player's colour is on the board too, in the trails.
+	// Every player's colour is on the board too, in the trails; and one
+	// cell blinks: your head, while you ride.
 	board := map[string]bool{}
-	for _, row := range parseScreen(s.screenEscapes()) {
-		text := rowText(row)
-		if !strings.HasPrefix(text, "│") {
-			continue
-		}
-		for _, c := range row[1:min(len(row), 57)] {
-			if strings.ContainsRune("▀▄█", c.ch) {
-				board[c.fg] = true
+	var blinking []string
+	waitFor(t, 10*time.Second, "your head blinks on the board", func() bool {
+		clear(board)
+		blinking = nil
+		for _, row := range parseScreen(s.screenEscapes()) {
+			text := rowText(row)
+			if !strings.HasPrefix(text, "│") {
+				continue
+			}
+			for _, c := range row[1:min(len(row), 57)] {
+				if strings.ContainsRune("▀▄█", c.ch) {
+					board[c.fg] = true
+				}
+				if c.blink {
+					blinking = append(blinking, string(c.ch))
+				}
 			}
 		}
-	}
+		return len(blinking) == 1
+	})
 	for fg, name := range colours {
 		if !board[fg] {
 			t.Errorf("%s's colour %s is not on the board", name, fg)

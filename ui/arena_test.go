@@ -466,7 +466,8 @@ func TestNetgraph(t *testing.T) {
 	}{
 		{80, 24, []string{"rtt  loss", "carol   ~  230ms   20%", "bob         17ms    1%"}},
 		{160, 50, []string{"rtt  loss    age jitter", "carol     ~  230ms   20%   3.1s   80ms",
-			"bob           17ms    1%   40ms    1ms"}},
+			"bob           17ms    1%   40ms    1ms",
+			"      12/15    4.3k/980  ▁▁▂▃▆█"}}, // the traffic on a second line
 		{200, 50, []string{"carol     ~  230ms   20%   3.1s   80ms"}},
 	} {
 		size := [2]int{tt.w, tt.h}

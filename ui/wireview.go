@@ -24,6 +24,9 @@ const (
 	// wireBesideWidth is the least width the wire view takes beside the
 	// arena; with less, it takes the arena's place while open.
 	wireBesideWidth = wireTimeCol + 1 + 2*(wireMinSeg+1)
+	// wireMaxWidth is the most the view takes beside the arena, so that a
+	// very wide screen still gives the board a larger scale.
+	wireMaxWidth = 100
 )
 
 // WireLogger is a Controller whose peer can record its traffic for the

@@ -43,6 +43,7 @@ type lobbyModel struct {
 	input   textinput.Model
 	join    Joiner
 	version string
+	ssh     string // how others join over SSH
 
 	width, height int
 	rooms         []view.RoomInfo // in the order given (busiest first), names cleaned
@@ -76,6 +77,7 @@ func newLobbyModel(st *styles, cfg Config) lobbyModel {
 		input:     ti,
 		join:      cfg.Join,
 		version:   game.CleanText(cfg.Version, 32),
+		ssh:       cfg.SSH,
 		searching: true,
 	}
 }
@@ -259,7 +261,7 @@ func (m lobbyModel) View() (string, *tea.Cursor) {
 		title += st.dim.Render("  " + m.version)
 	}
 	add(title)
-	add(st.dim.Render("light cycles on your LAN"))
+	add(st.dim.Render("light cycles on your LAN" + joinHint(m.ssh)))
 	add("")
 	switch {
 	case m.offline != "":
@@ -358,4 +360,12 @@ func (m lobbyModel) roomLine(r view.RoomInfo, selected bool) string {
 		cursor = st.accent.Render("▸ ")
 	}
 	return cursor + style.Render(line)
+}
+
+// joinHint tells how others join over SSH, after the lobby's subtitle.
+func joinHint(ssh string) string {
+	if ssh == "" {
+		return ""
+	}
+	return " · others join with: " + ssh
 }

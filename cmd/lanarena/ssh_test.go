@@ -312,3 +312,41 @@ func TestSSHIdleSessionLeaves(t *testing.T) {
 		t.Errorf("the idle session was not told why it ended: %q", tail(out.String(), 200))
 	}
 }
+
+func TestSSHWaitsForTheRoom(t *testing.T) {
+	isolateConfig(t)
+	o, err := parseOptions([]string{"--no-mdns", "--ssh", "127.0.0.1:0"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logger := log.New(io.Discard, "", 0)
+	gw, err := listenSSH(ctx, o, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gw.Close()
+	addr := gw.ln.Addr().String()
+	// In the lobby, before a room is chosen, a session is told to come back.
+	s, _, out := shell(t, mustDial(t, addr, "early"))
+	var exit *gossh.ExitError
+	if err := s.Wait(); !errors.As(err, &exit) || exit.ExitStatus() != 1 || !strings.Contains(out.String(), "not chosen a room") {
+		t.Errorf("before the room: %v, %q; want exit 1 and a reason", err, out.String())
+	}
+	// The lobby joins a room: the session's Started passes through the
+	// gateway, which lets players in from then on.
+	started := make(chan *gamenet.Node, 1)
+	own, err := gamenet.StartNode(ctx, o.nodeConfig("later", logger))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer own.Close()
+	passed := gw.follow(started)
+	started <- own
+	if n := <-passed; n != own {
+		t.Fatal("follow did not pass the node on")
+	}
+	shell(t, mustDial(t, addr, "alice"))
+	awaitCycle(t, own, "alice", present)
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"log/slog"
@@ -81,24 +82,41 @@ func listenSSH(ctx context.Context, o *options, logger *log.Logger) (*gateway, e
 // "shell" sessions: no command, no subsystem (sftp). Forwarding needs
 // handlers the server does not have, so it is refused too.
 func (g *gateway) serverOptions(keyPath string) []ssh.Option {
-	opts := []ssh.Option{
+	return []ssh.Option{
 		wish.WithHostKeyPath(keyPath),
 		wish.WithIdleTimeout(g.opts.sshIdle),
+		wish.WithPasswordAuth(func(_ ssh.Context, pass string) bool { return secretMatches(g.roomSecret(), pass) }),
+		wish.WithKeyboardInteractiveAuth(func(_ ssh.Context, ask gossh.KeyboardInteractiveChallenge) bool {
+			answers, err := ask("", "This room is private.", []string{"Room secret: "}, []bool{false})
+			return err == nil && len(answers) == 1 && secretMatches(g.roomSecret(), answers[0])
+		}),
 		func(s *ssh.Server) error {
 			s.Handler = g.handle
 			s.SessionRequestCallback = func(_ ssh.Session, kind string) bool { return kind == "shell" }
+			s.ServerConfigCallback = func(ssh.Context) *gossh.ServerConfig {
+				return &gossh.ServerConfig{NoClientAuth: true, NoClientAuthCallback: g.open}
+			}
 			return nil
 		},
 	}
-	if secret := g.opts.secret; secret != "" {
-		opts = append(opts,
-			wish.WithPasswordAuth(func(_ ssh.Context, pass string) bool { return secretMatches(secret, pass) }),
-			wish.WithKeyboardInteractiveAuth(func(_ ssh.Context, ask gossh.KeyboardInteractiveChallenge) bool {
-				answers, err := ask("", "This room is private.", []string{"Room secret: "}, []bool{false})
-				return err == nil && len(answers) == 1 && secretMatches(secret, answers[0])
-			}))
+}
+
+// open lets a client in without a password while the room has no
+// secret.
+func (g *gateway) open(gossh.ConnMetadata) (*gossh.Permissions, error) {
+	if g.roomSecret() != "" {
+		return nil, errors.New("the room is private")
 	}
-	return opts
+	return &gossh.Permissions{}, nil
+}
+
+// roomSecret is the secret of the room SSH players join: the room's own
+// once joined (the lobby may have asked for it), --secret before.
+func (g *gateway) roomSecret() string {
+	if own := g.own.Load(); own != nil {
+		return own.Peer.Config().Secret
+	}
+	return g.opts.secret
 }
 
 // quietSSHLogs sends what the SSH libraries log (log/slog's default, the

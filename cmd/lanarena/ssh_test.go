@@ -350,3 +350,23 @@ func TestSSHWaitsForTheRoom(t *testing.T) {
 	shell(t, mustDial(t, addr, "alice"))
 	awaitCycle(t, own, "alice", present)
 }
+
+// A secret typed in the lobby, not given with --secret, guards SSH too.
+func TestSSHSecretOfARoomJoinedFromTheLobby(t *testing.T) {
+	isolateConfig(t)
+	g := startGateway(t, nil, "")
+	private, err := gamenet.StartNode(context.Background(), gamenet.NodeConfig{
+		Peer: gamenet.Config{Name: "native", Color: -1, Room: "vault", Params: game.DefaultParams(), Secret: "typed", Publish: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer private.Close()
+	g.gw.play(private)
+	if c, err := dial(g.addr, "mallory"); err == nil {
+		c.Close()
+		t.Error("a client without the secret logged into a private room")
+	}
+	shell(t, mustDial(t, g.addr, "alice", gossh.Password("typed")))
+	awaitCycle(t, private, "alice", present)
+}

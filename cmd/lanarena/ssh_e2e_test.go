@@ -137,3 +137,23 @@ func resizedScreen(t *testing.T, s *tmuxSession) {
 		return false
 	})
 }
+
+// TestSSHFromTheLobby: started with --ssh and no room, the lobby says how
+// to join; once the player enters a room from the lobby, an SSH player
+// lands in that room.
+func TestSSHFromTheLobby(t *testing.T) {
+	if _, err := exec.LookPath("ssh"); err != nil {
+		t.Skip("the OpenSSH client is not installed")
+	}
+	lan := netns.New(t, 2)
+	hosts := lan.Hosts()
+	dir := t.TempDir()
+	gw := startTmux(t, hosts[0], []string{"XDG_CONFIG_HOME=" + dir}, 100, 30, []string{binary(t),
+		"--name", "hoster", "--ssh", ":2222", "--log", dir + "/gw.log"})
+	gw.waitScreen(15*time.Second, "others join with: ssh -p 2222 "+hosts[0].Addr.String())
+	gw.keys("Enter") // the default room
+	gw.waitScreen(15*time.Second, "hoster", "ssh -p 2222 "+hosts[0].Addr.String())
+	player := startTmux(t, hosts[1], nil, 80, 24, sshArgs("dora", hosts[0], 2222))
+	player.waitScreen(15*time.Second, "arena", "dora", "hoster")
+	gw.waitScreen(15*time.Second, "dora")
+}

@@ -15,6 +15,17 @@ import (
 	"lanarena/net/netns"
 )
 
+// needSSH skips a test without the OpenSSH client, except in CI, which
+// must have it (.ci/run installs it).
+func needSSH(t *testing.T) {
+	if _, err := exec.LookPath("ssh"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("the OpenSSH client is not installed (CI must install it: .ci/run does)")
+		}
+		t.Skip("the OpenSSH client is not installed")
+	}
+}
+
 // askpass writes a program that answers ssh's password prompt with
 // secret: with SSH_ASKPASS_REQUIRE=force, the real client logs in with a
 // password without a person at the keyboard.
@@ -75,9 +86,7 @@ func (s *tmuxSession) kill() { exec.Command("tmux", "-L", s.socket, "kill-server
 // SSH player by name, moving and turning as its keys say; when the
 // connection drops, the native peer drops it. A wrong secret is refused.
 func TestSSHPlayerOnLAN(t *testing.T) {
-	if _, err := exec.LookPath("ssh"); err != nil {
-		t.Skip("the OpenSSH client is not installed")
-	}
+	needSSH(t)
 	lan := netns.New(t, 3)
 	hosts := lan.Hosts()
 	const port = 2222
@@ -142,9 +151,7 @@ func resizedScreen(t *testing.T, s *tmuxSession) {
 // to join; once the player enters a room from the lobby, an SSH player
 // lands in that room.
 func TestSSHFromTheLobby(t *testing.T) {
-	if _, err := exec.LookPath("ssh"); err != nil {
-		t.Skip("the OpenSSH client is not installed")
-	}
+	needSSH(t)
 	lan := netns.New(t, 2)
 	hosts := lan.Hosts()
 	dir := t.TempDir()

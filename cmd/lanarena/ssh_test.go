@@ -33,8 +33,9 @@ type testGateway struct {
 // config directory.
 func isolateConfig(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", dir)
-	t.Setenv("HOME", dir)
+	t.Setenv("XDG_CONFIG_HOME", dir) // Unix
+	t.Setenv("HOME", dir)            // macOS: under HOME/Library
+	t.Setenv("AppData", dir)         // Windows
 }
 
 func startGateway(t *testing.T, change func(*options), secret string) testGateway {

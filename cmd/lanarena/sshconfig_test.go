@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -146,9 +147,8 @@ func TestIdleTimerFiresOnlyWithoutKeys(t *testing.T) {
 }
 
 func TestHostKeyIsKeptUnderTheConfigDir(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", dir)
-	t.Setenv("HOME", dir) // macOS: UserConfigDir is under HOME
+	isolateConfig(t)
+	dir := os.Getenv("HOME")
 	first := fingerprint(t, startGateway(t, nil, "").addr)
 	path, err := hostKeyPath()
 	if err != nil {
@@ -157,7 +157,7 @@ func TestHostKeyIsKeptUnderTheConfigDir(t *testing.T) {
 	if !strings.HasPrefix(path, dir) || filepath.Base(filepath.Dir(path)) != "lanarena" {
 		t.Errorf("host key at %s, want it under %s/lanarena", path, dir)
 	}
-	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm()&0o077 != 0 {
+	if fi, err := os.Stat(path); err != nil || (runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0) {
 		t.Errorf("host key %s: %v, mode %v; want it private", path, err, fi.Mode())
 	}
 	if second := fingerprint(t, startGateway(t, nil, "").addr); second != first {

@@ -261,7 +261,7 @@ func (m lobbyModel) View() (string, *tea.Cursor) {
 		title += st.dim.Render("  " + m.version)
 	}
 	add(title)
-	add(st.dim.Render("light cycles on your LAN" + joinHint(m.ssh)))
+	add(st.dim.Render(subtitle(m.ssh, m.width)))
 	add("")
 	switch {
 	case m.offline != "":
@@ -362,10 +362,17 @@ func (m lobbyModel) roomLine(r view.RoomInfo, selected bool) string {
 	return cursor + style.Render(line)
 }
 
-// joinHint tells how others join over SSH, after the lobby's subtitle.
-func joinHint(ssh string) string {
+// subtitle is the line under the title: with --ssh, how others join,
+// shortened to fit width.
+func subtitle(ssh string, width int) string {
+	const tagline = "light cycles on your LAN"
 	if ssh == "" {
-		return ""
+		return tagline
 	}
-	return " · others join with: " + ssh
+	for _, line := range []string{tagline + " · others join with: " + ssh, "others join with: " + ssh, ssh} {
+		if ansi.StringWidth(line) <= width {
+			return line
+		}
+	}
+	return tagline
 }

@@ -36,3 +36,17 @@ func TestSSHCommandShown(t *testing.T) {
 		}
 	}
 }
+
+// On a narrow terminal the lobby's hint shortens instead of wrapping.
+func TestSSHCommandFitsANarrowLobby(t *testing.T) {
+	const cmd = "ssh -p 2222 192.168.100.200"
+	for _, w := range []int{80, 50, 30} {
+		m := newModel(Config{Join: (&fakeJoiner{}).join, SSH: cmd}, colorprofile.ASCII)
+		m, _ = send(t, m, tea.WindowSizeMsg{Width: w, Height: 24})
+		view := m.View().Content
+		checkFits(t, view, w, 24)
+		if !strings.Contains(view, cmd) {
+			t.Errorf("at %d columns the lobby lacks %q:\n%s", w, cmd, view)
+		}
+	}
+}

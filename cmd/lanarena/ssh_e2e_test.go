@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -163,4 +164,27 @@ func TestSSHFromTheLobby(t *testing.T) {
 	player := startTmux(t, hosts[1], nil, 80, 24, sshArgs("dora", hosts[0], 2222))
 	player.waitScreen(15*time.Second, "arena", "dora", "hoster")
 	gw.waitScreen(15*time.Second, "dora")
+
+	// The real client gets no command, no forwarding, no SFTP.
+	base := sshArgs("eve", hosts[0], 2222)[2:] // without -tt
+	for _, tc := range []struct {
+		what string
+		args []string
+		want string
+	}{
+		{"a command", append(base, "id"), "exec request failed"},
+		{"sftp", append([]string{"-s"}, append(base, "sftp")...), "subsystem request failed"},
+		{"-R forwarding", append([]string{"-N", "-o", "ExitOnForwardFailure=yes", "-R", "0:127.0.0.1:9"}, base...), "forwarding failed"},
+		{"-L forwarding", append([]string{"-W", "127.0.0.1:9"}, base...), "forwarding failed"}, // a direct-tcpip channel, as -L opens
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		cmd := hosts[1].Command(ctx, "ssh", tc.args...)
+		cmd.Stdin = nil
+		out, err := cmd.CombinedOutput()
+		timedOut := ctx.Err() != nil
+		cancel()
+		if err == nil || timedOut || !strings.Contains(string(out), tc.want) {
+			t.Errorf("%s: %v, %q; want it refused (%q)", tc.what, err, out, tc.want)
+		}
+	}
 }

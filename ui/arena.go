@@ -38,6 +38,7 @@ type arenaModel struct {
 	ctrl      Controller
 	room      string
 	spectator bool
+	ssh       string // how others join over SSH
 
 	width, height int
 	chatting      bool
@@ -86,6 +87,7 @@ func newArenaModel(st *styles, cfg Config, ctrl Controller, room string) arenaMo
 		ctrl:      ctrl,
 		room:      game.CleanText(room, game.MaxRoomRunes),
 		spectator: cfg.Spectator,
+		ssh:       cfg.SSH,
 		board:     newBoard(st.profile),
 		parts:     &parts{},
 	}
@@ -493,6 +495,9 @@ func (m arenaModel) statusLine(w int) string {
 		peers = "peer"
 	}
 	add(st.bar, fmt.Sprintf("%d %s", len(s.Peers), peers))
+	if m.ssh != "" {
+		add(st.barDim, m.ssh)
+	}
 	line := st.bar.Render(" ") + strings.Join(segs, st.barDim.Render(" · "))
 	if lw := ansi.StringWidth(line); lw > w {
 		line = ansi.Truncate(line, w, "…")

@@ -52,6 +52,7 @@ type lobbyModel struct {
 	create  func(RoomRequest) (Controller, error)
 	setName func(string)
 	version string
+	ssh     string // how others join over SSH
 
 	width, height int
 	rooms         []view.RoomInfo // in the order given (busiest first), names cleaned
@@ -89,6 +90,7 @@ func newLobbyModel(st *styles, cfg Config) lobbyModel {
 		create:    cfg.Create,
 		setName:   cfg.SetName,
 		version:   game.CleanText(cfg.Version, 32),
+		ssh:       cfg.SSH,
 		searching: true,
 	}
 }
@@ -333,7 +335,7 @@ func (m lobbyModel) View() (string, *tea.Cursor) {
 		title += st.dim.Render("  " + m.version)
 	}
 	add(title)
-	add(st.dim.Render("light cycles on your LAN"))
+	add(st.dim.Render(subtitle(m.ssh, m.width)))
 	add("")
 	switch {
 	case m.offline != "":
@@ -503,4 +505,19 @@ func (m lobbyModel) roomLine(r view.RoomInfo, selected bool, nameCol int) string
 		cursor = st.accent.Render("▸ ")
 	}
 	return cursor + style.Render(line)
+}
+
+// subtitle is the line under the title: with --ssh, how others join,
+// shortened to fit width.
+func subtitle(ssh string, width int) string {
+	const tagline = "light cycles on your LAN"
+	if ssh == "" {
+		return tagline
+	}
+	for _, line := range []string{tagline + " · others join with: " + ssh, "others join with: " + ssh, ssh} {
+		if ansi.StringWidth(line) <= width {
+			return line
+		}
+	}
+	return tagline
 }

@@ -59,6 +59,7 @@ type Config struct {
 	// zero value means 256 colours. Give the program the same one.
 	Profile   colorprofile.Profile
 	Spectator bool
+	SSH       string // the command that lets others join over SSH, shown to all ("" for none)
 }
 
 // SnapshotMsg brings the latest picture of the game. Send it with

@@ -99,6 +99,14 @@ func runBot(ctx context.Context, o *options, logger *log.Logger) error {
 	defer f.Close()
 	n := f.Own()
 	logger.Printf("bot %s playing in room %q at %s", o.name, room, n.Addr())
+	if o.sshAddr != "" {
+		gw, err := listenSSH(ctx, o, logger)
+		if err != nil {
+			return err
+		}
+		defer gw.Close() // the SSH players leave before the bot
+		gw.play(n)
+	}
 	if err := f.Add(o.bots); err != nil {
 		return err
 	}
@@ -130,6 +138,16 @@ func runTUI(ctx context.Context, o *options, logger *log.Logger) error {
 		Profile:   ui.DetectProfile(os.Stdout, os.Environ()),
 		Spectator: o.spectate,
 	}
+	started := s.Started()
+	if o.sshAddr != "" {
+		gw, err := listenSSH(ctx, o, logger)
+		if err != nil {
+			return err
+		}
+		defer gw.Close() // the SSH players leave before the player's peer
+		cfg.SSH = gw.share
+		started = gw.follow(started)
+	}
 	if o.room != "" {
 		// Without rules on the command line, play by those of a room of
 		// that name already on the LAN rather than alone with others.
@@ -150,7 +168,7 @@ func runTUI(ctx context.Context, o *options, logger *log.Logger) error {
 	prog := tea.NewProgram(ui.New(cfg), tea.WithContext(ctx), tea.WithFPS(30), tea.WithColorProfile(cfg.Profile))
 	pumpCtx, stopPump := context.WithCancel(ctx)
 	defer stopPump()
-	go pump(pumpCtx, prog, s.Started(), o, logger)
+	go pump(pumpCtx, prog, started, o, logger)
 	go lobby(pumpCtx, prog, s, o.room != "" && !askName)
 	_, err := prog.Run()
 	stopPump()

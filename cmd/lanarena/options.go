@@ -47,6 +47,10 @@ type options struct {
 	host     bool
 	secret   string
 
+	sshAddr string        // --ssh: serve the game over SSH on this address
+	sshMax  int           // sessions at once
+	sshIdle time.Duration // a session with no key for this long leaves
+
 	impair transport.ImpairConfig
 	loss   float64 // percent
 	dup    float64
@@ -113,6 +117,9 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.Float64Var(&o.dup, "dup", 0, "simulated duplication, `PCT` percent")
 	fs.Float64Var(&o.reord, "reorder", 0, "simulated reordering, `PCT` percent")
 	fs.Uint64Var(&o.seed, "seed", 0, "seed of the impairment and of spawns and bots (default: random)")
+	fs.StringVar(&o.sshAddr, "ssh", "", "serve the game over SSH on `[HOST]:PORT` (e.g. :2222): each session plays as a player of its own")
+	fs.IntVar(&o.sshMax, "ssh-max", defaultSSHMax, "SSH sessions at once, at most `N`")
+	fs.DurationVar(&o.sshIdle, "ssh-idle", defaultSSHIdle, "an SSH player with no key for this long leaves the room")
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -233,6 +240,9 @@ func (o *options) check() error {
 	}
 	if o.room != "" && game.CleanText(o.room, game.MaxRoomRunes) != o.room {
 		return fmt.Errorf("--room %q: use at most %d printable characters", o.room, game.MaxRoomRunes)
+	}
+	if err := o.checkSSH(); err != nil {
+		return err
 	}
 	o.impair.Loss = o.loss / 100
 	o.impair.Dup = o.dup / 100

@@ -240,7 +240,12 @@ func (l *core) housekeep(now time.Time) {
 // answered, and gives up on those tried long enough (not --join ones).
 func (l *core) greetCandidates(now time.Time) {
 	for addr, c := range l.candidates {
-		if _, ok := l.byAddr[addr]; ok {
+		if known := l.canonical(addr); known != addr || l.byAddr[addr] != 0 {
+			// A member already, maybe at another address of one machine:
+			// a --join given for it is kept for when it is lost.
+			if c.permanent {
+				l.joined[known] = true
+			}
 			delete(l.candidates, addr)
 			continue
 		}
@@ -327,11 +332,14 @@ func jitter(rng *rand.Rand, d time.Duration) time.Duration {
 // addCandidate says hello to an address where a peer may be, and keeps
 // saying it (see housekeep) until it answers or a while has passed.
 func (l *core) addCandidate(a netip.AddrPort, permanent bool, now time.Time) {
-	a = netip.AddrPortFrom(a.Addr().Unmap(), a.Port())
+	a = l.canonical(netip.AddrPortFrom(a.Addr().Unmap(), a.Port()))
 	if !a.IsValid() || a.Port() == 0 || a == l.p.Addr() {
 		return
 	}
 	if _, ok := l.byAddr[a]; ok {
+		if permanent {
+			l.joined[a] = true // kept for when that member is lost
+		}
 		return
 	}
 	if until, ok := l.refused[a]; ok && now.Before(until) {

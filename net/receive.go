@@ -12,7 +12,7 @@ import (
 // the admit gate drops junk; then the sender must be who it says, and the
 // message goes to its handler.
 func (l *core) receive(pkt transport.Packet, now time.Time) {
-	from := netip.AddrPortFrom(pkt.From.Addr().Unmap(), pkt.From.Port())
+	from := l.canonical(netip.AddrPortFrom(pkt.From.Addr().Unmap(), pkt.From.Port()))
 	l.receiving()
 	defer l.receiving()
 	h, msg, ok := l.admit(from, pkt.Data, now)

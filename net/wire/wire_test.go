@@ -380,7 +380,7 @@ func TestSizes(t *testing.T) {
 		"cycle-state-max": 130,
 		"cycle-trail-req": 25, "cycle-trail-req-max": 25,
 		"cycle-trail-empty": 29, "cycle-trail-max": 1183,
-		"challenge": 33, "hello-proof": 48, "hello-proof-max": 731, "refusal": 31, "refusal-max": 153,
+		"challenge": 33, "hello-proof": 49, "hello-proof-max": 731, "refusal": 31, "refusal-max": 153,
 	}
 	for _, s := range samples() {
 		if n, ok := want[s.name]; ok {

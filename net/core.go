@@ -62,12 +62,16 @@ type core struct {
 	selfName   game.Text // this player's name and color as shown
 	selfColor  int
 	notices    *throttle.Throttle // log lines caused by packets (notice.go)
+	cookies    *cookieJar         // return-routability challenges (admission.go)
+	replies    *rate.Limiter      // replies to unproven sources, all of them
 }
 
 type candidate struct {
 	tries     int
 	next      time.Time
 	permanent bool // given with --join: never given up, only slowed down
+	cookie    [wire.CookieLen]byte
+	hasCookie bool // it challenged us: greet it with a HelloProof
 }
 
 type source struct {
@@ -76,6 +80,8 @@ type source struct {
 	badSince time.Time
 	seen     time.Time
 	warned   bool
+	replied  time.Time // last reply while unproven (mayReply)
+	proofAt  time.Time // last HelloProof checked
 }
 
 // newCore makes the core of p as of now: its own cycle joined (in a
@@ -98,6 +104,8 @@ func newCore(p *Peer, now time.Time) (*core, error) {
 		joined:     map[netip.AddrPort]bool{},
 		drops:      map[DropReason]uint64{},
 		notices:    newNoticeThrottle(),
+		cookies:    newCookieJar(now),
+		replies:    newReplyLimiter(),
 	}
 	cfg := p.cfg
 	var err error
@@ -255,7 +263,11 @@ func (l *core) greetCandidates(now time.Time) {
 		}
 		c.tries++
 		c.next = now.Add(jitter(l.rng, every))
-		l.send(addr, l.hello(wire.HelloReply))
+		if c.hasCookie {
+			l.send(addr, l.proof(c.cookie, wire.HelloReply))
+		} else {
+			l.send(addr, l.hello(wire.HelloReply))
+		}
 	}
 }
 

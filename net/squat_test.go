@@ -78,7 +78,7 @@ func TestSquattersDoNotFillRoom(t *testing.T) {
 	if n := len(snap(t, a.Peer).Peers); n != 1 {
 		t.Errorf("a has %d peers, want 1 (b)", n)
 	}
-	time.Sleep(100 * time.Millisecond) // the last replies in flight
+	time.Sleep(100 * time.Millisecond)     // the last replies in flight
 	most := int64(elapsed/time.Second) + 2 // one a second, and one in flight
 	for i := range replies {
 		if n := replies[i].Load(); n > most {

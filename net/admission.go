@@ -246,7 +246,7 @@ func (l *core) otherRoom(from netip.AddrPort, hdr wire.Header, b []byte, member 
 // that follow.
 func (l *core) handleChallenge(from netip.AddrPort, c *wire.Challenge) {
 	if cand := l.candidates[from]; cand != nil {
-		cand.cookie, cand.hasCookie = c.Cookie, true
+		cand.cookie, cand.cookieAt = c.Cookie, l.now
 	} else if _, ok := l.byAddr[from]; !ok {
 		l.drop(DropUnsolicited, from)
 		return

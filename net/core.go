@@ -71,7 +71,7 @@ type candidate struct {
 	next      time.Time
 	permanent bool // given with --join: never given up, only slowed down
 	cookie    [wire.CookieLen]byte
-	hasCookie bool // it challenged us: greet it with a HelloProof
+	cookieAt  time.Time // when it challenged us (zero: never): greet it with a HelloProof while the cookie is good
 }
 
 type source struct {
@@ -263,7 +263,7 @@ func (l *core) greetCandidates(now time.Time) {
 		}
 		c.tries++
 		c.next = now.Add(jitter(l.rng, every))
-		if c.hasCookie {
+		if !c.cookieAt.IsZero() && now.Sub(c.cookieAt) < cookieWindow { // else a Hello: a new challenge
 			l.send(addr, l.proof(c.cookie, wire.HelloReply))
 		} else {
 			l.send(addr, l.hello(wire.HelloReply))

@@ -135,22 +135,20 @@ func TestRefusalsSayWhy(t *testing.T) {
 	wide := game.DefaultParams()
 	wide.Width += 4
 	cases := []struct {
-		name       string
-		a, b       Config
-		wantA      []string // in a's notice
-		wantB      []string // in b's notice
-		bothRooms  bool
-		skipNotice bool
+		name  string
+		a, b  Config
+		wantA []string // in a's notice
+		wantB []string // in b's notice
 	}{
 		{"other room", Config{Name: "alice", Room: "den"}, Config{Name: "bob", Room: "lan"},
-			[]string{"bob", `room "lan"`}, []string{"alice", `room "den"`}, true, false},
+			[]string{"bob", `room "lan"`}, []string{"alice", `room "den"`}},
 		{"incompatible", Config{Name: "alice"}, Config{Name: "bob", Params: wide},
 			[]string{"bob", "arena 60x40", "yours arena 56x40"},
-			[]string{"arena 56x40", "yours arena 60x40", "--width 56"}, false, false},
+			[]string{"arena 56x40", "yours arena 60x40", "--width 56"}},
 		{"locked", Config{Name: "alice", Secret: "s3cret"}, Config{Name: "bob"},
-			nil, []string{"private", "--secret"}, false, false},
+			nil, []string{"private", "--secret"}},
 		{"wrong secret", Config{Name: "alice", Secret: "s3cret"}, Config{Name: "bob", Secret: "other"},
-			[]string{"wrong secret"}, []string{"alice", "refused your secret"}, false, false},
+			[]string{"wrong secret"}, []string{"alice", "refused your secret"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -159,7 +159,10 @@ func (l *core) challenge(from netip.AddrPort, hello *wire.Hello) {
 		return
 	}
 	if why, ok := l.roomFor(hello.Flags&wire.HelloSpectator != 0, from); !ok {
-		l.refuse(from, why)
+		l.drop(DropRoomFull, from)
+		if why != 0 {
+			l.refuse(from, why)
+		}
 		return
 	}
 	l.send(from, &wire.Challenge{Cookie: l.cookies.make(from, l.now)})
@@ -167,14 +170,18 @@ func (l *core) challenge(from netip.AddrPort, hello *wire.Hello) {
 
 // roomFor reports whether a newcomer from from, a spectator or not, has
 // a place: players that play, spectators and members waiting to play
-// from one host each have their cap.
+// from one host each have their cap. The last is no refusal (reason 0):
+// peers started together on one host wait a tick or two for each other
+// to play, and ask again.
 func (l *core) roomFor(spectator bool, from netip.AddrPort) (wire.RefusalReason, bool) {
 	players, spectators, pending := l.headcount(from.Addr())
 	switch {
 	case spectator && spectators >= maxSpectators:
 		return wire.RefuseFull, false
-	case !spectator && (players >= game.MaxPlayers || pending >= maxPendingPerHost):
+	case !spectator && players >= game.MaxPlayers:
 		return wire.RefuseFull, false
+	case !spectator && pending >= maxPendingPerHost:
+		return 0, false
 	}
 	return 0, true
 }

@@ -118,6 +118,9 @@ func (l *core) join(h wire.Header, hello *wire.Hello, from netip.AddrPort, size 
 	old, restarted := l.byAddr[from]
 	if why, ok := l.roomFor(hello.Flags&wire.HelloSpectator != 0, from); !restarted && !ok {
 		l.drop(DropRoomFull, from)
+		if why == 0 { // busy, not full: it asks again
+			return nil
+		}
 		l.refused[from] = now.Add(l.p.cfg.TimeoutAfter)
 		l.setNotice(from, "room-full", fmt.Sprintf("room full (%d players): %s cannot join", game.MaxPlayers, game.CleanText(hello.Name, game.MaxNameRunes)))
 		if l.mayReply(l.source(from, now), now) {

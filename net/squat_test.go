@@ -225,3 +225,33 @@ func TestMembersCountOncePlaying(t *testing.T) {
 		return sees(t, a.Peer, b.ID()) && snap(t, a.Peer).Arena.Cycle(b.ID()) != nil
 	})
 }
+
+// TestNonPlayersPerHostBounded: a script that answers challenges from
+// many ports of one machine but never plays holds at most
+// maxPendingPerHost memberships.
+func TestNonPlayersPerHostBounded(t *testing.T) {
+	a := startPeer(t, udpFactory(t), Config{Name: "a"})
+	hello := wire.Hello{Name: "idle", Room: "test", Params: game.DefaultParams()}
+	for i := range maxPendingPerHost {
+		s := newScripted(t, a.Addr(), "test")
+		id := game.PlayerID(0x700000 + i)
+		c := s.challenge(id, &hello)
+		s.send(id, 2, &wire.HelloProof{Cookie: c.Cookie, Hello: hello})
+	}
+	eventually(t, 5*time.Second, "the first ones are members", func() bool {
+		return len(snap(t, a.Peer).Peers) == maxPendingPerHost
+	})
+	for i := range 4 { // more from the same host get no challenge
+		s := newScripted(t, a.Addr(), "test")
+		s.send(game.PlayerID(0x700100+i), 1, &hello)
+		if m := s.read(300 * time.Millisecond); m != nil {
+			t.Errorf("a Hello past the cap got %T", m)
+		}
+	}
+	eventually(t, 5*time.Second, "the extra Hellos dropped", func() bool {
+		return dropCount(snap(t, a.Peer), DropRoomFull) >= 4
+	})
+	if n := len(snap(t, a.Peer).Peers); n != maxPendingPerHost {
+		t.Errorf("%d members that never played, want %d", n, maxPendingPerHost)
+	}
+}

@@ -12,13 +12,15 @@ import (
 )
 
 // admit is the gate every datagram passes first, in the order of
-// PROTOCOL.md 5.2: the source's rate limit, the size, the header and the
-// room tag (before a byte more is read), authentication in a private
-// room, the body, and the sender not being this peer. Every early drop
+// PROTOCOL.md 5.2: the source's rate limit, the size, the header, a
+// stranger's admission (strangerGate, on the header alone) and the room
+// tag (before a byte more is read), authentication in a private room,
+// the body, and the sender not being this peer. Every early drop
 // lives here: past it, nothing is done for junk. It returns the decoded
 // packet.
 func (l *core) admit(from netip.AddrPort, b []byte, now time.Time) (wire.Header, wire.Message, bool) {
-	if !l.source(from, now).lim.AllowN(now, 1) {
+	src := l.source(from, now)
+	if !src.lim.AllowN(now, 1) {
 		l.drop(DropRateLimit, from)
 		return wire.Header{}, nil, false
 	}
@@ -34,15 +36,28 @@ func (l *core) admit(from netip.AddrPort, b []byte, now time.Time) (wire.Header,
 		l.drop(codecDrop(err), from)
 		return wire.Header{}, nil, false
 	}
-	if hdr.Room != l.p.room {
-		l.drop(DropWrongRoom, from)
+	_, member := l.byAddr[from]
+	if !member && !l.strangerGate(from, hdr, b, src, now) {
 		return wire.Header{}, nil, false
 	}
-	body, ok := l.authenticate(from, hdr, b)
+	if hdr.Type == wire.TypeRefusal { // about another room, never sealed
+		return l.decode(from, b)
+	}
+	if hdr.Room != l.p.room {
+		l.otherRoom(from, hdr, b, member)
+		return wire.Header{}, nil, false
+	}
+	body, ok := l.authenticate(from, hdr, b, !member)
 	if !ok {
 		return wire.Header{}, nil, false
 	}
-	h, msg, err := wire.Decode(body)
+	return l.decode(from, body)
+}
+
+// decode is the admit gate's last step: the body, and the sender not
+// being this peer.
+func (l *core) decode(from netip.AddrPort, b []byte) (wire.Header, wire.Message, bool) {
+	h, msg, err := wire.Decode(b)
 	if err != nil {
 		l.drop(codecDrop(err), from)
 		return wire.Header{}, nil, false
@@ -56,23 +71,33 @@ func (l *core) admit(from netip.AddrPort, b []byte, now time.Time) (wire.Header,
 
 // authenticate opens a sealed packet in a private room; an open room
 // drops sealed packets (they belong to a private room of the same name).
-func (l *core) authenticate(from netip.AddrPort, hdr wire.Header, b []byte) ([]byte, bool) {
+// A stranger's Hello that fails is told why (strangerGate spent its reply
+// budget).
+func (l *core) authenticate(from netip.AddrPort, hdr wire.Header, b []byte, stranger bool) ([]byte, bool) {
 	sealed := hdr.Flags&wire.FlagAuth != 0
+	tell := func(why wire.RefusalReason) {
+		if stranger && hdr.Type == wire.TypeHello {
+			l.refuse(from, why)
+		}
+	}
 	switch {
 	case l.p.key == nil && sealed:
 		l.drop(DropLocked, from)
 		l.setNotice(from, "locked", "room "+l.p.cfg.Room+" is private: start with --secret to join it")
+		tell(wire.RefuseOpen)
 		return nil, false
 	case l.p.key == nil:
 		return b, true
 	case !sealed:
 		l.drop(DropUnauthenticated, from)
+		tell(wire.RefuseLocked)
 		return nil, false
 	}
 	b, err := wire.Open(b, l.p.key)
 	if err != nil {
 		l.drop(codecDrop(err), from)
 		l.setNotice(from, "auth", "packets from "+from.String()+" fail authentication: wrong secret?")
+		tell(wire.RefuseAuth)
 		return nil, false
 	}
 	return b, true

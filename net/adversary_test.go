@@ -52,8 +52,10 @@ func TestHostileTraffic(t *testing.T) {
 	for i := 1; i < len(hello); i += 7 { // truncated
 		send(hello[:i])
 	}
-	send(make([]byte, 1500))                                                                       // oversized
-	send(pkt(666, 2, &wire.Hello{Name: "elsewhere", Room: "other", Params: game.DefaultParams()})) // another room's hello
+	send(make([]byte, 1500)) // oversized
+	// Another room's hello, from a source of its own: the truncated ones
+	// spent this source's answer of the second.
+	newScripted(t, a.Addr(), "test").send(666, 2, &wire.Hello{Name: "elsewhere", Room: "other", Params: game.DefaultParams()})
 	foreign := pkt(666, 3, &wire.Leave{})
 	foreign[2] = 9 // another protocol version
 	send(foreign)
@@ -62,7 +64,9 @@ func TestHostileTraffic(t *testing.T) {
 	send(pkt(b.ID(), 1<<30, &wire.Leave{}))                                                      // spoofed leave
 	send(pkt(b.ID(), 1<<30, &wire.Hello{Name: "b", Room: "test", Params: game.DefaultParams()})) // spoofed hello
 	// The attacker joins as a member, then sends impossible states.
-	send(pkt(666, 10, &wire.Hello{Name: "\x1b]0;pwn\x07mallory", Room: "test", Params: game.DefaultParams()}))
+	hello = pkt(666, 10, &wire.Hello{Name: "\x1b]0;pwn\x07mallory", Room: "test", Params: game.DefaultParams()})
+	challenge := readChallenge(t, conn, func() { send(hello) })
+	send(pkt(666, 10, &wire.HelloProof{Cookie: challenge.Cookie, Hello: wire.Hello{Name: "\x1b]0;pwn\x07mallory", Room: "test", Params: game.DefaultParams()}}))
 	eventually(t, 3*time.Second, "a admits mallory", func() bool { return len(snap(t, a.Peer).Peers) == 2 })
 	send(pkt(666, 11, state))
 	send(pkt(666, 12, &wire.State{Tick: 2, Life: 1, Alive: true, Head: game.Point{X: 30, Y: 30}, VertTotal: 1, Verts: []game.Point{{X: 30, Y: 30}}})) // teleport
@@ -117,4 +121,29 @@ func TestHostileTraffic(t *testing.T) {
 		t.Errorf("a teleported state was applied")
 	}
 	_ = netip.AddrPort{}
+}
+
+// readChallenge says hello on conn, again every 1.2 s (a stranger gets
+// one answer a second), until a Challenge comes.
+func readChallenge(t *testing.T, conn *stdnet.UDPConn, hello func()) *wire.Challenge {
+	t.Helper()
+	buf := make([]byte, 2048)
+	defer conn.SetReadDeadline(time.Time{})
+	for range 5 {
+		hello()
+		conn.SetReadDeadline(time.Now().Add(1200 * time.Millisecond))
+		for {
+			n, err := conn.Read(buf)
+			if err != nil {
+				break
+			}
+			if _, m, err := wire.Decode(buf[:n]); err == nil {
+				if c, ok := m.(*wire.Challenge); ok {
+					return c
+				}
+			}
+		}
+	}
+	t.Fatal("no challenge")
+	return nil
 }

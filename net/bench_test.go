@@ -124,7 +124,8 @@ func BenchmarkReceiveState(b *testing.B) {
 			l := benchLoop(b, 1, benchDiscard{netip.MustParseAddrPort("10.0.0.1:4000")})
 			now := time.Now()
 			seq := uint32(1)
-			l.handle(benchPacket(b, owner, seq, from, now, &wire.Hello{Params: params, Name: "owner", Room: benchRoom}), now)
+			l.handle(benchPacket(b, owner, seq, from, now, &wire.HelloProof{Cookie: l.cookies.make(from, now),
+				Hello: wire.Hello{Params: params, Name: "owner", Room: benchRoom}}), now)
 			state := func(tick uint32) *wire.State {
 				return &wire.State{Tick: tick, Life: 1, Alive: true, Dir: dir, Head: head,
 					VertTotal: uint16(len(verts)), Verts: verts[len(verts)-stateVerts:]}
@@ -190,6 +191,28 @@ func benchSerpentine(p game.Params, n int) ([]game.Point, game.Point, game.Dir) 
 		verts = verts[:len(verts)-1]
 	}
 	return verts, pos, dir
+}
+
+// BenchmarkAdmitStranger measures what the admit gate spends on a valid
+// State of the room from an address that is no member's: a flood of them
+// from many sources reaches the core. It is dropped after the header
+// peek (unknown-sender), without decoding or allocating.
+func BenchmarkAdmitStranger(b *testing.B) {
+	l := benchLoop(b, 1, benchDiscard{netip.MustParseAddrPort("10.0.0.1:4000")})
+	from := netip.MustParseAddrPort("10.0.0.2:4000")
+	now := time.Now()
+	state := &wire.State{Tick: 1, Life: 1, Alive: true, Head: game.Point{X: 3, Y: 3}, VertTotal: 1, Verts: []game.Point{{X: 3, Y: 3}}}
+	pkt := benchPacket(b, 7, 1, from, now, state)
+	l.handle(pkt, now) // the source is greeted once
+	b.ReportAllocs()
+	n := l.drops[DropUnknownSender]
+	for b.Loop() {
+		now = now.Add(10 * time.Millisecond) // within the source's rate
+		l.handle(pkt, now)
+	}
+	if l.drops[DropUnknownSender] == n || len(l.members) != 0 {
+		b.Fatalf("a stranger's States were not dropped: %v", l.drops)
+	}
 }
 
 // BenchmarkStateRoundTripUDP measures a state packet there and back over

@@ -63,12 +63,16 @@ type core struct {
 	selfColor  int
 	notices    *throttle.Throttle // log lines caused by packets (notice.go)
 	wire       *wireRing          // the wire log; nil unless a wire view wants it
+	cookies    *cookieJar         // return-routability challenges (admission.go)
+	replies    *rate.Limiter      // replies to unproven sources, all of them
 }
 
 type candidate struct {
 	tries     int
 	next      time.Time
 	permanent bool // given with --join: never given up, only slowed down
+	cookie    [wire.CookieLen]byte
+	cookieAt  time.Time // when it challenged us (zero: never): greet it with a HelloProof while the cookie is good
 }
 
 type source struct {
@@ -77,6 +81,8 @@ type source struct {
 	badSince time.Time
 	seen     time.Time
 	warned   bool
+	replied  time.Time // last reply while unproven (mayReply)
+	proofAt  time.Time // last HelloProof checked
 }
 
 // newCore makes the core of p as of now: its own cycle joined (in a
@@ -99,6 +105,8 @@ func newCore(p *Peer, now time.Time) (*core, error) {
 		joined:     map[netip.AddrPort]bool{},
 		drops:      map[DropReason]uint64{},
 		notices:    newNoticeThrottle(),
+		cookies:    newCookieJar(now),
+		replies:    newReplyLimiter(),
 	}
 	cfg := p.cfg
 	var err error
@@ -262,7 +270,11 @@ func (l *core) greetCandidates(now time.Time) {
 		}
 		c.tries++
 		c.next = now.Add(jitter(l.rng, every))
-		l.send(addr, l.hello(wire.HelloReply))
+		if !c.cookieAt.IsZero() && now.Sub(c.cookieAt) < cookieWindow { // else a Hello: a new challenge
+			l.send(addr, l.proof(c.cookie, wire.HelloReply))
+		} else {
+			l.send(addr, l.hello(wire.HelloReply))
+		}
 		if _, heard := l.sources[addr]; c.permanent && c.tries >= silentAfterTries && !heard {
 			// A --join address that never answers: say so, or the
 			// player waits for a peer that is not there. One that

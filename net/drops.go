@@ -27,6 +27,9 @@ const (
 	DropAuth            DropReason = "auth"
 	DropUnauthenticated DropReason = "unauthenticated"
 	DropLocked          DropReason = "locked"
+	DropUnproven        DropReason = "unproven"    // a stranger's Hello past its reply budget (PROTOCOL.md 4.13)
+	DropBadCookie       DropReason = "bad-cookie"  // a HelloProof whose cookie is not ours or too old
+	DropUnsolicited     DropReason = "unsolicited" // a Challenge or Refusal from an address not greeted
 
 	// Membership.
 	DropOwnID         DropReason = "own-id"

@@ -48,7 +48,8 @@ func (l *lineLog) size() int {
 // TestHelloFloodLogBounded: over real UDP, a full room is flooded with
 // Hellos of newcomers (each with its own id and name, from many source
 // ports) and with packets of another protocol version. Every packet is
-// refused with a notice; the log holds a few lines, one per reason and
+// refused (a stranger is told at most once a second, past that dropped
+// unread); the log holds a few lines, one per reason and
 // source address per interval, the rest counted.
 func TestHelloFloodLogBounded(t *testing.T) {
 	var logged lineLog
@@ -71,13 +72,13 @@ func TestHelloFloodLogBounded(t *testing.T) {
 	}
 	target := stdnet.UDPAddrFromAddrPort(a.Addr())
 
-	// Fill the room: game.MaxPlayers-1 members besides a.
+	// Fill the room: game.MaxPlayers-1 players besides a, each proven
+	// and playing.
 	for i := range game.MaxPlayers - 1 {
-		c := listen()
+		s := newScripted(t, a.Addr(), "test")
 		id := game.PlayerID(0x1000 + i)
-		if _, err := c.WriteToUDP(pkt(id, &wire.Hello{Name: fmt.Sprintf("m%d", i), Room: "test", Params: game.DefaultParams()}), target); err != nil {
-			t.Fatal(err)
-		}
+		s.join(id, fmt.Sprintf("m%d", i))
+		s.play(id, 3, game.Point{X: 1 + i, Y: 1 + i%8})
 	}
 	eventually(t, 5*time.Second, "the room fills", func() bool { return len(snap(t, a.Peer).Peers) == game.MaxPlayers-1 })
 
@@ -105,13 +106,13 @@ func TestHelloFloodLogBounded(t *testing.T) {
 			for _, d := range snap(t, a.Peer).Drops {
 				drops[d.Reason] = d.Count
 			}
-			return drops[string(DropRoomFull)] >= want && drops[string(DropVersion)] >= want
+			return drops[string(DropUnproven)] >= want && drops[string(DropVersion)] >= want
 		})
 	}
 
 	notices := logged.lines("notice:")
 	t.Logf("%d refusals and %d packets of another version; %d notice lines, %d bytes of log:\n%s",
-		drops[string(DropRoomFull)], drops[string(DropVersion)], len(notices), logged.size(), strings.Join(notices, "\n"))
+		drops[string(DropUnproven)], drops[string(DropVersion)], len(notices), logged.size(), strings.Join(notices, "\n"))
 	// One line per reason from one address (all come from 127.0.0.1),
 	// and the membership lines of the room filling.
 	if len(notices) > 4 {
@@ -128,13 +129,10 @@ func TestHelloFloodLogBounded(t *testing.T) {
 func TestFreshIDFloodLogBounded(t *testing.T) {
 	var logged lineLog
 	a := startPeer(t, udpFactory(t), Config{Name: "a", Logger: log.New(&logged, "", 0)})
-	c, err := stdnet.ListenUDP("udp4", &stdnet.UDPAddr{IP: stdnet.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	target := stdnet.UDPAddrFromAddrPort(a.Addr())
-	const n = 100 // within the per-source rate: every one is handled
+	s := newScripted(t, a.Addr(), "test")
+	c, target := s.conn, s.target
+	s.join(0x1fffff, "first") // the address proves itself once
+	const n = 100             // within the per-source rate: every one is handled
 	var last game.PlayerID
 	for i := range n {
 		last = game.PlayerID(0x200000 + i)

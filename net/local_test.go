@@ -41,7 +41,8 @@ func TestOneMachineTwoAddresses(t *testing.T) {
 		now = now.Add(10 * time.Millisecond)
 		player.handle(transport.Packet{Data: b, From: netip.AddrPortFrom(src, 7001), At: now}, now)
 	}
-	from(loopback4, bot.hello(wire.HelloReply))
+	lo := netip.AddrPortFrom(loopback4, 7001)
+	from(loopback4, &wire.HelloProof{Cookie: player.cookies.make(lo, now), Hello: *bot.hello(wire.HelloReply)}) // the handshake's last step
 	if m := player.members[2]; m == nil {
 		t.Fatalf("the bot's hello over loopback made no member")
 	}

@@ -22,6 +22,7 @@ type member struct {
 	bot       bool
 	spectator bool
 	host      bool
+	played    bool // has sent game state: counts toward a full room
 
 	joined    time.Time
 	lastHello time.Time
@@ -74,7 +75,7 @@ func (l *core) hello(flags uint8) *wire.Hello {
 // and hosting are brought up to date, the peers it knows become
 // candidates, and its ledger goes to the model.
 func (l *core) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort, size int, now time.Time) {
-	if !l.compatible(hello, from) {
+	if _, ok := l.compatible(hello, from); !ok {
 		return
 	}
 	m := l.members[h.Sender]
@@ -94,11 +95,12 @@ func (l *core) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort
 	l.model.membersChanged()
 }
 
-// compatible drops a Hello of another room, other rules or another mode.
-func (l *core) compatible(hello *wire.Hello, from netip.AddrPort) bool {
+// compatible drops a Hello of another room, other rules or another
+// mode, and says which.
+func (l *core) compatible(hello *wire.Hello, from netip.AddrPort) (wire.RefusalReason, bool) {
 	if hello.Room != l.p.cfg.Room {
 		l.drop(DropWrongRoom, from)
-		return false
+		return wire.RefuseOtherRoom, false
 	}
 	if hello.Params != l.p.cfg.Params || hello.Mode != l.p.cfg.Mode {
 		l.drop(DropIncompatible, from)
@@ -106,19 +108,25 @@ func (l *core) compatible(hello *wire.Hello, from netip.AddrPort) bool {
 		// that fixes it included.
 		l.setNotice(from, "incompatible", fmt.Sprintf("%s is incompatible: %s", game.CleanText(hello.Name, game.MaxNameRunes),
 			Mismatch(hello.Params, hello.Mode, l.p.cfg.Params, l.p.cfg.Mode)))
-		return false
+		return wire.RefuseIncompatible, false
 	}
-	return true
+	return 0, true
 }
 
 // join makes a member of a newcomer, unless the room is full; a new id at
 // a member's address is that peer restarted, and replaces it.
 func (l *core) join(h wire.Header, hello *wire.Hello, from netip.AddrPort, size int, now time.Time) *member {
 	old, restarted := l.byAddr[from]
-	if !restarted && hello.Flags&wire.HelloSpectator == 0 && l.players() >= game.MaxPlayers {
+	if why, ok := l.roomFor(hello.Flags&wire.HelloSpectator != 0, from); !restarted && !ok {
 		l.drop(DropRoomFull, from)
+		if why == 0 { // busy, not full: it asks again
+			return nil
+		}
 		l.refused[from] = now.Add(l.p.cfg.TimeoutAfter)
 		l.setNotice(from, "room-full", fmt.Sprintf("room full (%d players): %s cannot join", game.MaxPlayers, game.CleanText(hello.Name, game.MaxNameRunes)))
+		if l.mayReply(l.source(from, now), now) {
+			l.refuse(from, why)
+		}
 		return nil
 	}
 	quiet := false // a new id a packet from one address: log the first few
@@ -192,21 +200,6 @@ func (l *core) preferredColor() int {
 		return c % game.Colors
 	}
 	return int(uint32(l.p.id) % game.Colors)
-}
-
-// players counts the players (not spectators) this peer knows, itself
-// included.
-func (l *core) players() int {
-	n := 0
-	if !l.p.cfg.Spectator {
-		n++
-	}
-	for _, m := range l.members {
-		if !m.spectator {
-			n++
-		}
-	}
-	return n
 }
 
 // dropMember gives up on a member that went silent: it is told so,

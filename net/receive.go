@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"time"
 
+	"lanarena/game"
 	"lanarena/net/transport"
 	"lanarena/net/wire"
 )
@@ -21,14 +22,22 @@ func (l *core) receive(pkt transport.Packet, now time.Time) {
 	}
 	l.recordIn(h, msg)
 	size := len(pkt.Data)
-	if hello, ok := msg.(*wire.Hello); ok {
-		if m := l.members[h.Sender]; m != nil && m.addr == from {
-			if !l.fresh(m, h) {
-				return
-			}
-			m.heard(now, h.Seq, size)
+	switch msg := msg.(type) {
+	case *wire.Hello:
+		if _, ok := l.byAddr[from]; !ok { // unproven: see admission.go
+			l.challenge(from, msg)
+			return
 		}
-		l.handleHello(h, hello, from, size, now) // a new member counts its first hello itself
+		l.receiveHello(h, msg, from, size, now)
+		return
+	case *wire.HelloProof: // the admit gate checked a stranger's cookie
+		l.receiveHello(h, &msg.Hello, from, size, now)
+		return
+	case *wire.Challenge:
+		l.handleChallenge(from, msg)
+		return
+	case *wire.Refusal:
+		l.handleRefusal(from, msg)
 		return
 	}
 	m := l.sender(h, msg, from, now)
@@ -37,6 +46,18 @@ func (l *core) receive(pkt transport.Packet, now time.Time) {
 	}
 	m.heard(now, h.Seq, size)
 	l.dispatch(m, h, msg, now)
+}
+
+// receiveHello takes a Hello from a proven address: a member's, or one
+// that echoed our cookie.
+func (l *core) receiveHello(h wire.Header, hello *wire.Hello, from netip.AddrPort, size int, now time.Time) {
+	if m := l.members[h.Sender]; m != nil && m.addr == from {
+		if !l.fresh(m, h) {
+			return
+		}
+		m.heard(now, h.Seq, size)
+	}
+	l.handleHello(h, hello, from, size, now) // a new member counts its first hello itself
 }
 
 // sender is the member that sent a message other than Hello, or nil when
@@ -77,10 +98,41 @@ func (l *core) dispatch(m *member, h wire.Header, msg wire.Message, now time.Tim
 	case *wire.ChatAck:
 		l.handleChatAck(m, msg)
 	default:
+		if !m.played && gameState(msg) && !l.firstPlay(m) {
+			return
+		}
 		if !l.model.handle(m, h, msg, now) {
 			l.drop(DropWrongMode, m.addr)
 		}
 	}
+}
+
+// gameState reports whether msg is a player's game state: what makes a
+// member count toward a full room.
+func gameState(msg wire.Message) bool {
+	switch msg.(type) {
+	case *wire.State, *wire.MoveReq, *wire.CycleState, *wire.MoveAck:
+		return true
+	}
+	return false
+}
+
+// firstPlay takes a member's first game state: it now counts as a
+// player, unless the room filled while it waited, when it is refused.
+func (l *core) firstPlay(m *member) bool {
+	if m.spectator {
+		return true // the model drops a spectator's state
+	}
+	if players, _, _ := l.headcount(netip.Addr{}); players >= game.MaxPlayers {
+		l.drop(DropRoomFull, m.addr)
+		if l.mayReply(l.source(m.addr, l.now), l.now) {
+			l.refuse(m.addr, wire.RefuseFull)
+		}
+		l.removeMember(m.id)
+		return false
+	}
+	m.played = true
+	return true
 }
 
 // handlePong samples the round trip of one of our pings.

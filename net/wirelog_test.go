@@ -31,7 +31,8 @@ func wireCore(tb testing.TB) (*core, netip.AddrPort, func(seq uint32, at time.Ti
 		}
 		return transport.Packet{Data: data, From: from, At: at}
 	}
-	l.handle(pkt(1, now, &wire.Hello{Params: game.DefaultParams(), Name: "p2", Room: benchRoom}), now)
+	l.handle(pkt(1, now, &wire.HelloProof{Cookie: l.cookies.make(from, now), // the handshake's last step
+		Hello: wire.Hello{Params: game.DefaultParams(), Name: "p2", Room: benchRoom}}), now)
 	if l.members[2] == nil {
 		tb.Fatalf("member not admitted: drops %v", l.drops)
 	}

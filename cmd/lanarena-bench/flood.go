@@ -177,15 +177,16 @@ func floodLanarena(ctx context.Context, o *options, bin, dir string, stderr io.W
 	for _, c := range []struct {
 		name    string
 		sources int
-		headers bool
+		kind    floodKind
 	}{
-		{"quiet", 0, false},
-		{"junk, one source", 1, false}, {"junk, many sources", o.floodSources, false},
-		{"headers, one source", 1, true}, {"headers, many sources", o.floodSources, true},
+		{"quiet", 0, floodJunk},
+		{"junk, one source", 1, floodJunk}, {"junk, many sources", o.floodSources, floodJunk},
+		{"headers, one source", 1, floodOtherRoom}, {"headers, many sources", o.floodSources, floodOtherRoom},
+		{"room's states, one source", 1, floodRoomStates}, {"room's states, many sources", o.floodSources, floodRoomStates},
 	} {
 		fmt.Fprintf(stderr, "lanarena-bench: flood: %s, %s…\n", c.name, o.duration)
 		r := floodResult{Case: c.name, Target: "lanarena", Sources: c.sources}
-		sent, err := underFlood(ctx, target, c.sources, o.floodRate, c.headers, func() error {
+		sent, err := underFlood(ctx, target, c.sources, o.floodRate, c.kind, func() error {
 			return measureVictim(ctx, &r, victim.cmd.Process.Pid, port, victimStats, legitStats, o.duration)
 		})
 		r.SentPS = float64(sent) / max(r.Window, 1e-9)
@@ -221,7 +222,7 @@ func floodBare(ctx context.Context, o *options, stderr io.Writer) (floodResult, 
 	}
 	fmt.Fprintf(stderr, "lanarena-bench: flood: bare Go reader, one source, %s…\n", o.duration)
 	target := netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(port))
-	sent, err := underFlood(ctx, target, 1, o.floodRate, false, func() error {
+	sent, err := underFlood(ctx, target, 1, o.floodRate, floodJunk, func() error {
 		d0 := kernelDrops(port)
 		pct, secs, err := cpuOver(ctx, []int{bare.cmd.Process.Pid}, o.duration)
 		if err != nil {
@@ -252,10 +253,9 @@ func measureVictim(ctx context.Context, r *floodResult, pid, port int, victimSta
 }
 
 // underFlood runs measure while sources sockets send rate junk datagrams
-// a second, in all, at target (none when sources is 0); with headers, each
-// starts with a lanarena header of another room. It returns how many were
+// a second, in all, at target (none when sources is 0), of kind. It returns how many were
 // sent while measure ran.
-func underFlood(ctx context.Context, target netip.AddrPort, sources, rate int, headers bool, measure func() error) (sent uint64, err error) {
+func underFlood(ctx context.Context, target netip.AddrPort, sources, rate int, kind floodKind, measure func() error) (sent uint64, err error) {
 	if sources == 0 {
 		return 0, measure()
 	}
@@ -281,7 +281,7 @@ func underFlood(ctx context.Context, target netip.AddrPort, sources, rate int, h
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		flood(fctx, txs, target, rate, headers)
+		flood(fctx, txs, target, rate, kind)
 	}()
 	count := func() (n uint64) {
 		for _, tx := range txs {
@@ -297,11 +297,25 @@ func underFlood(ctx context.Context, target netip.AddrPort, sources, rate int, h
 	return sent, err
 }
 
-// flood sends rate junk datagrams a second to target, round robin over
-// txs, paced every millisecond, until ctx is done. With headers, the junk
-// follows a valid header of a Hello for another room: it passes the
-// socket filter and the header check, and is dropped as wrong-room.
-func flood(ctx context.Context, txs []*transport.UDP, target netip.AddrPort, rate int, headers bool) {
+// floodKind is what a flood sends.
+type floodKind int
+
+const (
+	// floodJunk is random bytes.
+	floodJunk floodKind = iota
+	// floodOtherRoom is a valid header of another room, then junk: it
+	// passes the socket filter and the header check, and is dropped as
+	// wrong-room.
+	floodOtherRoom
+	// floodRoomStates is whole, valid States of the victim's room from
+	// ids that are not members: they pass every check but the admit
+	// gate's stranger check (unknown-sender).
+	floodRoomStates
+)
+
+// flood sends rate datagrams of kind a second to target, round robin over
+// txs, paced every millisecond, until ctx is done.
+func flood(ctx context.Context, txs []*transport.UDP, target netip.AddrPort, rate int, kind floodKind) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	junk := make([][]byte, 64)
 	for i := range junk {
@@ -309,10 +323,16 @@ func flood(ctx context.Context, txs []*transport.UDP, target netip.AddrPort, rat
 		for j := range junk[i] {
 			junk[i][j] = byte(rng.Uint32())
 		}
-		if headers {
-			h := wire.Header{Sender: game.PlayerID(rng.Uint32() | 1), Seq: 1, Room: wire.RoomTag("not the victim's")}
+		h := wire.Header{Sender: game.PlayerID(rng.Uint32() | 1), Seq: 1, Room: wire.RoomTag("not the victim's")}
+		switch kind {
+		case floodOtherRoom:
 			b, _ := wire.Append(nil, h, &wire.Leave{})
 			copy(junk[i], b[:wire.HeaderLen])
+		case floodRoomStates:
+			h.Room = wire.RoomTag("flood")
+			head := game.Point{X: 5 + i%40, Y: 5 + i%30}
+			junk[i], _ = wire.Append(nil, h, &wire.State{Tick: 1, Life: 1, Alive: true, Head: head,
+				VertTotal: 1, Verts: []game.Point{head}})
 		}
 	}
 	batch := make([]transport.Message, 0, 256)

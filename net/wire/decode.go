@@ -181,6 +181,17 @@ func decodeBody(t Type, body []byte) (Message, error) {
 		m = &CycleTrailReq{Owner: owner, Life: life, From: r.u16()}
 	case TypeCycleTrail:
 		m = r.cycleTrail()
+	case TypeChallenge:
+		c := &Challenge{}
+		copy(c.Cookie[:], r.take(CookieLen))
+		m = c
+	case TypeHelloProof:
+		p := &HelloProof{}
+		copy(p.Cookie[:], r.take(CookieLen))
+		r.helloInto(&p.Hello)
+		m = p
+	case TypeRefusal:
+		m = r.refusal()
 	default:
 		return nil, ErrType
 	}
@@ -212,6 +223,11 @@ const (
 
 func (r *reader) hello() *Hello {
 	m := &Hello{}
+	r.helloInto(m)
+	return m
+}
+
+func (r *reader) helloInto(m *Hello) {
 	m.Flags = r.u8()
 	if m.Flags&^knownHelloFlags != 0 {
 		r.fail(ErrField)
@@ -243,7 +259,6 @@ func (r *reader) hello() *Hello {
 			m.Ledger[i] = game.Tally{Killer: game.PlayerID(r.u32()), Count: r.u16()}
 		}
 	}
-	return m
 }
 
 func (r *reader) peer() PeerAddr {
@@ -340,5 +355,24 @@ func (r *reader) chat() *Chat {
 		return m
 	}
 	m.Text = string(r.take(n))
+	return m
+}
+
+func (r *reader) refusal() *Refusal {
+	m := &Refusal{}
+	m.Reason = RefusalReason(r.u8())
+	if m.Reason == 0 {
+		r.fail(ErrField)
+	}
+	m.Mode = Mode(r.u8())
+	if !m.Mode.Valid() {
+		r.fail(ErrField)
+	}
+	m.Params.Width = int(r.u8())
+	m.Params.Height = int(r.u8())
+	m.Params.TickRate = int(r.u8())
+	m.Players = r.u8()
+	m.Name = r.str8(MaxNameBytes)
+	m.Room = r.str8(MaxRoomBytes)
 	return m
 }

@@ -149,6 +149,19 @@ func appendBody(b []byte, m Message) ([]byte, error) {
 			w.id(m.Owner, "cycle owner")
 			w.trail(m.Life, m.From, m.Total, m.Verts, MaxCycleTrailVerts)
 		}
+	case *Challenge:
+		if ok(&w, m) {
+			w.b = append(w.b, m.Cookie[:]...)
+		}
+	case *HelloProof:
+		if ok(&w, m) {
+			w.b = append(w.b, m.Cookie[:]...)
+			w.hello(&m.Hello)
+		}
+	case *Refusal:
+		if ok(&w, m) {
+			w.refusal(m)
+		}
 	default:
 		return b, fmt.Errorf("%w: %T", ErrType, m)
 	}
@@ -271,4 +284,21 @@ func (w *writer) chat(m *Chat) {
 	w.u32(m.Seq)
 	w.u16(uint16(len(m.Text)))
 	w.b = append(w.b, m.Text...)
+}
+
+func (w *writer) refusal(m *Refusal) {
+	if m.Reason == 0 {
+		w.fail(fmt.Errorf("%w: refusal reason 0", ErrField))
+	}
+	if !m.Mode.Valid() {
+		w.fail(fmt.Errorf("%w: refusal mode %d", ErrField, m.Mode))
+	}
+	w.u8(uint8(m.Reason))
+	w.u8(uint8(m.Mode))
+	w.byteInt(m.Params.Width, "width")
+	w.byteInt(m.Params.Height, "height")
+	w.byteInt(m.Params.TickRate, "tick rate")
+	w.u8(m.Players)
+	w.str8(m.Name, MaxNameBytes, "name")
+	w.str8(m.Room, MaxRoomBytes, "room")
 }

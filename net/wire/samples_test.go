@@ -123,7 +123,25 @@ func samples() []sample {
 			Owner: ^game.PlayerID(0), Life: ^uint16(0), From: ^uint16(0) - MaxCycleTrailVerts, Total: ^uint16(0),
 			Verts: points(MaxCycleTrailVerts, func(i int) game.Point { return game.Point{X: 255 - i%256, Y: i % 256} }),
 		}},
+		{"challenge", testHeader, &Challenge{Cookie: testCookie}},
+		{"hello-proof", testHeader, &HelloProof{Cookie: testCookie, Hello: Hello{
+			Flags: HelloReply, Color: 3, Params: game.DefaultParams(), Name: "ada", Room: "lan",
+		}}},
+		{"hello-proof-max", maxHeader(), &HelloProof{Cookie: [CookieLen]byte{0: 0xff, 15: 0xff}, Hello: *fullHello()}},
+		{"refusal", testHeader, testRefusal()},
+		{"refusal-max", maxHeader(), &Refusal{
+			Reason: 255, Mode: ModeServer, Params: game.Params{Width: 255, Height: 255, TickRate: 255}, Players: 255,
+			Name: strings.Repeat("n", MaxNameBytes), Room: strings.Repeat("\xff", MaxRoomBytes),
+		}},
 	}
+}
+
+// testCookie is the cookie of PROTOCOL.md's challenge examples.
+var testCookie = [CookieLen]byte{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff}
+
+// testRefusal is PROTOCOL.md's refusal example: bob is in room "den".
+func testRefusal() *Refusal {
+	return &Refusal{Reason: RefuseOtherRoom, Params: game.DefaultParams(), Players: 3, Name: "bob", Room: "den"}
 }
 
 // mustAppend encodes a sample or panics: samples are valid by design.

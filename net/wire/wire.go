@@ -88,8 +88,11 @@ const (
 	TypeCycleState    Type = 12
 	TypeCycleTrailReq Type = 13
 	TypeCycleTrail    Type = 14
+	TypeChallenge     Type = 15
+	TypeHelloProof    Type = 16
+	TypeRefusal       Type = 17
 
-	maxType = TypeCycleTrail
+	maxType = TypeRefusal
 )
 
 var typeNames = [...]string{
@@ -107,6 +110,9 @@ var typeNames = [...]string{
 	TypeCycleState:    "cycle-state",
 	TypeCycleTrailReq: "cycle-trail-req",
 	TypeCycleTrail:    "cycle-trail",
+	TypeChallenge:     "challenge",
+	TypeHelloProof:    "hello-proof",
+	TypeRefusal:       "refusal",
 }
 
 // Valid reports whether t is a type this version knows.
@@ -121,7 +127,8 @@ func (t Type) String() string {
 
 // Message is the body of a packet: one of *Hello, *State, *Leave, *Ping,
 // *Pong, *TrailReq, *Trail, *Chat, *ChatAck, *MoveReq, *MoveAck,
-// *CycleState, *CycleTrailReq and *CycleTrail.
+// *CycleState, *CycleTrailReq, *CycleTrail, *Challenge, *HelloProof and
+// *Refusal.
 type Message interface {
 	Type() Type
 }

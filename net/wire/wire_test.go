@@ -245,7 +245,7 @@ func TestCorrupt(t *testing.T) {
 		{"version 0", state, 2, 0, ErrVersion, true},
 		{"version 2", state, 2, 2, ErrVersion, true},
 		{"type 0", state, 3, 0, ErrType, true},
-		{"type 15", state, 3, 15, ErrType, true},
+		{"type 18 (past the last)", state, 3, 18, ErrType, true},
 		{"type 255", state, 3, 255, ErrType, true},
 		{"flags", state, 4, 2, ErrField, true},
 		{"type changes length", state, 3, byte(TypePing), ErrTrailing, true},
@@ -380,6 +380,7 @@ func TestSizes(t *testing.T) {
 		"cycle-state-max": 130,
 		"cycle-trail-req": 25, "cycle-trail-req-max": 25,
 		"cycle-trail-empty": 29, "cycle-trail-max": 1183,
+		"challenge": 33, "hello-proof": 49, "hello-proof-max": 731, "refusal": 31, "refusal-max": 153,
 	}
 	for _, s := range samples() {
 		if n, ok := want[s.name]; ok {

@@ -81,26 +81,48 @@ type options struct {
 
 func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
-	var peers, delays string
-	var loss, dup, reorder float64
+	var raw rawFlags
+	fs := newFlagSet(o, &raw, stderr)
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q (flags start with --)", fs.Arg(0))
+	}
+	if err := o.finish(raw); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// rawFlags holds the flags as typed, for those that options keeps only
+// once converted and checked.
+type rawFlags struct {
+	peers, delays      string
+	loss, dup, reorder float64
+}
+
+// newFlagSet defines every flag, writing into o, or into raw for those
+// that finish converts.
+func newFlagSet(o *options, raw *rawFlags, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("lanarena-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&peers, "peers", "2,8,16,32,64", "comma-separated `LIST` of peer counts, run in turn with fresh peers")
+	fs.StringVar(&raw.peers, "peers", "2,8,16,32,64", "comma-separated `LIST` of peer counts, run in turn with fresh peers")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "measurement window of each run, once every peer has met every other")
 	fs.DurationVar(&o.meetTimeout, "meet-timeout", 10*time.Second, "stop the sweep when the peers of a run have not all met within this time")
 	fs.DurationVar(&o.maxP99, "max-p99", 100*time.Millisecond, "stop the sweep after a run whose replication latency p99 exceeds this (plus twice the --delay and --jitter)")
 	fs.BoolVar(&o.overfill, "overfill", false, fmt.Sprintf("make every peer a player even past the room's limit of %d (default: the rest spectate)", game.MaxPlayers))
-	fs.Float64Var(&loss, "loss", 0, "simulated packet loss on every peer, `PCT` percent, in and out")
+	fs.Float64Var(&raw.loss, "loss", 0, "simulated packet loss on every peer, `PCT` percent, in and out")
 	fs.DurationVar(&o.impair.Delay, "delay", 0, "simulated one-way delay on every peer, in and out (so a pair sees 2× per direction)")
 	fs.DurationVar(&o.impair.Jitter, "jitter", 0, "simulated delay jitter (±)")
-	fs.Float64Var(&dup, "dup", 0, "simulated duplication, `PCT` percent")
-	fs.Float64Var(&reorder, "reorder", 0, "simulated reordering, `PCT` percent")
+	fs.Float64Var(&raw.dup, "dup", 0, "simulated duplication, `PCT` percent")
+	fs.Float64Var(&raw.reorder, "reorder", 0, "simulated reordering, `PCT` percent")
 	fs.Uint64Var(&o.seed, "seed", 0, "seed of spawns, bots and impairment (default: random)")
 	fs.BoolVar(&o.json, "json", false, "print one JSON object per run instead of tables")
 	fs.BoolVar(&o.models, "models", false, "compare the p2p and server models from a player's seat at several delays")
 	fs.StringVar(&o.mode, "mode", "both", "with --models: p2p, server or both")
 	fs.IntVar(&o.presses, "presses", 30, "with --models: turns pressed per model and delay")
-	fs.StringVar(&delays, "delays", "0,50ms,100ms,200ms", "with --models: one-way delays applied on the player's peer")
+	fs.StringVar(&raw.delays, "delays", "0,50ms,100ms,200ms", "with --models: one-way delays applied on the player's peer")
 	fs.BoolVar(&o.lab, "lab", false, "measure the figures of the README's lab for teachers (chat under loss, wire-view marks)")
 	fs.BoolVar(&o.terminal, "terminal", false, "measure the real TUI's terminal output through tmux")
 	fs.DurationVar(&o.termWindow, "terminal-window", 10*time.Second, "with --terminal: measurement window per screen size")
@@ -117,33 +139,32 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 		fmt.Fprintf(fs.Output(), "lanarena-bench: measure lanarena's peer-to-peer layer over real UDP on loopback.\n\nUsage: lanarena-bench [flags]\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return nil, err
-	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q (flags start with --)", fs.Arg(0))
-	}
+	return fs
+}
+
+// finish converts the raw flags into o and rejects what cannot run.
+func (o *options) finish(raw rawFlags) error {
 	var err error
-	if o.peers, err = parseInts(peers); err != nil {
-		return nil, fmt.Errorf("--peers: %w", err)
+	if o.peers, err = parseInts(raw.peers); err != nil {
+		return fmt.Errorf("--peers: %w", err)
 	}
-	if o.delays, err = parseDurations(delays); err != nil {
-		return nil, fmt.Errorf("--delays: %w", err)
+	if o.delays, err = parseDurations(raw.delays); err != nil {
+		return fmt.Errorf("--delays: %w", err)
 	}
-	o.impair.Loss, o.impair.Dup, o.impair.Reorder = loss/100, dup/100, reorder/100
+	o.impair.Loss, o.impair.Dup, o.impair.Reorder = raw.loss/100, raw.dup/100, raw.reorder/100
 	o.impair.Seed = o.seed
 	switch o.mode {
 	case "p2p", "server", "both":
 	default:
-		return nil, fmt.Errorf("--mode: want p2p, server or both, got %q", o.mode)
+		return fmt.Errorf("--mode: want p2p, server or both, got %q", o.mode)
 	}
 	if o.floodRate <= 0 || o.floodSources < 1 || o.floodSources > 250*256 {
-		return nil, errors.New("--flood-rate must be positive and --flood-sources 1 to 64000")
+		return errors.New("--flood-rate must be positive and --flood-sources 1 to 64000")
 	}
 	if o.duration <= 0 || o.meetTimeout <= 0 || o.presses <= 0 || o.termWindow <= 0 {
-		return nil, errors.New("--duration, --meet-timeout, --presses and --terminal-window must be positive")
+		return errors.New("--duration, --meet-timeout, --presses and --terminal-window must be positive")
 	}
-	return o, nil
+	return nil
 }
 
 func parseInts(s string) ([]int, error) {

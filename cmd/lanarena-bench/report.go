@@ -205,43 +205,55 @@ func printSweepTargets(w io.Writer, rs []runResult, o *options) {
 	if impaired {
 		fmt.Fprintln(w, "  (latency targets are for an unimpaired network)")
 	}
+	if len(byN) > 0 {
+		checkReplicaTargets(check, byN, o)
+	}
+}
+
+// checkFunc prints one target's line: met or missed, and the figure.
+type checkFunc func(name string, ok bool, got string)
+
+// checkReplicaTargets checks the targets every size of run shares: the
+// traffic of a pair and the replicas' agreement with their owners.
+func checkReplicaTargets(check checkFunc, byN map[int]runResult, o *options) {
 	worst := 0.0
 	for _, r := range byN {
 		worst = max(worst, r.BytesPerPair)
 	}
-	if len(byN) > 0 {
-		check("bytes per pair ≤ 1.5 KB/s incl. headers", worst <= 1500, fmt.Sprintf("worst mean %.0f B/s (one direction)", worst))
-	}
+	check("bytes per pair ≤ 1.5 KB/s incl. headers", worst <= 1500, fmt.Sprintf("worst mean %.0f B/s (one direction)", worst))
 	divMax, frac := 0, 0.0
 	for _, r := range byN {
 		divMax, frac = max(divMax, r.DivergentMax), max(frac, r.DivergentFraction)
 	}
-	if len(byN) > 0 {
-		check("same-tick divergence 0 cells", divMax == 0, fmt.Sprintf("fraction %.4f, max %d cells", frac, divMax))
-		if !impaired {
-			lagMax, over := 0, 0.0
-			for _, r := range byN {
-				lagMax, over = max(lagMax, r.LagMax), max(over, r.LagOver1)
-			}
-			check("view lag ≤ 1 cell on a healthy network", lagMax <= 1, fmt.Sprintf("max %d cells, %.4f of samples > 1", lagMax, over))
-		} else {
-			// A run of k lost states leaves the view k cells behind, plus
-			// the cell in flight and the delay the impairment adds.
-			slack := 1 + int((2*(o.impair.Delay+o.impair.Jitter)+tickPeriod-1)/tickPeriod)
-			if o.impair.Reorder > 0 {
-				slack += int((2*reorderHold + tickPeriod - 1) / tickPeriod)
-			}
-			ok, got := true, ""
-			for _, r := range byN {
-				ok = ok && r.LagMax <= r.MaxLossRun+slack
-				got += fmt.Sprintf("N=%d: lag max %d, lost in a row %d, slack %d; ", r.Peers, r.LagMax, r.MaxLossRun, slack)
-			}
-			check("view lag ≤ lost states in a row + delay + 1", ok, strings.TrimSuffix(got, "; "))
-		}
-		bad := 0
+	check("same-tick divergence 0 cells", divMax == 0, fmt.Sprintf("fraction %.4f, max %d cells", frac, divMax))
+	if !o.impair.Enabled() {
+		lagMax, over := 0, 0.0
 		for _, r := range byN {
-			bad += r.TrailBad
+			lagMax, over = max(lagMax, r.LagMax), max(over, r.LagOver1)
 		}
-		check("every replica's trail is the owner's (end of run)", bad == 0, fmt.Sprintf("%d mismatches", bad))
+		check("view lag ≤ 1 cell on a healthy network", lagMax <= 1, fmt.Sprintf("max %d cells, %.4f of samples > 1", lagMax, over))
+	} else {
+		checkImpairedLag(check, byN, o)
 	}
+	bad := 0
+	for _, r := range byN {
+		bad += r.TrailBad
+	}
+	check("every replica's trail is the owner's (end of run)", bad == 0, fmt.Sprintf("%d mismatches", bad))
+}
+
+// checkImpairedLag checks the view lag against what the impairment
+// explains: a run of k lost states leaves the view k cells behind, plus
+// the cell in flight and the delay the impairment adds.
+func checkImpairedLag(check checkFunc, byN map[int]runResult, o *options) {
+	slack := 1 + int((2*(o.impair.Delay+o.impair.Jitter)+tickPeriod-1)/tickPeriod)
+	if o.impair.Reorder > 0 {
+		slack += int((2*reorderHold + tickPeriod - 1) / tickPeriod)
+	}
+	ok, got := true, ""
+	for _, r := range byN {
+		ok = ok && r.LagMax <= r.MaxLossRun+slack
+		got += fmt.Sprintf("N=%d: lag max %d, lost in a row %d, slack %d; ", r.Peers, r.LagMax, r.MaxLossRun, slack)
+	}
+	check("view lag ≤ lost states in a row + delay + 1", ok, strings.TrimSuffix(got, "; "))
 }

@@ -145,73 +145,127 @@ func measure(ctx context.Context, cfg runConfig) (runResult, error) {
 	if err != nil {
 		return res, err
 	}
-
-	start := time.Now()
-	met, err := waitMet(ctx, nodes, players, cfg.MeetTimeout)
-	res.MetInS = time.Since(start).Seconds()
-	if err != nil {
+	if err := meet(ctx, &res, nodes, players, cfg.MeetTimeout); err != nil {
 		return res, err
 	}
-	if !met {
-		res.Note = fmt.Sprintf("not everyone met within %s", cfg.MeetTimeout)
-		return res, errNotMet
-	}
-	res.Met = true
-	// Warm up: the join's bursts pass, and the loops' 1 s rate windows
-	// cover only steady traffic before the first sample.
-	select {
-	case <-ctx.Done():
-		return res, ctx.Err()
-	case <-time.After(warmUp):
-	}
-
-	// The window: probe on, counters and CPU read at both ends.
-	before, bytesFrom, err := trafficAll(ctx, nodes)
+	w, err := recordWindow(ctx, &res, nodes, pr, players, cfg.Duration)
 	if err != nil {
 		return res, err
-	}
-	can := startCanary(game.DefaultParams().TickRate)
-	cpu0, sys0, t0 := cpuTime(), systemBusy(), time.Now()
-	pr.recording.Store(true)
-	var lag lagStats
-	pps, harness, err := sampleWindow(ctx, nodes, pr, &lag, players, cfg.Duration)
-	pr.recording.Store(false)
-	cpu1, sys1, t1 := cpuTime(), systemBusy(), time.Now()
-	late := can.halt()
-	if err != nil {
-		return res, err
-	}
-	res.CanaryP99, res.CanaryMax = late.quantile(.99), late.maxMs()
-	after, bytesTo, err := trafficAll(ctx, nodes)
-	if err != nil {
-		return res, err
-	}
-	_, hwm, _ := memStatus(0)
-	res.Goroutines = runtime.NumGoroutine()
-	res.TrailChecks, res.TrailBad = checkTrails(ctx, nodes)
-	drops := map[string]uint64{}
-	for _, snap := range after {
-		for _, d := range snap.drops {
-			drops[d.Reason] += d.Count
-		}
-	}
-	if len(drops) > 0 {
-		res.Drops = drops
 	}
 
 	// Close before reading the shards: the loops write them until then.
 	closeAll(nodes)
 	nodes = nil
 
-	window := t1.Sub(t0)
-	res.DurationS = window.Seconds()
-	res.HarnessCPU = 100 * harness.Seconds() / window.Seconds()
-	res.CPUTotal = 100*(cpu1-cpu0).Seconds()/window.Seconds() - res.HarnessCPU
-	res.CPUPerPeer = res.CPUTotal / float64(n)
-	res.OtherCPU = max(0, 100*((sys1-sys0)-(cpu1-cpu0)).Seconds()/window.Seconds())
-	res.RSSTotal = float64(hwm) / mb
-	res.RSSPerPeer = res.RSSTotal / float64(n)
+	w.fillUsage(&res, n)
+	fillProbe(&res, pr)
+	fillLag(&res, &w.lag)
+	traffic(&res, w.before, w.after, w.pps, w.bytesTo.Sub(w.bytesFrom), players)
+	return res, nil
+}
 
+// meet waits for the peers to meet, then for the join to settle. It
+// returns errNotMet when they do not meet within timeout.
+func meet(ctx context.Context, res *runResult, nodes []*gamenet.Node, players int, timeout time.Duration) error {
+	start := time.Now()
+	met, err := waitMet(ctx, nodes, players, timeout)
+	res.MetInS = time.Since(start).Seconds()
+	if err != nil {
+		return err
+	}
+	if !met {
+		res.Note = fmt.Sprintf("not everyone met within %s", timeout)
+		return errNotMet
+	}
+	res.Met = true
+	// Warm up: the join's bursts pass, and the loops' 1 s rate windows
+	// cover only steady traffic before the first sample.
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(warmUp):
+	}
+	return nil
+}
+
+// window holds the raw readings of a measurement window until the peers
+// are closed: only then can the probe's shards be read, and the figures
+// derived from these readings go into runResult with them.
+type window struct {
+	before, after      []peerTraffic
+	bytesFrom, bytesTo time.Time
+	pps                map[pairKey]float64
+	harness            time.Duration
+	cpu0, cpu1         time.Duration
+	sys0, sys1         time.Duration
+	t0, t1             time.Time
+	hwm                uint64
+	lag                lagStats
+}
+
+// recordWindow runs the measurement window on peers that have met: probe
+// on, counters and CPU read at both ends. The figures that need the peers
+// still running go straight into res.
+func recordWindow(ctx context.Context, res *runResult, nodes []*gamenet.Node, pr *probe, players int, d time.Duration) (*window, error) {
+	w := &window{}
+	var err error
+	w.before, w.bytesFrom, err = trafficAll(ctx, nodes)
+	if err != nil {
+		return nil, err
+	}
+	can := startCanary(game.DefaultParams().TickRate)
+	w.cpu0, w.sys0, w.t0 = cpuTime(), systemBusy(), time.Now()
+	pr.recording.Store(true)
+	w.pps, w.harness, err = sampleWindow(ctx, nodes, pr, &w.lag, players, d)
+	pr.recording.Store(false)
+	w.cpu1, w.sys1, w.t1 = cpuTime(), systemBusy(), time.Now()
+	late := can.halt()
+	if err != nil {
+		return nil, err
+	}
+	res.CanaryP99, res.CanaryMax = late.quantile(.99), late.maxMs()
+	w.after, w.bytesTo, err = trafficAll(ctx, nodes)
+	if err != nil {
+		return nil, err
+	}
+	_, w.hwm, _ = memStatus(0)
+	res.Goroutines = runtime.NumGoroutine()
+	res.TrailChecks, res.TrailBad = checkTrails(ctx, nodes)
+	res.Drops = sumDrops(w.after)
+	return w, nil
+}
+
+// sumDrops adds up the peers' drop counts by reason; nil when there are
+// none, so that the JSON leaves the field out.
+func sumDrops(peers []peerTraffic) map[string]uint64 {
+	drops := map[string]uint64{}
+	for _, snap := range peers {
+		for _, d := range snap.drops {
+			drops[d.Reason] += d.Count
+		}
+	}
+	if len(drops) == 0 {
+		return nil
+	}
+	return drops
+}
+
+// fillUsage sets the window's length and the CPU and memory figures of n
+// peers.
+func (w *window) fillUsage(res *runResult, n int) {
+	span := w.t1.Sub(w.t0)
+	res.DurationS = span.Seconds()
+	res.HarnessCPU = 100 * w.harness.Seconds() / span.Seconds()
+	res.CPUTotal = 100*(w.cpu1-w.cpu0).Seconds()/span.Seconds() - res.HarnessCPU
+	res.CPUPerPeer = res.CPUTotal / float64(n)
+	res.OtherCPU = max(0, 100*((w.sys1-w.sys0)-(w.cpu1-w.cpu0)).Seconds()/span.Seconds())
+	res.RSSTotal = float64(w.hwm) / mb
+	res.RSSPerPeer = res.RSSTotal / float64(n)
+}
+
+// fillProbe merges the probe's shards into the latency, divergence and
+// state-loss figures. The peers must be closed.
+func fillProbe(res *runResult, pr *probe) {
 	var total, fromTick, step, wire, queue hist
 	var divergent, applied, lost uint64
 	for i := range pr.shards {
@@ -239,7 +293,10 @@ func measure(ctx context.Context, cfg runConfig) (runResult, error) {
 	res.LatencyMax, res.LatencyN = total.maxMs(), total.n
 	res.FromTickP50, res.FromTickP99 = fromTick.quantile(.50), fromTick.quantile(.99)
 	res.StepP99, res.WireP99, res.QueueP99 = step.quantile(.99), wire.quantile(.99), queue.quantile(.99)
+}
 
+// fillLag sets the view-lag figures from the window's samples.
+func fillLag(res *runResult, lag *lagStats) {
 	res.LagSamples = lag.samples
 	if lag.samples > 0 {
 		res.LagMean = float64(lag.sum) / float64(lag.samples)
@@ -249,9 +306,6 @@ func measure(ctx context.Context, cfg runConfig) (runResult, error) {
 			res.LagCells = append(res.LagCells, float64(c)/float64(lag.samples))
 		}
 	}
-
-	traffic(&res, before, after, pps, bytesTo.Sub(bytesFrom), players)
-	return res, nil
 }
 
 // startPeers starts the nodes: ids 1..n, the first players then the

@@ -161,60 +161,90 @@ func New(t testing.TB, hosts int) *LAN {
 		sw:     n.ns("sw"),
 		procs:  &procs{},
 	}
+	b := newBuilder(t, l)
+	b.addSwitch(n)
+	for i := range hosts {
+		b.addHost(n, x, i)
+	}
+	return l
+}
 
-	var made []string // namespaces, in order of creation
+// builder makes a LAN's namespaces and links. It records each namespace
+// as soon as it exists, so that the cleanup it registered before making
+// anything deletes exactly those, newest first, even when a later step
+// fails the test halfway.
+type builder struct {
+	t    testing.TB
+	l    *LAN
+	made []string // namespaces, in order of creation
+}
+
+func newBuilder(t testing.TB, l *LAN) *builder {
+	b := &builder{t: t, l: l}
 	t.Cleanup(func() {
 		l.procs.kill()
-		for i := len(made) - 1; i >= 0; i-- {
-			if err := remove(made[i]); err != nil {
+		for i := len(b.made) - 1; i >= 0; i-- {
+			if err := remove(b.made[i]); err != nil {
 				t.Errorf("netns cleanup: %v", err)
 			}
 		}
 	})
-	add := func(ns string) {
-		t.Helper()
-		if out, err := ip("netns", "add", ns); err != nil {
-			if len(made) == 0 {
-				// The first namespace: the system does not allow them.
-				unavailable(t, "netns.New: cannot make network namespaces: %v: %s", err, out)
-			}
-			t.Fatalf("netns.New: ip netns add %s: %v: %s", ns, err, out)
-		}
-		made = append(made, ns)
-	}
-	run := func(args ...string) {
-		t.Helper()
-		if out, err := ip(args...); err != nil {
-			t.Fatalf("netns.New: ip %s: %v: %s", strings.Join(args, " "), err, out)
-		}
-	}
+	return b
+}
 
-	add(l.sw)
-	run("-n", l.sw, "link", "set", "lo", "up")
+func (b *builder) add(ns string) {
+	b.t.Helper()
+	if out, err := ip("netns", "add", ns); err != nil {
+		if len(b.made) == 0 {
+			// The first namespace: the system does not allow them.
+			unavailable(b.t, "netns.New: cannot make network namespaces: %v: %s", err, out)
+		}
+		b.t.Fatalf("netns.New: ip netns add %s: %v: %s", ns, err, out)
+	}
+	b.made = append(b.made, ns)
+}
+
+func (b *builder) run(args ...string) {
+	b.t.Helper()
+	if out, err := ip(args...); err != nil {
+		b.t.Fatalf("netns.New: ip %s: %v: %s", strings.Join(args, " "), err, out)
+	}
+}
+
+// addSwitch makes the switch namespace and its bridge.
+func (b *builder) addSwitch(n names) {
+	b.t.Helper()
+	sw := b.l.sw
+	b.add(sw)
+	b.run("-n", sw, "link", "set", "lo", "up")
 	// Without snooping the bridge floods all multicast, as a cheap
 	// home switch does.
-	run("-n", l.sw, "link", "add", n.bridge(), "type", "bridge", "mcast_snooping", "0")
-	run("-n", l.sw, "link", "set", n.bridge(), "up")
-	for i := range hosts {
-		h := Host{
-			Name:  n.ns("h" + strconv.Itoa(i)),
-			Addr:  netip.AddrFrom4([4]byte{10, 77, x, byte(i + 1)}),
-			Iface: n.hostIf(i),
-			procs: l.procs,
-		}
-		add(h.Name)
-		// Made from inside the host namespace, with its peer put in
-		// the switch: the pair never exists in ours.
-		run("-n", h.Name, "link", "add", h.Iface, "type", "veth", "peer", "name", n.switchPort(i), "netns", l.sw)
-		run("-n", l.sw, "link", "set", n.switchPort(i), "master", n.bridge())
-		run("-n", l.sw, "link", "set", n.switchPort(i), "up")
-		run("-n", h.Name, "link", "set", "lo", "up")
-		run("-n", h.Name, "addr", "add", netip.PrefixFrom(h.Addr, 24).String(), "dev", h.Iface)
-		run("-n", h.Name, "link", "set", h.Iface, "up")
-		run("-n", h.Name, "route", "add", "224.0.0.0/4", "dev", h.Iface)
-		l.hosts = append(l.hosts, h)
+	b.run("-n", sw, "link", "add", n.bridge(), "type", "bridge", "mcast_snooping", "0")
+	b.run("-n", sw, "link", "set", n.bridge(), "up")
+}
+
+// addHost makes host i (address 10.77.x.i+1) and plugs it into the
+// switch.
+func (b *builder) addHost(n names, x byte, i int) {
+	b.t.Helper()
+	sw := b.l.sw
+	h := Host{
+		Name:  n.ns("h" + strconv.Itoa(i)),
+		Addr:  netip.AddrFrom4([4]byte{10, 77, x, byte(i + 1)}),
+		Iface: n.hostIf(i),
+		procs: b.l.procs,
 	}
-	return l
+	b.add(h.Name)
+	// Made from inside the host namespace, with its peer put in
+	// the switch: the pair never exists in ours.
+	b.run("-n", h.Name, "link", "add", h.Iface, "type", "veth", "peer", "name", n.switchPort(i), "netns", sw)
+	b.run("-n", sw, "link", "set", n.switchPort(i), "master", n.bridge())
+	b.run("-n", sw, "link", "set", n.switchPort(i), "up")
+	b.run("-n", h.Name, "link", "set", "lo", "up")
+	b.run("-n", h.Name, "addr", "add", netip.PrefixFrom(h.Addr, 24).String(), "dev", h.Iface)
+	b.run("-n", h.Name, "link", "set", h.Iface, "up")
+	b.run("-n", h.Name, "route", "add", "224.0.0.0/4", "dev", h.Iface)
+	b.l.hosts = append(b.l.hosts, h)
 }
 
 // Hosts returns the hosts, in order of their addresses.

@@ -70,6 +70,9 @@ func (p Point) Add(d Dir) Point {
 type Params struct {
 	Width, Height int // playable cells inside the walls
 	TickRate      int // ticks per second
+	// FirstTo makes the room play matches: the first player to FirstTo
+	// kills wins, then scores reset. 0 is drop-in play without matches.
+	FirstTo int
 }
 
 // DefaultParams fit an 80×24 terminal (half-block cells: Width columns,
@@ -82,6 +85,7 @@ const (
 	MaxSize     = 250
 	MinTickRate = 1
 	MaxTickRate = 60
+	MaxFirstTo  = 99
 )
 
 // Validate reports whether p describes a playable room.
@@ -91,6 +95,9 @@ func (p Params) Validate() error {
 	}
 	if p.TickRate < MinTickRate || p.TickRate > MaxTickRate {
 		return fmt.Errorf("tick rate %d outside %d..%d", p.TickRate, MinTickRate, MaxTickRate)
+	}
+	if p.FirstTo < 0 || p.FirstTo > MaxFirstTo {
+		return fmt.Errorf("first-to %d outside 0..%d", p.FirstTo, MaxFirstTo)
 	}
 	return nil
 }

@@ -74,7 +74,15 @@ type source struct {
 	badSince time.Time
 	seen     time.Time
 	warned   bool
+	// versionAt is when the player was last told that this source runs
+	// another protocol version; versionNamed, whether by name.
+	versionAt    time.Time
+	versionNamed bool
 }
+
+// versionNoticeEvery is how often one source of another protocol version
+// is told about.
+const versionNoticeEvery = 10 * time.Second
 
 // newCore makes the core of p as of now: its own cycle joined (in a
 // peer-to-peer room), its mode's state made. The driver and the simulation

@@ -187,8 +187,8 @@ func decodeBody(t Type, body []byte) (Message, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	if len(r.b) != 0 {
-		return nil, ErrTrailing
+	if err := skipExt(r.b); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -224,8 +224,11 @@ func (r *reader) hello() *Hello {
 	m.Params.Width = int(r.u8())
 	m.Params.Height = int(r.u8())
 	m.Params.TickRate = int(r.u8())
+	m.Params.FirstTo = int(r.u8())
 	m.Name = r.str8(MaxNameBytes)
 	m.Room = r.str8(MaxRoomBytes)
+	m.Match = r.u16()
+	m.Winner = game.PlayerID(r.u32())
 
 	if n := int(r.u8()); n > MaxPeers {
 		r.fail(ErrField)
@@ -275,12 +278,15 @@ func (r *reader) state(s *State, spare *[MaxStateVerts]game.Point) {
 	s.Dir = game.Dir(bits>>1) & 3
 	s.Head = r.point()
 	s.DeadTicks = r.u8()
+	s.Ready = r.u8()
 	s.Killer = game.PlayerID(r.u32())
 	s.KillerCount = r.u16()
 	s.Kills = r.u16()
 	s.Deaths = r.u16()
 	s.Streak = r.u16()
 	s.Best = r.u16()
+	s.Match = r.u16()
+	s.Winner = game.PlayerID(r.u32())
 	s.VertTotal = r.u16()
 	n := int(r.u8())
 	if n > MaxStateVerts || n > int(s.VertTotal) {

@@ -46,15 +46,15 @@ func TestRoundTrip(t *testing.T) {
 func TestVectors(t *testing.T) {
 	b := mustAppend(sample{h: testHeader, m: typicalState()})
 	// The example of PROTOCOL.md.
-	const want = "4c41010200" + "04030201" + "07000000" + "10806056" +
-		"39300000" + "0300" + "07" + "0c16" + "00" + "09000000" + "0200" +
-		"0400" + "0300" + "0100" + "0300" + "0b00" + "04" +
+	const want = "4c41020200" + "04030201" + "07000000" + "10806056" +
+		"39300000" + "0300" + "07" + "0c16" + "00" + "00" + "09000000" + "0200" +
+		"0400" + "0300" + "0100" + "0300" + "0200" + "00000000" + "0b00" + "04" +
 		"1e05" + "1e0c" + "110c" + "1116"
 	if got := hexString(b); got != want {
 		t.Errorf("state packet:\n got %s\nwant %s", got, want)
 	}
-	if len(b) != 52 {
-		t.Errorf("state with 4 verts is %d bytes, want 52", len(b))
+	if len(b) != 59 {
+		t.Errorf("state with 4 verts is %d bytes, want 59", len(b))
 	}
 
 	// The private-room example of PROTOCOL.md.
@@ -66,7 +66,7 @@ func TestVectors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantSealed := want[:8] + "01" + want[10:] + "aef669cfa0a838a2a5c093f2a43d1aad"
+	wantSealed := want[:8] + "01" + want[10:] + "ed416223b34de584b67ccce80f583bc3"
 	if got := hexString(sealed); got != wantSealed {
 		t.Errorf("sealed state packet:\n got %s\nwant %s", got, wantSealed)
 	}
@@ -227,10 +227,10 @@ func TestCorrupt(t *testing.T) {
 	state, hello := packet["state"], packet["hello"]
 	const (
 		stateBits  = HeaderLen + 6
-		stateCount = HeaderLen + 26
-		stateTotal = HeaderLen + 24
+		stateCount = HeaderLen + 33
+		stateTotal = HeaderLen + 31
 	)
-	helloPeers := HeaderLen + 6 + 1 + len("ada") + 1 + len("lan")
+	helloPeers := HeaderLen + 7 + 1 + len("ada") + 1 + len("lan") + 2 + 4
 	helloLedger := helloPeers + 1 + (4 + 1 + 4 + 2) + 2*(4+1+16+2)
 	tests := []struct {
 		name   string
@@ -243,7 +243,8 @@ func TestCorrupt(t *testing.T) {
 		{"magic 0", state, 0, 'l', ErrMagic, false},
 		{"magic 1", state, 1, 'B', ErrMagic, false},
 		{"version 0", state, 2, 0, ErrVersion, true},
-		{"version 2", state, 2, 2, ErrVersion, true},
+		{"version 1", state, 2, 1, ErrVersion, true},
+		{"version 3", state, 2, 3, ErrVersion, true},
 		{"type 0", state, 3, 0, ErrType, true},
 		{"type 15", state, 3, 15, ErrType, true},
 		{"type 255", state, 3, 255, ErrType, true},
@@ -255,8 +256,8 @@ func TestCorrupt(t *testing.T) {
 		{"state verts short", state, stateCount, 5, ErrShort, true},
 		{"hello flags", hello, HeaderLen, 0x10, ErrField, true},
 		{"hello mode", hello, HeaderLen + 1, 2, ErrField, true},
-		{"hello name len", hello, HeaderLen + 6, MaxNameBytes + 1, ErrField, true},
-		{"hello name short", hello, HeaderLen + 6, MaxNameBytes, ErrShort, true},
+		{"hello name len", hello, HeaderLen + 7, MaxNameBytes + 1, ErrField, true},
+		{"hello name short", packet["hello-min"], HeaderLen + 7, MaxNameBytes, ErrShort, true},
 		{"hello peer count", hello, helloPeers, MaxPeers + 1, ErrField, true},
 		{"hello peer count short", hello, helloPeers, MaxPeers, ErrShort, true},
 		{"hello peer id", hello, helloPeers + 1, 0, ErrField, true},
@@ -371,15 +372,15 @@ func TestPeekHeader(t *testing.T) {
 // TestSizes pins the packet sizes that PROTOCOL.md lists.
 func TestSizes(t *testing.T) {
 	want := map[string]int{
-		"hello-min": 27, "hello-max": 715,
-		"state-min": 44, "state": 52, "state-max": 60,
+		"hello-min": 34, "hello-max": 722,
+		"state-min": 51, "state": 59, "state-max": 67,
 		"leave": 17, "ping": 25, "pong": 25, "trail-req": 21,
-		"trail-empty": 25, "trail-max": 1183,
+		"trail-empty": 25, "trail-max": 1151,
 		"chat-empty": 23, "chat-max": 663, "chat-ack": 21,
-		"move-req": 23, "move-ack": 60, "move-ack-max": 68,
-		"cycle-state-max": 130,
+		"move-req": 23, "move-ack": 67, "move-ack-max": 75,
+		"cycle-state-max": 137,
 		"cycle-trail-req": 25, "cycle-trail-req-max": 25,
-		"cycle-trail-empty": 29, "cycle-trail-max": 1183,
+		"cycle-trail-empty": 29, "cycle-trail-max": 1151,
 	}
 	for _, s := range samples() {
 		if n, ok := want[s.name]; ok {
@@ -387,5 +388,68 @@ func TestSizes(t *testing.T) {
 				t.Errorf("%s: %d bytes, want %d", s.name, got, n)
 			}
 		}
+	}
+}
+
+// TestExtensions checks the extension area of version 2: extensions of
+// unknown kinds are skipped by their length, a critical one drops the
+// packet, and bytes that are not whole extensions are trailing bytes.
+func TestExtensions(t *testing.T) {
+	for _, s := range samples() {
+		b := mustAppend(s)
+		if len(b)+MaxExtBytes > MaxPacket-TagLen {
+			t.Errorf("%s: %d bytes leave no room for %d bytes of extensions and a tag", s.name, len(b), MaxExtBytes)
+		}
+	}
+	base := mustAppend(sample{h: testHeader, m: typicalState()})
+	tests := []struct {
+		name string
+		ext  []byte
+		want error
+	}{
+		{"none", nil, nil},
+		{"empty extension", []byte{0x01, 0}, nil},
+		{"two unknown", []byte{0x01, 2, 0xaa, 0xbb, 0x7f, 1, 0xcc}, nil},
+		{"full area", append([]byte{0x02, MaxExtBytes - 2}, make([]byte, MaxExtBytes-2)...), nil},
+		{"over the area", append([]byte{0x02, MaxExtBytes - 1}, make([]byte, MaxExtBytes-1)...), ErrTrailing},
+		{"critical", []byte{0x81, 0}, ErrField},
+		{"lone kind", []byte{0x01}, ErrTrailing},
+		{"length past the end", []byte{0x01, 3, 0}, ErrTrailing},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, m, err := Decode(append(bytes.Clone(base), tt.ext...))
+			if !errors.Is(err, tt.want) || (err == nil) != (m != nil) {
+				t.Fatalf("Decode = %v, %v; want %v", m, err, tt.want)
+			}
+			if err == nil && !reflect.DeepEqual(m, typicalState()) {
+				t.Errorf("message = %+v, want %+v", m, typicalState())
+			}
+		})
+	}
+}
+
+// TestForeignName reads the name of a version-1 Hello (the layout of
+// version 1, PROTOCOL.md 3.1) and refuses what is not a Hello.
+func TestForeignName(t *testing.T) {
+	v1 := []byte{'L', 'A', 1, byte(TypeHello), 0, 4, 3, 2, 1, 7, 0, 0, 0, 0x10, 0x80, 0x60, 0x56,
+		0, 0, 3, 56, 40, 15, 3, 'b', 'o', 'b', 0, 0, 0}
+	if name, ok := ForeignName(v1); !ok || name != "bob" {
+		t.Errorf("ForeignName(v1 hello) = %q, %v; want bob", name, ok)
+	}
+	if _, ok := ForeignName(v1[:HeaderLen+8]); ok {
+		t.Error("ForeignName of a cut name succeeded")
+	}
+	v2 := mustAppend(sample{h: testHeader, m: &Hello{Name: "zoé", Room: "lan"}})
+	if name, ok := ForeignName(v2); !ok || name != "zoé" {
+		t.Errorf("ForeignName(v2 hello) = %q, %v; want zoé", name, ok)
+	}
+	v3 := bytes.Clone(v2)
+	v3[2] = 3
+	if _, ok := ForeignName(v3); ok {
+		t.Error("ForeignName read a version-3 hello, whose layout it cannot know")
+	}
+	if _, ok := ForeignName(mustAppend(sample{h: testHeader, m: &Ping{}})); ok {
+		t.Error("ForeignName read a ping")
 	}
 }

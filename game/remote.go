@@ -20,6 +20,7 @@ type Update struct {
 	Dir                         Dir
 	Head                        Point
 	DeadTicks                   int
+	Ready                       int // ticks left of the life's ready phase
 	Killer                      PlayerID
 	Kills, Deaths, Streak, Best uint16
 	Ledger                      []Tally // the cycle's deaths by killer, as known so far
@@ -75,7 +76,7 @@ func (s *State) Apply(id PlayerID, u *Update) ([]Event, error) {
 		return nil, ErrTrailNotContiguous
 	}
 	c := Cycle{ID: id, Name: u.Name, Color: u.Color, Bot: u.Bot, Alive: u.Alive, Life: u.Life, Dir: u.Dir,
-		Head: u.Head, DeadTicks: u.DeadTicks, Killer: u.Killer, Kills: u.Kills, Deaths: u.Deaths,
+		Head: u.Head, DeadTicks: u.DeadTicks, Ready: u.Ready, Killer: u.Killer, Kills: u.Kills, Deaths: u.Deaths,
 		Streak: u.Streak, Best: u.Best, KilledBy: u.Ledger}
 	c.Deaths = max(c.Deaths, ledgerDeaths(u.Ledger)) // a ledger can come before the state counting its death
 	if err := s.checkRemote(&c); err != nil {

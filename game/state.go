@@ -124,6 +124,12 @@ func (s *State) Turn(id PlayerID, d Dir) bool {
 	if c == nil || !s.local[id] || !d.Valid() || !c.Alive {
 		return false
 	}
+	if c.Ready > 0 {
+		// The first key of a waiting cycle sets off in that direction:
+		// its trail is one cell, so any heading will do.
+		c.Dir, c.Ready, c.queue = d, 0, nil
+		return true
+	}
 	last := c.Dir
 	if n := len(c.queue); n > 0 {
 		last = c.queue[n-1]
@@ -248,6 +254,12 @@ func (s *State) step(ids []PlayerID, rng *rand.Rand) []Event {
 		c := s.cycles[id]
 		if !c.Alive {
 			dead = append(dead, c)
+			continue
+		}
+		if c.Ready > 0 {
+			// Waiting at its spawn cell: it stays there, an obstacle
+			// that cannot die, until the phase ends.
+			c.Ready--
 			continue
 		}
 		c.takeTurn()

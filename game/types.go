@@ -108,6 +108,15 @@ func (p Params) In(c Point) bool { return c.X >= 0 && c.Y >= 0 && c.X < p.Width 
 // RespawnTicks is how long a crashed cycle waits: about two seconds.
 func (p Params) RespawnTicks() int { return 2 * p.TickRate }
 
+// ReadyTicks is how long a new life waits at its spawn cell before it
+// rides: two seconds (the owner's first turn starts it early). It fits the
+// byte the protocol carries it in.
+func (p Params) ReadyTicks() int { return min(2*p.TickRate, 255) }
+
+// SpawnRunway is how many free cells a spawn spot wants straight ahead:
+// at least one second of travel once the ready phase ends.
+func (p Params) SpawnRunway() int { return max(spawnRunway, p.TickRate+1) }
+
 // FadeTicks is how long a crashed cycle's trail stays on screen (it no longer
 // blocks anybody): about half a second.
 func (p Params) FadeTicks() int { return (p.TickRate + 1) / 2 }

@@ -24,6 +24,11 @@ type Update struct {
 	Killer                      PlayerID
 	Kills, Deaths, Streak, Best uint16
 	Ledger                      []Tally // the cycle's deaths by killer, as known so far
+	// Match and Winner are the owner's match and its winner (0 while
+	// played): see HearMatch. Kills is the owner's claim, never taken:
+	// kills are derived from the ledgers.
+	Match  uint16
+	Winner PlayerID
 
 	VertTotal int     // vertices in the owner's list for this life
 	Verts     []Point // the last len(Verts) of them
@@ -60,6 +65,7 @@ type remoteTrail struct {
 // local cycles and, when it follows a living update of the same life,
 // the crash it announces.
 func (s *State) Apply(id PlayerID, u *Update) ([]Event, error) {
+	s.HearMatch(u.Match, u.Winner)
 	old := s.cycles[id]
 	if err := s.plausible(old, u); err != nil {
 		return nil, err
@@ -77,7 +83,7 @@ func (s *State) Apply(id PlayerID, u *Update) ([]Event, error) {
 	}
 	c := Cycle{ID: id, Name: u.Name, Color: u.Color, Bot: u.Bot, Alive: u.Alive, Life: u.Life, Dir: u.Dir,
 		Head: u.Head, DeadTicks: u.DeadTicks, Ready: u.Ready, Killer: u.Killer, Kills: u.Kills, Deaths: u.Deaths,
-		Streak: u.Streak, Best: u.Best, KilledBy: u.Ledger}
+		Streak: u.Streak, Best: u.Best, Match: u.Match, KilledBy: u.Ledger}
 	c.Deaths = max(c.Deaths, ledgerDeaths(u.Ledger)) // a ledger can come before the state counting its death
 	if err := s.checkRemote(&c); err != nil {
 		return nil, err
@@ -203,7 +209,9 @@ func (s *State) MergeLedger(id PlayerID, ledger []Tally) ([]Event, error) {
 		return nil, err
 	}
 	c.KilledBy, c.Deaths = slices.Clone(ledger), next.Deaths
-	return s.settle(c, nil), nil
+	events := s.settle(c, nil)
+	s.recount()
+	return events, nil
 }
 
 func ledgerDeaths(ledger []Tally) uint16 {

@@ -159,7 +159,7 @@ func (l *core) tick(now time.Time) {
 
 // steerBot lets the AI pick this peer's turn, when it is a bot's.
 func (l *core) steerBot() {
-	if c := l.self(); c != nil && l.p.cfg.Bot && c.Alive {
+	if c := l.self(); c != nil && l.p.cfg.Bot && c.Alive && c.Ready == 0 { // bots wait out the ready phase
 		if d := game.BotDir(l.st, l.p.id, l.rng); d != c.Dir {
 			l.st.Turn(l.p.id, d)
 		}

@@ -45,6 +45,8 @@ func (l *core) hello(flags uint8) *wire.Hello {
 		Params: cfg.Params,
 		Name:   cfg.Name,
 		Room:   cfg.Room,
+		Match:  l.st.Match,
+		Winner: l.st.Winner,
 	}
 	if cfg.Bot {
 		h.Flags |= wire.HelloBot
@@ -89,7 +91,10 @@ func (l *core) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort
 		l.update(m, hello, from)
 	}
 	l.gossip(hello.Peers, from, now)
-	l.model.heardHello(m, hello.Ledger)
+	l.st.HearMatch(hello.Match, hello.Winner)
+	if hello.Match == l.st.Match {
+		l.model.heardHello(m, hello.Ledger)
+	}
 	l.model.membersChanged()
 }
 
@@ -101,9 +106,9 @@ func (l *core) compatible(hello *wire.Hello, from netip.AddrPort) bool {
 	}
 	if hello.Params != l.p.cfg.Params || hello.Mode != l.p.cfg.Mode {
 		l.drop(DropIncompatible, from)
-		l.setNotice(fmt.Sprintf("%s at %s is incompatible: arena %dx%d at %d/s, mode %s",
+		l.setNotice(fmt.Sprintf("%s at %s is incompatible: arena %dx%d at %d/s, mode %s%s",
 			game.CleanText(hello.Name, game.MaxNameRunes), from,
-			hello.Params.Width, hello.Params.Height, hello.Params.TickRate, hello.Mode))
+			hello.Params.Width, hello.Params.Height, hello.Params.TickRate, hello.Mode, firstToText(hello.Params.FirstTo)))
 		return false
 	}
 	return true
@@ -139,7 +144,7 @@ func (l *core) join(h wire.Header, hello *wire.Hello, from netip.AddrPort, size 
 	if m.name == "" {
 		m.name = "player"
 	}
-	m.wantColor = int(hello.Color)
+	m.wantColor = wantedColor(hello.Color)
 	m.bot = hello.Flags&wire.HelloBot != 0
 	m.spectator = hello.Flags&wire.HelloSpectator != 0
 	m.host = hello.Flags&wire.HelloHost != 0
@@ -157,8 +162,8 @@ func (l *core) join(h wire.Header, hello *wire.Hello, from netip.AddrPort, size 
 // Hello that asks for one.
 func (l *core) update(m *member, hello *wire.Hello, from netip.AddrPort) {
 	name := game.CleanName(hello.Name)
-	if name != "" && (name != m.name || int(hello.Color) != m.wantColor) {
-		m.name, m.wantColor = name, int(hello.Color)
+	if name != "" && (name != m.name || wantedColor(hello.Color) != m.wantColor) {
+		m.name, m.wantColor = name, wantedColor(hello.Color)
 		l.assignColors()
 	}
 	m.host = hello.Flags&wire.HelloHost != 0
@@ -177,13 +182,25 @@ func (l *core) gossip(peers []wire.PeerAddr, from netip.AddrPort, now time.Time)
 	}
 }
 
-// preferredColor is the color this player asks for: --color, or one
-// drawn from its id.
+// noColor is the Hello color of a player without a preference.
+const noColor = 0xff
+
+// preferredColor is the color this player asks for in its Hellos: --color,
+// or noColor.
 func (l *core) preferredColor() int {
 	if c := l.p.cfg.Color; c >= 0 {
 		return c % game.Colors
 	}
-	return int(uint32(l.p.id) % game.Colors)
+	return noColor
+}
+
+// wantedColor is the preference a Hello's color byte says: a palette index,
+// or -1 for none.
+func wantedColor(c uint8) int {
+	if c == noColor {
+		return -1
+	}
+	return int(c) % game.Colors
 }
 
 // players counts the players (not spectators) this peer knows, itself
@@ -239,7 +256,7 @@ func (l *core) assignColors() {
 	}
 	var ps []player
 	if !l.p.cfg.Spectator {
-		ps = append(ps, player{l.p.id, l.p.name, l.preferredColor()})
+		ps = append(ps, player{l.p.id, l.p.name, wantedColor(uint8(l.preferredColor()))})
 	}
 	for id, m := range l.members {
 		if !m.spectator {
@@ -255,17 +272,18 @@ func (l *core) assignColors() {
 		}
 		return 0
 	})
-	taken := make([]bool, game.Colors)
 	names := map[game.Text]int{}
-	for _, p := range ps {
+	wants := make([]int, len(ps))
+	for i, p := range ps {
 		names[p.name]++
+		wants[i] = p.wantColor
 	}
-	for _, p := range ps {
-		c := ((p.wantColor % game.Colors) + game.Colors) % game.Colors
-		for i := 0; i < game.Colors && taken[c]; i++ {
-			c = (c + 1) % game.Colors
+	colors := game.AssignColors(wants)
+	for i, p := range ps {
+		c := colors[i]
+		if p.id == l.p.id && p.wantColor >= 0 && c != p.wantColor && l.selfColor != c {
+			l.setNotice(fmt.Sprintf("colour %d is taken: you are colour %d", p.wantColor, c))
 		}
-		taken[c] = true
 		display := p.name
 		if names[p.name] > 1 {
 			display = game.Text(fmt.Sprintf("%s#%04x", p.name, uint32(p.id)&0xffff)) // clean, and hex
@@ -289,4 +307,12 @@ func (l *core) assignColors() {
 			m.display = m.name
 		}
 	}
+}
+
+// firstToText names a room's matches in a notice ("" for drop-in play).
+func firstToText(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", first to %d", n)
 }

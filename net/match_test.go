@@ -1,0 +1,86 @@
+package net
+
+import (
+	"testing"
+
+	"lanarena/game"
+)
+
+// TestMatchWinnerAgreedAtLoss: four bots play first-to-2 matches at 20 %
+// loss on the simulation's clock. Every peer names the same winner for
+// each match, and the next match starts with the scores reset.
+func TestMatchWinnerAgreedAtLoss(t *testing.T) {
+	p := smallArena
+	p.FirstTo = 2
+	n := newSimNetWith(t, 11, 4, func(i int, c *Config) { c.Bot, c.Params = true, p })
+	n.loss = 0.2
+	winners := make([]map[uint16]game.PlayerID, len(n.cores))
+	for i := range winners {
+		winners[i] = map[uint16]game.PlayerID{}
+	}
+	reset := false
+	for step := 0; step < 15*600 && !allPast(n, 3); step++ {
+		n.advance(false)
+		for i, l := range n.cores {
+			if l.st.Winner != 0 {
+				winners[i][l.st.Match] = l.st.Winner
+			}
+			if c := l.self(); l.st.Match == 2 && l.st.Winner == 0 && c != nil && c.Match == 2 && c.Deaths == 0 {
+				reset = true
+			}
+			if c := l.self(); c != nil && l.st.Match > 1 && int(c.Kills) > p.FirstTo {
+				t.Fatalf("%s has %d kills in match %d: scores not reset", l.p.cfg.Name, c.Kills, l.st.Match)
+			}
+		}
+	}
+	t.Logf("matches %v after %d steps, winners %v", matches(n), n.step, winners)
+	if !allPast(n, 3) {
+		t.Fatalf("matches reached: %v, want every peer past match 2", matches(n))
+	}
+	for m := uint16(1); m <= 2; m++ {
+		w := winners[0][m]
+		for i := range n.cores {
+			if winners[i][m] != w || w == 0 {
+				t.Errorf("match %d: peer %d says winner %d, peer 0 says %d", m, i, winners[i][m], w)
+			}
+		}
+	}
+	if !reset {
+		t.Error("no peer was seen in match 2 with its scores reset")
+	}
+}
+
+func allPast(n *simNet, m uint16) bool {
+	for _, l := range n.cores {
+		if l.st.Match < m {
+			return false
+		}
+	}
+	return true
+}
+
+func matches(n *simNet) []uint16 {
+	var out []uint16
+	for _, l := range n.cores {
+		out = append(out, l.st.Match)
+	}
+	return out
+}
+
+// TestKillsNotTakenFromClaims: a State claiming kills with no death behind
+// it in any ledger shows no kill on the receiver's scoreboard.
+func TestKillsNotTakenFromClaims(t *testing.T) {
+	n := newSimNet(t, 5, 2, false)
+	for range 30 {
+		n.advance(false)
+	}
+	a, b := n.cores[0], n.cores[1]
+	c := b.self()
+	s := ownState(b.st, c)
+	s.Kills, s.Streak, s.Best = 7, 7, 7
+	b.send(a.p.Addr(), s)
+	n.deliver()
+	if got := a.st.Cycle(b.p.id); got == nil || got.Kills != 0 {
+		t.Fatalf("b's kills on a's screen: %+v, want 0 (no ledger names b)", got)
+	}
+}

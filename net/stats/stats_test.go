@@ -40,6 +40,7 @@ func snapshot(t *testing.T) view.Snapshot {
 		Self:  7,
 		Room:  "lab",
 		Mode:  gamenet.ModeP2P,
+		Match: view.Match{FirstTo: 5, Number: 2, Last: 7},
 		Addr:  netip.MustParseAddrPort("10.0.0.5:47001"),
 		Peers: []view.PeerStats{{
 			ID: 9, Name: "bob", Addr: netip.MustParseAddrPort("10.0.0.7:37617"), Bot: true, Lagging: true,

@@ -83,7 +83,7 @@ func Rooms(entries []discovery.Entry, cfg RoomsConfig) []RoomInfo {
 		r := byRoom[name]
 		if r == nil {
 			r = &RoomInfo{Name: name, Mode: mode, Compatible: true,
-				Params: game.Params{Width: e.Width, Height: e.Height, TickRate: e.TickRate}}
+				Params: game.Params{Width: e.Width, Height: e.Height, TickRate: e.TickRate, FirstTo: e.FirstTo}}
 			byRoom[name] = r
 		}
 		r.Players++
@@ -93,7 +93,7 @@ func Rooms(entries []discovery.Entry, cfg RoomsConfig) []RoomInfo {
 		if e.Role == "host" {
 			r.Host = game.CleanName(e.Name)
 		}
-		params := game.Params{Width: e.Width, Height: e.Height, TickRate: e.TickRate}
+		params := game.Params{Width: e.Width, Height: e.Height, TickRate: e.TickRate, FirstTo: e.FirstTo}
 		switch {
 		case e.Version != wire.Version:
 			r.Compatible, r.Reason = false, game.Text(fmt.Sprintf("protocol v%d", e.Version))
@@ -102,7 +102,7 @@ func Rooms(entries []discovery.Entry, cfg RoomsConfig) []RoomInfo {
 		case params.Validate() != nil:
 			r.Compatible, r.Reason = false, "bad parameters"
 		case cfg.Strict && params != cfg.Params:
-			r.Compatible, r.Reason = false, game.Text(fmt.Sprintf("arena %dx%d at %d/s", e.Width, e.Height, e.TickRate))
+			r.Compatible, r.Reason = false, game.Text(fmt.Sprintf("arena %dx%d at %d/s%s", e.Width, e.Height, e.TickRate, firstToText(e.FirstTo)))
 		case cfg.Strict && mode != cfg.Mode:
 			r.Compatible, r.Reason = false, game.Text("mode "+mode.String())
 		}

@@ -47,7 +47,7 @@ func (l *core) apply(owner game.PlayerID, look shown, r *replica, seq uint32, s 
 	u := game.Update{
 		Name: look.name, Color: look.color, Bot: look.bot,
 		Tick: s.Tick, Life: s.Life, Alive: s.Alive, Dir: s.Dir, Head: s.Head,
-		DeadTicks: int(s.DeadTicks), Killer: s.Killer,
+		DeadTicks: int(s.DeadTicks), Ready: int(s.Ready), Killer: s.Killer,
 		Kills: s.Kills, Deaths: s.Deaths, Streak: s.Streak, Best: s.Best,
 		Ledger: ledger,
 		Match:  s.Match, Winner: s.Winner,

@@ -325,11 +325,18 @@ func (s *serverModel) hostTick(now time.Time) {
 		if id == l.p.id || !l.st.IsLocal(id) {
 			continue
 		}
-		if !c.Alive {
-			l.events(l.st.Move(id, l.rng)) // respawn on the host's clock
+		hc := s.clients[id]
+		if !c.Alive || c.Ready > 0 && (hc == nil || hc.pending == nil) {
+			// Respawns and the ready phase run on the host's clock, one
+			// step a tick: a request during the phase is answered on the
+			// next tick (its turn sets the cycle off).
+			l.events(l.st.Move(id, l.rng))
+			if hc != nil {
+				hc.movedAt, hc.hasMoved = l.st.Tick, true
+			}
 			continue
 		}
-		if hc := s.clients[id]; hc != nil && hc.pending != nil {
+		if hc != nil && hc.pending != nil {
 			s.move(id, hc)
 		}
 	}

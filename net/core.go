@@ -60,6 +60,9 @@ type core struct {
 	out        outBatch  // packets of one broadcast or report
 	selfName   game.Text // this player's name and color as shown
 	selfColor  int
+	// colorTold is the colour (+1) the player was told it got instead of
+	// its preference; 0 while it has its preference.
+	colorTold int
 }
 
 type candidate struct {

@@ -281,8 +281,8 @@ func (l *core) assignColors() {
 	colors := game.AssignColors(wants)
 	for i, p := range ps {
 		c := colors[i]
-		if p.id == l.p.id && p.wantColor >= 0 && c != p.wantColor && l.selfColor != c {
-			l.setNotice(fmt.Sprintf("colour %d is taken: you are colour %d", p.wantColor, c))
+		if p.id == l.p.id {
+			l.tellColor(p.wantColor, c)
 		}
 		display := p.name
 		if names[p.name] > 1 {
@@ -306,6 +306,21 @@ func (l *core) assignColors() {
 		if m.spectator {
 			m.display = m.name
 		}
+	}
+}
+
+// tellColor tells the player, once per change, that its preferred colour
+// want is taken and it plays as got instead.
+func (l *core) tellColor(want, got int) {
+	if want < 0 || want == got {
+		l.colorTold = 0
+		return
+	}
+	if l.colorTold != got+1 {
+		l.colorTold = got + 1
+		text := fmt.Sprintf("colour %d is taken: you are colour %d", want, got)
+		l.logf("%s", text)
+		l.setNotice(text)
 	}
 }
 

@@ -126,3 +126,43 @@ func TestHearMatch(t *testing.T) {
 		t.Errorf("drop-in play heard a match: %d, winner %d", s.Match, s.Winner)
 	}
 }
+
+// TestNewMatchIsNotACrash: a replica seeing a cycle stop because its
+// owner started the next match reports no crash, and joins that match.
+func TestNewMatchIsNotACrash(t *testing.T) {
+	p := testParams
+	p.FirstTo = 3
+	s := New(p)
+	alive := &Update{Name: "x", Life: 1, Alive: true, Dir: Right, Head: Point{5, 5}, VertTotal: 1,
+		Verts: []Point{{2, 5}}, Match: 1, Tick: 1}
+	if _, err := s.Apply(1, alive); err != nil {
+		t.Fatal(err)
+	}
+	stopped := *alive
+	stopped.Alive, stopped.Match, stopped.Tick, stopped.Follows = false, 2, 2, true
+	events, err := s.Apply(1, &stopped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range events {
+		if e.Kind == EventCrash {
+			t.Errorf("event %+v: a new match is not a crash", e)
+		}
+	}
+	if s.Match != 2 {
+		t.Errorf("replica in match %d, want 2", s.Match)
+	}
+	stopped.Match, stopped.Tick = 2, 3
+	again := stopped
+	again.Alive = true
+	again.Tick = 4
+	if _, err := s.Apply(1, &again); err != nil {
+		t.Fatal(err)
+	}
+	crash := again
+	crash.Alive, crash.Tick = false, 5
+	events, _ = s.Apply(1, &crash)
+	if len(events) != 1 || events[0].Kind != EventCrash {
+		t.Errorf("a real crash in the same match: events %v, want one crash", events)
+	}
+}

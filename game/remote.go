@@ -88,7 +88,8 @@ func (s *State) Apply(id PlayerID, u *Update) ([]Event, error) {
 	if err := s.checkRemote(&c); err != nil {
 		return nil, err
 	}
-	crashed := old != nil && u.Follows && old.Alive && !u.Alive && old.Life == u.Life
+	// A cycle that stops at a new match did not crash.
+	crashed := old != nil && u.Follows && old.Alive && !u.Alive && old.Life == u.Life && old.Match == u.Match
 	c.trail = remoteTrail{base: base, total: u.VertTotal, tick: u.Tick}
 	if old != nil {
 		c.Verts = joinTrail(old.Verts, keep, u.Verts)

@@ -318,7 +318,7 @@ func (s *serverModel) hostTick(now time.Time) {
 	if l.st.IsLocal(l.p.id) {
 		l.events(l.st.StepOwn(l.p.id, l.rng))
 	} else {
-		l.st.Tick++ // a spectating host: the clock still runs
+		l.st.StepOwn(l.p.id, l.rng) // a spectating host: the clock (and the matches) still run
 	}
 	for _, id := range l.st.IDs() {
 		c := l.st.Cycle(id)

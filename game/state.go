@@ -272,10 +272,7 @@ func (s *State) step(ids []PlayerID, rng *rand.Rand) []Event {
 			dead = append(dead, c)
 			continue
 		}
-		if c.Ready > 0 {
-			// Waiting at its spawn cell: it stays there, an obstacle
-			// that cannot die, until the phase ends.
-			c.Ready--
+		if c.waiting() {
 			continue
 		}
 		c.takeTurn()
@@ -303,19 +300,7 @@ func (s *State) step(ids []PlayerID, rng *rand.Rand) []Event {
 		s.grid[m.next.Y*w+m.next.X] = m.c.ID
 	}
 	if crashed > 0 {
-		// Credit every kill of this tick before any streak ends, so that
-		// two cycles killing each other end alike whatever their ids.
-		for _, m := range moves {
-			if m.crash {
-				events = s.settle(m.c, events)
-			}
-		}
-		for _, m := range moves {
-			if m.crash {
-				m.c.Streak = 0
-			}
-		}
-		s.recount()
+		events = s.settleCrashes(moves, events)
 	}
 	// Respawn last, on the arena as the moves left it, so that a new life
 	// never starts on the cell another cycle moves into this tick.
@@ -323,6 +308,35 @@ func (s *State) step(ids []PlayerID, rng *rand.Rand) []Event {
 		events = s.stepDead(c, rng, events)
 	}
 	return events
+}
+
+// settleCrashes credits the kills of this tick's crashes, ends the
+// victims' streaks and recounts the kills. Every kill is credited before
+// any streak ends, so that two cycles killing each other end alike
+// whatever their ids.
+func (s *State) settleCrashes(moves []move, events []Event) []Event {
+	for _, m := range moves {
+		if m.crash {
+			events = s.settle(m.c, events)
+		}
+	}
+	for _, m := range moves {
+		if m.crash {
+			m.c.Streak = 0
+		}
+	}
+	s.recount()
+	return events
+}
+
+// waiting counts down the ready phase of c, reporting whether it is in
+// it: then it stays on its spawn cell, an obstacle that cannot die.
+func (c *Cycle) waiting() bool {
+	if c.Ready == 0 {
+		return false
+	}
+	c.Ready--
+	return true
 }
 
 // meetHeads crashes heads meeting in one empty cell: both, each by the

@@ -36,10 +36,11 @@ func (s *State) MatchOver() (over bool, nextIn int) {
 }
 
 // HearMatch folds in a match number and winner announced by another
-// peer (winner 0: still playing).
+// peer (winner 0: still playing). A claim naming a player this replica
+// does not know is ignored.
 func (s *State) HearMatch(match uint16, winner PlayerID) {
-	if s.Params.FirstTo == 0 || match < s.Match {
-		return
+	if s.Params.FirstTo == 0 || match < s.Match || winner != 0 && s.cycles[winner] == nil {
+		return // an older match, or a winner nobody here knows
 	}
 	if match > s.Match {
 		s.startMatch(match)
@@ -110,7 +111,7 @@ func (s *State) decide(w PlayerID) {
 
 // nextMatch starts the next match once the result has shown long enough.
 func (s *State) nextMatch() {
-	if over, left := s.MatchOver(); over && left == 0 {
+	if over, left := s.MatchOver(); over && left == 0 && s.Match < ^uint16(0) {
 		s.startMatch(s.Match + 1)
 	}
 }
@@ -130,6 +131,9 @@ func (s *State) startMatch(m uint16) {
 		}
 		c.Match, c.KilledBy, c.Deaths, c.Streak, c.Best = m, nil, 0, 0, 0
 		c.credited = map[PlayerID]uint16{}
+		if c.Alive && c.Ready > 0 {
+			continue // a life that has not started yet (a newcomer) is fresh already
+		}
 		c.Alive, c.Ready, c.queue = false, 0, nil
 		c.DeadTicks = s.Params.RespawnTicks() - 1
 	}

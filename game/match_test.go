@@ -10,7 +10,7 @@ func matchArena(t *testing.T, n int) *State {
 	p.FirstTo = 2
 	s := New(p)
 	for id := PlayerID(1); id <= PlayerID(n); id++ {
-		place(t, s, id, Right, Point{1, int(id) * 3})
+		place(t, s, id, Right, Point{1, int(id) * 2})
 		s.cycles[id].Match = s.Match
 	}
 	return s
@@ -103,10 +103,12 @@ func TestHearMatch(t *testing.T) {
 		{"a later match is joined", [][2]uint32{{1, 7}, {3, 0}}, 3, 0, true},
 		{"with its winner", [][2]uint32{{2, 9}}, 2, 9, true},
 		{"an older match is ignored", [][2]uint32{{2, 0}, {1, 4}}, 2, 0, true},
+		{"an unknown winner is ignored", [][2]uint32{{1, 42}}, 1, 0, false},
+		{"a later match with an unknown winner too", [][2]uint32{{2, 42}}, 1, 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := matchArena(t, 2)
+			s := matchArena(t, 9)
 			s.cycles[1].KilledBy, s.cycles[1].Deaths = []Tally{{Killer: 2, Count: 1}}, 1
 			s.recount()
 			for _, c := range tt.claims {

@@ -65,7 +65,6 @@ type remoteTrail struct {
 // local cycles and, when it follows a living update of the same life,
 // the crash it announces.
 func (s *State) Apply(id PlayerID, u *Update) ([]Event, error) {
-	s.HearMatch(u.Match, u.Winner)
 	old := s.cycles[id]
 	if err := s.plausible(old, u); err != nil {
 		return nil, err
@@ -88,6 +87,7 @@ func (s *State) Apply(id PlayerID, u *Update) ([]Event, error) {
 	if err := s.checkRemote(&c); err != nil {
 		return nil, err
 	}
+	s.HearMatch(u.Match, u.Winner) // once the update is known to be sound
 	// A cycle that stops at a new match did not crash.
 	crashed := old != nil && u.Follows && old.Alive && !u.Alive && old.Life == u.Life && old.Match == u.Match
 	c.trail = remoteTrail{base: base, total: u.VertTotal, tick: u.Tick}

@@ -1,7 +1,9 @@
 package net
 
 import (
+	"fmt"
 	"testing"
+	"time"
 
 	"lanarena/game"
 )
@@ -10,9 +12,15 @@ import (
 // loss on the simulation's clock. Every peer names the same winner for
 // each match, and the next match starts with the scores reset.
 func TestMatchWinnerAgreedAtLoss(t *testing.T) {
+	for _, seed := range []uint64{11, 1, 4} {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) { matchAtLoss(t, seed) })
+	}
+}
+
+func matchAtLoss(t *testing.T, seed uint64) {
 	p := smallArena
 	p.FirstTo = 2
-	n := newSimNetWith(t, 11, 4, func(i int, c *Config) { c.Bot, c.Params = true, p })
+	n := newSimNetWith(t, seed, 4, func(i int, c *Config) { c.Bot, c.Params = true, p })
 	n.loss = 0.2
 	winners := make([]map[uint16]game.PlayerID, len(n.cores))
 	for i := range winners {
@@ -24,6 +32,7 @@ func TestMatchWinnerAgreedAtLoss(t *testing.T) {
 		for i, l := range n.cores {
 			if l.st.Winner != 0 {
 				winners[i][l.st.Match] = l.st.Winner
+				checkResultShown(t, l)
 			}
 			if c := l.self(); l.st.Match == 2 && l.st.Winner == 0 && c != nil && c.Match == 2 && c.Deaths == 0 {
 				reset = true
@@ -82,5 +91,16 @@ func TestKillsNotTakenFromClaims(t *testing.T) {
 	n.deliver()
 	if got := a.st.Cycle(b.p.id); got == nil || got.Kills != 0 {
 		t.Fatalf("b's kills on a's screen: %+v, want 0 (no ledger names b)", got)
+	}
+}
+
+// checkResultShown: while a match's result shows, the snapshot names the
+// winner first in the final table, with the time to the next match.
+func checkResultShown(t *testing.T, l *core) {
+	t.Helper()
+	m := l.snapshot(l.now).Match
+	if m.Winner != l.st.Winner || len(m.Final) == 0 || m.Final[0].ID != m.Winner || m.Final[0].Name == "" ||
+		m.NextIn <= 0 || m.NextIn > 5*time.Second || m.FirstTo != 2 || m.Number != int(l.st.Match) {
+		t.Fatalf("%s: result shown as %+v, want winner %d first, the next match within 5 s", l.p.cfg.Name, m, l.st.Winner)
 	}
 }

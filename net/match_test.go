@@ -27,6 +27,7 @@ func matchAtLoss(t *testing.T, seed uint64) {
 		winners[i] = map[uint16]game.PlayerID{}
 	}
 	reset := false
+	prev := make([]uint16, len(n.cores))
 	for step := 0; step < 15*600 && !allPast(n, 3); step++ {
 		n.advance(false)
 		for i, l := range n.cores {
@@ -34,11 +35,19 @@ func matchAtLoss(t *testing.T, seed uint64) {
 				winners[i][l.st.Match] = l.st.Winner
 				checkResultShown(t, l)
 			}
-			if c := l.self(); l.st.Match == 2 && l.st.Winner == 0 && c != nil && c.Match == 2 && c.Deaths == 0 {
+			if c := l.self(); l.st.Match > prev[i] && prev[i] > 0 {
+				if c.Deaths != 0 || len(c.KilledBy) != 0 || c.Match != l.st.Match {
+					t.Fatalf("%s starts match %d with deaths %d ledger %v: scores not reset", l.p.cfg.Name, l.st.Match, c.Deaths, c.KilledBy)
+				}
 				reset = true
 			}
-			if c := l.self(); c != nil && l.st.Match > 1 && int(c.Kills) > p.FirstTo {
-				t.Fatalf("%s has %d kills in match %d: scores not reset", l.p.cfg.Name, c.Kills, l.st.Match)
+			prev[i] = l.st.Match
+			if l.st.Winner == 0 {
+				l.st.Cycles(func(c *game.Cycle) {
+					if int(c.Kills) >= p.FirstTo {
+						t.Fatalf("%s: %d has %d kills in match %d and no winner", l.p.cfg.Name, c.ID, c.Kills, l.st.Match)
+					}
+				})
 			}
 		}
 	}
@@ -55,7 +64,7 @@ func matchAtLoss(t *testing.T, seed uint64) {
 		}
 	}
 	if !reset {
-		t.Error("no peer was seen in match 2 with its scores reset")
+		t.Error("no peer was seen starting a new match")
 	}
 }
 

@@ -78,3 +78,29 @@ func TestServerHostRunsTheReadyPhase(t *testing.T) {
 		t.Errorf("ready %d after 12 host ticks, want 0: the host's clock runs the phase", c.Ready)
 	}
 }
+
+// TestServerClientKeyEndsThePhase: a server-mode client's first key, even
+// its current heading, sets its waiting cycle off through the host.
+func TestServerClientKeyEndsThePhase(t *testing.T) {
+	n := newSimNetMode(t, 3, 2, false, ModeServer)
+	for range 60 {
+		n.advance(false)
+	}
+	host, client := n.cores[0], n.cores[1]
+	c := host.st.Cycle(client.p.id)
+	for !c.Alive {
+		n.advance(false)
+	}
+	c.Ready = 60
+	for range 3 {
+		n.advance(false)
+	}
+	at, d := c.Head, c.Dir
+	client.model.turn(d)
+	for range 4 {
+		n.advance(false)
+	}
+	if c.Ready != 0 || c.Head == at || c.Dir != d {
+		t.Fatalf("after the client's key: ready %d head %v dir %v, want riding %v from %v", c.Ready, c.Head, c.Dir, d, at)
+	}
+}

@@ -291,8 +291,8 @@ func (s *serverModel) turn(d game.Dir) {
 		return
 	}
 	last := game.Dir(255)
-	if c := s.l.self(); c != nil && c.Alive {
-		last = c.Dir
+	if c := s.l.self(); c != nil && c.Alive && c.Ready == 0 {
+		last = c.Dir // a waiting cycle sets off whichever way it is sent
 	}
 	if n := len(s.queue); n > 0 {
 		last = s.queue[n-1]
@@ -424,11 +424,12 @@ func (s *serverModel) ask(host *member, now time.Time) {
 	if c := l.self(); c != nil && c.Alive {
 		if l.p.cfg.Bot {
 			s.queue = s.queue[:0]
-			if d := game.BotDir(l.st, l.p.id, l.rng); d != c.Dir {
+			if d := game.BotDir(l.st, l.p.id, l.rng); d != c.Dir && c.Ready == 0 { // bots wait out the ready phase
 				s.queue = append(s.queue, d)
 			}
 		}
-		for len(s.queue) > 0 && (s.queue[0] == c.Dir || s.queue[0] == c.Dir.Opposite()) {
+		// A waiting cycle sets off whichever way it is sent.
+		for len(s.queue) > 0 && c.Ready == 0 && (s.queue[0] == c.Dir || s.queue[0] == c.Dir.Opposite()) {
 			s.queue = s.queue[1:]
 		}
 		if len(s.queue) > 0 {

@@ -72,6 +72,27 @@ func TestVectors(t *testing.T) {
 	}
 }
 
+// TestHelloVector pins the Hello example of PROTOCOL.md 10.4.
+func TestHelloVector(t *testing.T) {
+	b := mustAppend(sample{h: testHeader, m: &Hello{
+		Flags: HelloReply, Mode: ModeP2P, Color: 255,
+		Params: game.Params{Width: 56, Height: 40, TickRate: 15, FirstTo: 5},
+		Name:   "ada", Room: "lan", Match: 1,
+		Peers:  []PeerAddr{{ID: 0x0a0b0c0d, Addr: netip.MustParseAddrPort("10.0.0.7:37617")}},
+		Ledger: []game.Tally{{Killer: 9, Count: 2}},
+	}})
+	const want = "4c41020100" + "04030201" + "07000000" + "10806056" +
+		"01" + "00" + "ff" + "38" + "28" + "0f" + "05" + "03616461" + "036c616e" + "0100" + "00000000" +
+		"01" + "0d0c0b0a" + "04" + "0a000007" + "f192" +
+		"01" + "09000000" + "0200"
+	if got := hexString(b); got != want {
+		t.Errorf("hello packet:\n got %s\nwant %s", got, want)
+	}
+	if len(b) != 57 {
+		t.Errorf("hello is %d bytes, want 57", len(b))
+	}
+}
+
 func hexString(b []byte) string {
 	const digits = "0123456789abcdef"
 	var s strings.Builder

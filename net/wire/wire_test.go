@@ -430,6 +430,7 @@ func TestExtensions(t *testing.T) {
 	}{
 		{"none", nil, nil},
 		{"empty extension", []byte{0x01, 0}, nil},
+		{"PROTOCOL.md 10.5", []byte{0x05, 3, 'e', 'x', 't'}, nil},
 		{"two unknown", []byte{0x01, 2, 0xaa, 0xbb, 0x7f, 1, 0xcc}, nil},
 		{"full area", append([]byte{0x02, MaxExtBytes - 2}, make([]byte, MaxExtBytes-2)...), nil},
 		{"over the area", append([]byte{0x02, MaxExtBytes - 1}, make([]byte, MaxExtBytes-1)...), ErrTrailing},

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"lanarena/game"
+	"lanarena/net/throttle"
 	"lanarena/net/wire"
 )
 
@@ -73,7 +74,11 @@ func (l *core) otherVersion(from netip.AddrPort, hdr wire.Header, b []byte) {
 		who = from.String()
 	}
 	s.versionAt, s.versionNamed = l.now, named
-	l.setNotice(fmt.Sprintf("%s runs another lanarena (protocol %d): update", who, hdr.Version))
+	reason := "version" // the log's throttle keeps a line by name apart from one by address
+	if named {
+		reason = "version-name"
+	}
+	l.setNotice(from, reason, fmt.Sprintf("%s runs another lanarena (protocol %d): update", who, hdr.Version))
 }
 
 // authenticate opens a sealed packet in a private room; an open room
@@ -83,7 +88,7 @@ func (l *core) authenticate(from netip.AddrPort, hdr wire.Header, b []byte) ([]b
 	switch {
 	case l.p.key == nil && sealed:
 		l.drop(DropLocked, from)
-		l.setNotice("room " + l.p.cfg.Room + " is private: start with --secret to join it")
+		l.setNotice(from, "locked", "room "+l.p.cfg.Room+" is private: start with --secret to join it")
 		return nil, false
 	case l.p.key == nil:
 		return b, true
@@ -94,7 +99,7 @@ func (l *core) authenticate(from netip.AddrPort, hdr wire.Header, b []byte) ([]b
 	b, err := wire.Open(b, l.p.key)
 	if err != nil {
 		l.drop(codecDrop(err), from)
-		l.setNotice("packets from " + from.String() + " fail authentication: wrong secret?")
+		l.setNotice(from, "auth", "packets from "+from.String()+" fail authentication: wrong secret?")
 		return nil, false
 	}
 	return b, true
@@ -111,7 +116,9 @@ func (l *core) drop(reason DropReason, from netip.AddrPort) {
 	s.bad++
 	if s.bad >= suspectAfter && !s.warned {
 		s.warned = true
-		l.logf("junk from %s (%s)", from, reason)
+		if ok, more := l.allowLine(from.Addr(), "junk"); ok {
+			l.logf("junk from %s (%s)%s", from, reason, throttle.More(more))
+		}
 	}
 }
 

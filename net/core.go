@@ -10,6 +10,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"lanarena/game"
+	"lanarena/net/throttle"
 	"lanarena/net/transport"
 	"lanarena/net/wire"
 )
@@ -63,6 +64,7 @@ type core struct {
 	// colorTold is the colour (+1) the player was told it got instead of
 	// its preference; 0 while it has its preference.
 	colorTold int
+	notices   *throttle.Throttle // log lines caused by packets (notice.go)
 }
 
 type candidate struct {
@@ -106,6 +108,7 @@ func newCore(p *Peer, now time.Time) (*core, error) {
 		refused:    map[netip.AddrPort]time.Time{},
 		joined:     map[netip.AddrPort]bool{},
 		drops:      map[DropReason]uint64{},
+		notices:    newNoticeThrottle(),
 	}
 	cfg := p.cfg
 	var err error
@@ -191,7 +194,8 @@ func (l *core) name(id game.PlayerID) game.Text {
 	if m := l.members[id]; m != nil {
 		return m.display
 	}
-	return game.Text(fmt.Sprintf("#%04x", uint32(id)&0xffff))
+	// Its hello has not come yet: a bare id would read as a name.
+	return "an unknown player"
 }
 
 // leave tells every member this peer goes, twice (UDP may lose one).
@@ -214,11 +218,13 @@ func (l *core) logf(format string, args ...any) {
 	}
 }
 
-// setNotice shows a line the player must see for a while.
-func (l *core) setNotice(text string) {
+// setNotice shows a line the player must see for a while, about a packet
+// from from; the log gets it when it changes, at most once per source
+// and reason (see logLimited).
+func (l *core) setNotice(from netip.AddrPort, reason, text string) {
 	t := game.Clean(text, maxNoticeRunes)
 	if l.notice != t {
-		l.p.log.Printf("notice: %s", t)
+		l.logLimited(from.Addr(), reason, "notice: %s", t)
 	}
 	l.notice, l.noticeAt = t, l.now
 }
@@ -261,8 +267,18 @@ func (l *core) greetCandidates(now time.Time) {
 		c.tries++
 		c.next = now.Add(jitter(l.rng, every))
 		l.send(addr, l.hello(wire.HelloReply))
+		if _, heard := l.sources[addr]; c.permanent && c.tries >= silentAfterTries && !heard {
+			// A --join address that never answers: say so, or the
+			// player waits for a peer that is not there. One that
+			// answers unreadably has a notice of its own (a secret).
+			l.setNotice(addr, "silent", fmt.Sprintf("no answer from %s (%d tries)", addr, c.tries))
+		}
 	}
 }
+
+// silentAfterTries is how many hellos a --join address gets without an
+// answer before the player is told.
+const silentAfterTries = 3
 
 // keep looks after one member: timeout, lagging, heartbeat, ping, the
 // model's repairs, chat retransmissions.
@@ -305,6 +321,7 @@ func (l *core) closeWindow(now time.Time) {
 			delete(l.sources, a)
 		}
 	}
+	l.flushNotices(now)
 	for a, until := range l.refused {
 		if now.After(until) {
 			delete(l.refused, a)

@@ -10,6 +10,9 @@ type DropReason string
 
 // Drop reasons. The decoder's reasons are wire.Reason's names.
 const (
+	// Before the admit gate: the UDP reader's per-source limit (a node's).
+	DropSourceLimit DropReason = "source-limit"
+
 	// The admit gate, in the order of its checks (PROTOCOL.md 5.2).
 	DropRateLimit       DropReason = "rate-limit"
 	DropTooBig          DropReason = "too-big"

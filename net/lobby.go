@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -86,7 +87,13 @@ func Rooms(entries []discovery.Entry, cfg RoomsConfig) []RoomInfo {
 				Params: game.Params{Width: e.Width, Height: e.Height, TickRate: e.TickRate, FirstTo: e.FirstTo}}
 			byRoom[name] = r
 		}
-		r.Players++
+		if e.Role == "spectator" {
+			r.Spectators++
+			r.Watchers = append(r.Watchers, game.CleanName(e.Name))
+		} else {
+			r.Players++
+			r.Names = append(r.Names, game.CleanName(e.Name))
+		}
 		if e.Locked {
 			r.Locked = true
 		}
@@ -101,18 +108,56 @@ func Rooms(entries []discovery.Entry, cfg RoomsConfig) []RoomInfo {
 			r.Compatible, r.Reason = false, "unknown mode"
 		case params.Validate() != nil:
 			r.Compatible, r.Reason = false, "bad parameters"
-		case cfg.Strict && params != cfg.Params:
-			r.Compatible, r.Reason = false, game.Text(fmt.Sprintf("arena %dx%d at %d/s%s", e.Width, e.Height, e.TickRate, firstToText(e.FirstTo)))
-		case cfg.Strict && mode != cfg.Mode:
-			r.Compatible, r.Reason = false, game.Text("mode "+mode.String())
+		case cfg.Strict && (params != cfg.Params || mode != cfg.Mode):
+			r.Compatible, r.Reason = false, game.Text(Mismatch(params, mode, cfg.Params, cfg.Mode))
 		}
 	}
 	out := make([]RoomInfo, 0, len(byRoom))
 	for _, r := range byRoom {
+		slices.Sort(r.Names)
+		slices.Sort(r.Watchers)
 		out = append(out, *r)
 	}
 	slices.SortFunc(out, func(a, b RoomInfo) int {
-		return cmp.Or(-cmp.Compare(a.Players, b.Players), cmp.Compare(a.Name, b.Name))
+		return cmp.Or(-cmp.Compare(a.Players, b.Players), -cmp.Compare(a.Spectators, b.Spectators), cmp.Compare(a.Name, b.Name))
 	})
 	return out
+}
+
+// Mismatch says how a room's rules (theirs) differ from this player's
+// (yours), and which flags would make them the same: "arena 56x40 at
+// 30/s; yours 56x40 at 15/s (--tick 30)".
+func Mismatch(theirs game.Params, theirMode Mode, yours game.Params, yourMode Mode) string {
+	var fix []string
+	for _, f := range []struct {
+		flag    string
+		t, y    int
+		differs bool
+	}{
+		{"width", theirs.Width, yours.Width, theirs.Width != yours.Width},
+		{"height", theirs.Height, yours.Height, theirs.Height != yours.Height},
+		{"tick", theirs.TickRate, yours.TickRate, theirs.TickRate != yours.TickRate},
+		{"first-to", theirs.FirstTo, yours.FirstTo, theirs.FirstTo != yours.FirstTo},
+	} {
+		if f.differs {
+			fix = append(fix, fmt.Sprintf("--%s %d", f.flag, f.t))
+		}
+	}
+	if theirMode != yourMode {
+		fix = append(fix, "--mode "+theirMode.String())
+	}
+	rules := func(p game.Params, m Mode) string {
+		s := fmt.Sprintf("%dx%d at %d/s", p.Width, p.Height, p.TickRate)
+		if theirs.FirstTo != yours.FirstTo {
+			s += firstToText(p.FirstTo)
+			if p.FirstTo == 0 {
+				s += ", no matches"
+			}
+		}
+		if theirMode != yourMode {
+			s += ", mode " + m.String()
+		}
+		return s
+	}
+	return fmt.Sprintf("arena %s; yours %s (%s)", rules(theirs, theirMode), rules(yours, yourMode), strings.Join(fix, " "))
 }

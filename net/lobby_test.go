@@ -1,6 +1,7 @@
 package net
 
 import (
+	"slices"
 	"testing"
 
 	"lanarena/game"
@@ -23,6 +24,8 @@ func TestRoomsGroupsAndJudges(t *testing.T) {
 		entry("c", "lab", "server", wire.Version, def, true, "host"),
 		entry("d", "old", "p2p", wire.Version+1, def, false, ""),
 		entry("e", "big", "p2p", wire.Version, big, false, ""),
+		entry("w", "den", "p2p", wire.Version, def, false, "spectator"),
+		entry("f", "den", "p2p", wire.Version, def, false, "player"),
 	}
 	byName := func(rooms []RoomInfo) map[game.Text]RoomInfo {
 		m := map[game.Text]RoomInfo{}
@@ -36,8 +39,9 @@ func TestRoomsGroupsAndJudges(t *testing.T) {
 		t.Errorf("first room %q, want the busiest, den", rooms[0].Name)
 	}
 	got := byName(rooms)
-	if r := got["den"]; r.Players != 2 || !r.Compatible {
-		t.Errorf("den: %+v, want 2 players, compatible", r)
+	if r := got["den"]; r.Players != 3 || r.Spectators != 1 || !r.Compatible ||
+		!slices.Equal(r.Names, []game.Text{"a", "b", "f"}) || !slices.Equal(r.Watchers, []game.Text{"w"}) {
+		t.Errorf("den: %+v, want 3 players a b f and 1 spectator w, compatible", r)
 	}
 	if r := got["lab"]; !r.Locked || r.Host != "c" || r.Mode != ModeServer || !r.Compatible {
 		t.Errorf("lab: %+v, want locked, hosted by c, server mode", r)
@@ -50,11 +54,11 @@ func TestRoomsGroupsAndJudges(t *testing.T) {
 	}
 	// A player who chose the rules on the command line cannot join others.
 	got = byName(Rooms(entries, RoomsConfig{Params: def, Mode: ModeP2P, Strict: true}))
-	if r := got["big"]; r.Compatible {
-		t.Errorf("big with --width etc. given: %+v, want incompatible", r)
+	if r := got["big"]; r.Compatible || r.Reason != "arena 80x40 at 20/s; yours 56x40 at 15/s (--width 80 --tick 20)" {
+		t.Errorf("big with --width etc. given: %+v, want incompatible, both rules named with the flags that fix it", r)
 	}
-	if r := got["lab"]; r.Compatible {
-		t.Errorf("lab with --mode p2p given: %+v, want incompatible", r)
+	if r := got["lab"]; r.Compatible || r.Reason != "arena 56x40 at 15/s, mode server; yours 56x40 at 15/s, mode p2p (--mode server)" {
+		t.Errorf("lab with --mode p2p given: %+v, want incompatible, naming --mode server", r)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"lanarena/game"
+	"lanarena/net/throttle"
 	"lanarena/net/wire"
 )
 
@@ -106,9 +107,10 @@ func (l *core) compatible(hello *wire.Hello, from netip.AddrPort) bool {
 	}
 	if hello.Params != l.p.cfg.Params || hello.Mode != l.p.cfg.Mode {
 		l.drop(DropIncompatible, from)
-		l.setNotice(fmt.Sprintf("%s at %s is incompatible: arena %dx%d at %d/s, mode %s%s",
-			game.CleanText(hello.Name, game.MaxNameRunes), from,
-			hello.Params.Width, hello.Params.Height, hello.Params.TickRate, hello.Mode, firstToText(hello.Params.FirstTo)))
+		// No address: the notice fits an 80-column status line, the flag
+		// that fixes it included.
+		l.setNotice(from, "incompatible", fmt.Sprintf("%s is incompatible: %s", game.CleanText(hello.Name, game.MaxNameRunes),
+			Mismatch(hello.Params, hello.Mode, l.p.cfg.Params, l.p.cfg.Mode)))
 		return false
 	}
 	return true
@@ -121,11 +123,15 @@ func (l *core) join(h wire.Header, hello *wire.Hello, from netip.AddrPort, size 
 	if !restarted && hello.Flags&wire.HelloSpectator == 0 && l.players() >= game.MaxPlayers {
 		l.drop(DropRoomFull, from)
 		l.refused[from] = now.Add(l.p.cfg.TimeoutAfter)
-		l.setNotice(fmt.Sprintf("room full (%d players): %s cannot join", game.MaxPlayers, game.CleanText(hello.Name, game.MaxNameRunes)))
+		l.setNotice(from, "room-full", fmt.Sprintf("room full (%d players): %s cannot join", game.MaxPlayers, game.CleanText(hello.Name, game.MaxNameRunes)))
 		return nil
 	}
+	quiet := false // a new id a packet from one address: log the first few
 	if restarted { // no ghost
-		l.logf("%s restarted", l.members[old].display)
+		ok, more := l.allowLine(from.Addr(), "restarted")
+		if quiet = !ok; ok {
+			l.logf("%s restarted%s", l.members[old].display, throttle.More(more))
+		}
 		l.removeMember(old)
 	}
 	// Its own run of numbers starts above every number it has seen.
@@ -153,7 +159,9 @@ func (l *core) join(h wire.Header, hello *wire.Hello, from netip.AddrPort, size 
 	if m.spectator {
 		kind = " (spectating)"
 	}
-	l.logf("%s joined%s", m.display, kind)
+	if !quiet {
+		l.logf("%s joined%s", m.display, kind)
+	}
 	l.send(from, l.hello(0))
 	return m
 }
@@ -319,8 +327,8 @@ func (l *core) tellColor(want, got int) {
 	if l.colorTold != got+1 {
 		l.colorTold = got + 1
 		text := fmt.Sprintf("colour %d is taken: you are colour %d", want, got)
-		l.logf("%s", text)
-		l.setNotice(text)
+		l.logf("%s", text) // not caused by one packet: logged as it is, once per change
+		l.notice, l.noticeAt = game.Clean(text, maxNoticeRunes), l.now
 	}
 }
 

@@ -43,6 +43,7 @@ type Node struct {
 	adv       *discovery.Advertiser
 	ann       discovery.Announcement
 	role      string
+	idle      string // the role when not hosting: "spectator" or none (a player)
 	slow      *time.Timer
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
@@ -74,7 +75,8 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 		}
 		cfg.Peer.Addr = netip.AddrPortFrom(ip, udp.LocalAddr().Port())
 	}
-	n := &Node{udp: udp, tr: tr}
+	n := &Node{udp: udp, tr: tr, idle: idleRole(cfg.Peer)}
+	n.role = n.idle
 	if cfg.MDNS && cfg.Peer.Mode == ModeServer {
 		cfg.Peer.OnHost = n.hosting
 	}
@@ -83,6 +85,8 @@ func StartNode(ctx context.Context, cfg NodeConfig) (*Node, error) {
 		tr.Close()
 		return nil, err
 	}
+	udp.LimitSources(transportLimit(p.cfg)) // a flood from one address stops at the reader
+	udp.RequirePrefix(wire.Magic())         // and junk in the kernel, where it can
 	ctx, cancel := context.WithCancel(ctx)
 	n.Peer, n.cancel = p, cancel
 	n.wg.Add(1)
@@ -175,7 +179,7 @@ func (n *Node) startMDNS(ctx context.Context, cfg NodeConfig, ifaces []stdnet.In
 func (n *Node) hosting(host bool) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	n.role = ""
+	n.role = n.idle
 	if host {
 		n.role = "host"
 	}
@@ -214,3 +218,12 @@ func (n *Node) Close() error {
 
 // Err is what the peer loop returned, once it has.
 func (n *Node) Err() error { return n.Peer.Err() }
+
+// idleRole is what a peer announces itself as when it does not host: the
+// lobby counts spectators apart from players.
+func idleRole(cfg Config) string {
+	if cfg.Spectator {
+		return "spectator"
+	}
+	return ""
+}

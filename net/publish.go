@@ -64,6 +64,9 @@ func (l *core) snapshot(now time.Time) Snapshot {
 	for r, n := range l.drops {
 		s.Drops = append(s.Drops, DropCount{Reason: string(r), Count: n})
 	}
+	if d, ok := l.sourceLimitDrops(); ok {
+		s.Drops = append(s.Drops, d)
+	}
 	slices.SortFunc(s.Drops, func(a, b DropCount) int { return cmp.Compare(a.Reason, b.Reason) })
 	return s
 }

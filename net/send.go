@@ -65,7 +65,7 @@ func (l *core) send(to netip.AddrPort, msg wire.Message) {
 	}
 	l.buf = b
 	if err := l.p.tr.WriteTo(b, to); err != nil {
-		l.p.log.Printf("send to %s: %v", to, err)
+		l.logLimited(to.Addr(), "send-error", "send to %s: %v", to, err)
 		return
 	}
 	if m != nil {
@@ -157,7 +157,7 @@ func (l *core) flush() {
 			err = failed[i]
 		}
 		if err != nil {
-			l.p.log.Printf("send to %s: %v", msg.To, err)
+			l.logLimited(msg.To.Addr(), "send-error", "send to %s: %v", msg.To, err)
 		} else if m := o.members[i]; m != nil {
 			m.sent(len(msg.Data))
 		}

@@ -103,9 +103,7 @@ func (s *serverModel) helloFlags() uint8 {
 }
 
 // rateLimit: a host reports every cycle every tick.
-func (s *serverModel) rateLimit() rate.Limit {
-	return rate.Limit(max(perAddrRate, s.l.p.cfg.Params.TickRate*(game.MaxPlayers+4)))
-}
+func (s *serverModel) rateLimit() rate.Limit { return hostReportRate(s.l.p.cfg.Params) }
 
 func (s *serverModel) removed(game.PlayerID)        {}
 func (s *serverModel) housekeep(*member, time.Time) {}

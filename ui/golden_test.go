@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -50,7 +51,10 @@ func TestGoldenScreens(t *testing.T) {
 
 func TestGoldenLobby(t *testing.T) {
 	m := newModel(Config{Version: "v0.1.0"}, colorprofile.ASCII)
-	m, _ = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24}, RoomsMsg{Rooms: lanRooms}, keyMsg("down"), keyMsg("enter"))
+	rooms := slices.Clone(lanRooms)
+	rooms[0].Names, rooms[0].Spectators, rooms[0].Watchers = []game.Text{"ann", "bob", "Rinzler"}, 1, []game.Text{"projector"}
+	rooms[1].Names = []game.Text{"alice"}
+	m, _ = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24}, RoomsMsg{Rooms: rooms}, keyMsg("down"), keyMsg("enter"))
 	view := m.View().Content
 	checkFits(t, view, 80, 24)
 	golden.RequireEqual(t, []byte(view))

@@ -86,3 +86,11 @@ type promptKeyMap struct{ lobbyKeyMap }
 
 func (k promptKeyMap) ShortHelp() []key.Binding  { return []key.Binding{k.Confirm, k.Back} }
 func (k promptKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
+// backKeyMap is the key that leaves the arena for the lobby; the Model
+// plays it before the arena sees it.
+type backKeyMap struct{ Lobby key.Binding }
+
+func newBackKeyMap() backKeyMap {
+	return backKeyMap{Lobby: key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "back to the lobby"))}
+}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -24,10 +26,15 @@ const maxRoomRunes = game.MaxRoomRunes
 type lobbyPrompt int
 
 const (
-	promptNone   lobbyPrompt = iota
-	promptName               // the name of a new room
-	promptSecret             // the secret of a room
+	promptNone    lobbyPrompt = iota
+	promptName                // the name of a new room
+	promptSecret              // the secret of a room
+	promptFirstTo             // a new room's matches: first to N kills
+	promptPlayer              // the player's own name, on a first run
 )
+
+// maxFirstToDigits bounds the first-to prompt: up to 99 kills.
+const maxFirstToDigits = 2
 
 // errNoJoiner is what joining says when the program gave the lobby no way
 // to join.
@@ -42,6 +49,8 @@ type lobbyModel struct {
 	spin    spinner.Model
 	input   textinput.Model
 	join    Joiner
+	create  func(RoomRequest) (Controller, error)
+	setName func(string)
 	version string
 
 	width, height int
@@ -51,9 +60,11 @@ type lobbyModel struct {
 	offline       string // why the LAN cannot be searched
 	cursor        int
 	prompt        lobbyPrompt
-	target        string // the room the prompt is about
-	creating      bool   // the secret prompt is for a new room
-	joining       string // the room being joined, until it answers
+	target        string       // the room the prompt is about
+	creating      bool         // the secret prompt is for a new room
+	secret        string       // a new room's secret, while its first-to is asked
+	then          *RoomRequest // once the player's name is given: join this room
+	joining       string       // the room being joined, until it answers
 	err           string
 }
 
@@ -75,6 +86,8 @@ func newLobbyModel(st *styles, cfg Config) lobbyModel {
 		spin:      spinner.New(spinner.WithSpinner(spin), spinner.WithStyle(st.spinner)),
 		input:     ti,
 		join:      cfg.Join,
+		create:    cfg.Create,
+		setName:   cfg.SetName,
 		version:   game.CleanText(cfg.Version, 32),
 		searching: true,
 	}
@@ -159,11 +172,11 @@ func (m lobbyModel) updateBrowse(msg tea.KeyPressMsg) (lobbyModel, tea.Cmd) {
 		m.err = ""
 		switch {
 		case !r.Compatible:
-			m.err = fmt.Sprintf("cannot join %s: incompatible: %s", r.Name, r.Reason)
+			m.err = fmt.Sprintf("cannot join %s: %s", r.Name, r.Reason)
 		case r.Locked:
 			return m, m.ask(promptSecret, string(r.Name), false)
 		default:
-			return m.startJoin(string(r.Name), "")
+			return m.startJoin(RoomRequest{Room: string(r.Name)})
 		}
 	}
 	return m, nil
@@ -188,6 +201,16 @@ func (m *lobbyModel) ask(p lobbyPrompt, target string, creating bool) tea.Cmd {
 		m.input.EchoMode = textinput.EchoPassword
 		m.input.EchoCharacter = '•'
 		m.input.CharLimit = 64
+	case promptFirstTo:
+		m.input.Prompt = "first to: "
+		m.input.Placeholder = "empty: drop-in, no matches"
+		m.input.EchoMode = textinput.EchoNormal
+		m.input.CharLimit = maxFirstToDigits
+	case promptPlayer:
+		m.input.Prompt = "your name: "
+		m.input.Placeholder = "shown on the scoreboard, remembered"
+		m.input.EchoMode = textinput.EchoNormal
+		m.input.CharLimit = game.MaxNameRunes
 	}
 	return m.input.Focus()
 }
@@ -196,51 +219,102 @@ func (m lobbyModel) updatePrompt(msg tea.KeyPressMsg) (lobbyModel, tea.Cmd) {
 	switch {
 	case key.Matches(msg, m.keys.Interrupt):
 		return m, tea.Quit
-	case key.Matches(msg, m.keys.Back):
+	case key.Matches(msg, m.keys.Back) && m.prompt != promptPlayer:
 		m.prompt = promptNone
 		m.input.Blur()
 		return m, nil
 	case key.Matches(msg, m.keys.Confirm):
-		switch m.prompt {
-		case promptName:
-			name := game.CleanText(m.input.Value(), maxRoomRunes)
-			if name == "" {
-				m.err = "a room needs a name"
-				return m, nil
-			}
-			m.err = ""
-			return m, m.ask(promptSecret, name, true)
-		case promptSecret:
-			secret := m.input.Value()
-			if secret == "" && !m.creating {
-				m.err = m.target + " is locked: type its secret"
-				return m, nil
-			}
-			return m.startJoin(m.target, secret)
-		}
+		return m.confirm()
 	}
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(msg)
 	return m, cmd
 }
 
-// startJoin closes any prompt and asks the Joiner for room; its answer
-// comes back as a joinedMsg or a joinFailedMsg.
-func (m lobbyModel) startJoin(room, secret string) (lobbyModel, tea.Cmd) {
+// confirm plays Enter in a prompt: the next question, or the join.
+func (m lobbyModel) confirm() (lobbyModel, tea.Cmd) {
+	switch m.prompt {
+	case promptName:
+		name := game.CleanText(m.input.Value(), maxRoomRunes)
+		if name == "" {
+			m.err = "a room needs a name"
+			return m, nil
+		}
+		m.err = ""
+		return m, m.ask(promptSecret, name, true)
+	case promptSecret:
+		secret := m.input.Value()
+		if secret == "" && !m.creating {
+			m.err = m.target + " is locked: type its secret"
+			return m, nil
+		}
+		if m.creating {
+			m.secret, m.err = secret, ""
+			return m, m.ask(promptFirstTo, m.target, true)
+		}
+		return m.startJoin(RoomRequest{Room: m.target, Secret: secret})
+	case promptFirstTo:
+		n, ok := parseFirstTo(m.input.Value())
+		if !ok {
+			m.err = "first to: a number of kills, 0 to 99 (0: drop-in play)"
+			return m, nil
+		}
+		return m.startJoin(RoomRequest{Room: m.target, Secret: m.secret, FirstTo: n, Create: true})
+	case promptPlayer:
+		name := string(game.CleanName(strings.TrimSpace(m.input.Value())))
+		if name == "" {
+			m.err = "type a name for the scoreboard"
+			return m, nil
+		}
+		if m.setName != nil {
+			m.setName(name)
+		}
+		m.err, m.prompt = "", promptNone
+		m.input.Blur()
+		if then := m.then; then != nil {
+			m.then = nil
+			return m.startJoin(*then)
+		}
+	}
+	return m, nil
+}
+
+// parseFirstTo reads the first-to prompt: empty is 0, drop-in play.
+func parseFirstTo(s string) (int, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, true
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil && n >= 0 && n < 100
+}
+
+// startJoin closes any prompt and asks the Joiner (or Create, for a new
+// room) for the room; its answer comes back as a joinedMsg or a
+// joinFailedMsg.
+func (m lobbyModel) startJoin(req RoomRequest) (lobbyModel, tea.Cmd) {
 	m.prompt = promptNone
 	m.input.Blur()
 	m.input.Reset()
-	m.joining, m.err = room, ""
-	join := m.join
+	m.joining, m.err, m.secret = req.Room, "", ""
+	join, create := m.join, m.create
 	return m, func() tea.Msg {
-		if join == nil {
-			return joinFailedMsg{room: room, err: errNoJoiner}
+		var (
+			ctrl Controller
+			err  error
+		)
+		switch {
+		case req.Create && create != nil:
+			ctrl, err = create(req)
+		case join == nil:
+			err = errNoJoiner
+		default:
+			ctrl, err = join(req.Room, req.Secret)
 		}
-		ctrl, err := join(room, secret)
 		if err != nil {
-			return joinFailedMsg{room: room, err: err}
+			return joinFailedMsg{room: req.Room, err: err}
 		}
-		return joinedMsg{room: room, ctrl: ctrl}
+		return joinedMsg{room: req.Room, ctrl: ctrl, secret: req.Secret != ""}
 	}
 }
 
@@ -272,30 +346,21 @@ func (m lobbyModel) View() (string, *tea.Cursor) {
 		add(st.dim.Render(fmt.Sprintf("%d rooms found", len(m.rooms))))
 	}
 	add("")
-	if len(m.rooms) > 0 {
-		add(st.heading.Render(fmt.Sprintf("  %s %-7s %7s  %s", fit("room", maxRoomRunes), "", "players", "mode")))
-		visible := max(3, m.height-14)
-		first := max(0, min(m.cursor-visible/2, len(m.rooms)-visible))
-		for i := first; i < min(len(m.rooms), first+visible); i++ {
-			add(m.roomLine(m.rooms[i], i == m.cursor))
-		}
-	}
+	lines = append(lines, m.roomList()...)
 	add("")
 	inputRow := -1
-	switch {
-	case m.prompt == promptName:
-		add(st.bold.Render("new room"))
+	if q := m.question(); q != "" {
+		add(st.bold.Render(q))
 		inputRow = len(lines)
 		add(m.input.View())
-	case m.prompt == promptSecret:
-		add(st.bold.Render("secret for " + m.target))
-		inputRow = len(lines)
-		add(m.input.View())
-	case m.joining != "":
+	} else if m.joining != "" {
 		add(st.text.Render("joining " + m.joining + "…"))
 	}
 	if m.err != "" {
-		add(st.err.Render("✗ " + m.err))
+		// Wrapped, not cut: the end of a reason names the flag to use.
+		for _, l := range strings.Split(ansi.Wordwrap("✗ "+m.err, max(20, m.width-4), ""), "\n") {
+			add(st.err.Render(l))
+		}
 	}
 	add("")
 	if m.prompt != promptNone {
@@ -305,6 +370,43 @@ func (m lobbyModel) View() (string, *tea.Cursor) {
 	}
 
 	return m.place(lines, inputRow)
+}
+
+// roomList is the rooms' table: a heading, then a line per room and,
+// when names are known, a line of who is in it.
+func (m lobbyModel) roomList() []string {
+	if len(m.rooms) == 0 {
+		return nil
+	}
+	nameCol := m.nameColumn()
+	lines := []string{m.st.heading.Render(fmt.Sprintf("  %s %-6s %7s %8s  %s", fit("room", nameCol), "", "players", "watching", "mode"))}
+	visible := max(3, m.height-14)
+	if m.named() {
+		visible = max(2, visible/2)
+	}
+	first := max(0, min(m.cursor-visible/2, len(m.rooms)-visible))
+	for i := first; i < min(len(m.rooms), first+visible); i++ {
+		lines = append(lines, m.roomLine(m.rooms[i], i == m.cursor, nameCol))
+		if who := m.whoLine(m.rooms[i]); who != "" {
+			lines = append(lines, who)
+		}
+	}
+	return lines
+}
+
+// question is the title of the open prompt ("" when none is open).
+func (m lobbyModel) question() string {
+	switch m.prompt {
+	case promptName:
+		return "new room"
+	case promptSecret:
+		return "secret for " + m.target
+	case promptFirstTo:
+		return "matches in " + m.target + ": first to how many kills?"
+	case promptPlayer:
+		return "welcome: what is your name?"
+	}
+	return ""
 }
 
 // place centres the lobby's lines on the screen, with the terminal's
@@ -327,8 +429,51 @@ func (m lobbyModel) place(lines []string, inputRow int) (string, *tea.Cursor) {
 	return centre(lines, w, m.width, m.height), cur
 }
 
+// nameColumn is the width of the rooms' name column, in terminal cells
+// (a CJK name takes two a character): the widest name shown, at least as
+// wide as its heading and at most what the screen spares.
+func (m lobbyModel) nameColumn() int {
+	w := len("room")
+	for _, r := range m.rooms {
+		w = max(w, ansi.StringWidth(string(r.Name)))
+	}
+	return min(w, 2*maxRoomRunes, max(len("room"), m.width-50))
+}
+
+// named reports whether any room's players are known by name.
+func (m lobbyModel) named() bool {
+	for _, r := range m.rooms {
+		if len(r.Names)+len(r.Watchers) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// whoLine names the players and spectators of a room, under its line.
+func (m lobbyModel) whoLine(r view.RoomInfo) string {
+	join := func(names []game.Text) string {
+		parts := make([]string, len(names))
+		for i, n := range names {
+			parts[i] = string(n)
+		}
+		return strings.Join(parts, ", ")
+	}
+	var who []string
+	if len(r.Names) > 0 {
+		who = append(who, "playing: "+join(r.Names))
+	}
+	if len(r.Watchers) > 0 {
+		who = append(who, "watching: "+join(r.Watchers))
+	}
+	if len(who) == 0 {
+		return ""
+	}
+	return "    " + m.st.dim.Render(ansi.Truncate(strings.Join(who, " · "), max(10, m.width-8), "…"))
+}
+
 // roomLine is one room of the list.
-func (m lobbyModel) roomLine(r view.RoomInfo, selected bool) string {
+func (m lobbyModel) roomLine(r view.RoomInfo, selected bool, nameCol int) string {
 	st := m.st
 	lock := ""
 	if r.Locked {
@@ -342,7 +487,7 @@ func (m lobbyModel) roomLine(r view.RoomInfo, selected bool) string {
 			mode += " · host unknown"
 		}
 	}
-	line := fmt.Sprintf("%s %-7s %7d  %s", fit(string(r.Name), maxRoomRunes), lock, r.Players, mode)
+	line := fmt.Sprintf("%s %-6s %7d %8d  %s", fit(string(r.Name), nameCol), lock, r.Players, r.Spectators, mode)
 	if !r.Compatible {
 		line += "  incompatible: " + string(r.Reason)
 	}

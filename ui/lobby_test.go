@@ -65,7 +65,7 @@ func TestLobbyListsRooms(t *testing.T) {
 	checkFits(t, view, 80, 24)
 	for _, want := range []string{
 		"LANARENA", "v0.1.0", "looking for rooms on the LAN…",
-		"▸ den", "3  p2p",
+		"▸ den", "3        0  p2p",
 		"lab", "locked", "server · host alice",
 		"old", "incompatible: protocol v2",
 	} {
@@ -206,7 +206,11 @@ func TestLobbyCreateRoom(t *testing.T) {
 	if got := m.View().Content; !strings.Contains(got, "secret for my room") {
 		t.Fatalf("no secret prompt for the new room:\n%s", got)
 	}
-	// No secret: an open room.
+	// No secret: an open room; no first-to: drop-in play.
+	m, _ = send(t, m, keyMsg("enter"))
+	if got := m.View().Content; !strings.Contains(got, "first to:") {
+		t.Fatalf("no first-to prompt for the new room:\n%s", got)
+	}
 	m, cmd := send(t, m, keyMsg("enter"))
 	m = runCmd(t, m, cmd)
 	if got, want := strings.Join(j.calls, ","), "my room/"; got != want {
@@ -224,6 +228,7 @@ func TestLobbyCreateLockedRoom(t *testing.T) {
 	m, _ = send(t, m, typeText("vault")...)
 	m, _ = send(t, m, keyMsg("enter"))
 	m, _ = send(t, m, typeText("s3cret")...)
+	m, _ = send(t, m, keyMsg("enter"))
 	_, cmd := send(t, m, keyMsg("enter"))
 	runCmd(t, m, cmd)
 	if got, want := strings.Join(j.calls, ","), "vault/s3cret"; got != want {
@@ -257,7 +262,7 @@ func TestLobbyIncompatibleRoom(t *testing.T) {
 	if cmd != nil {
 		t.Error("joining an incompatible room started")
 	}
-	if got := m.View().Content; !strings.Contains(got, "cannot join old: incompatible: protocol v2") {
+	if got := m.View().Content; !strings.Contains(got, "cannot join old: protocol v2") {
 		t.Errorf("no reason given:\n%s", got)
 	}
 	if len(j.calls) != 0 {

@@ -13,6 +13,7 @@
 //	go run ./cmd/lanarena-bench --loss 5 --delay 20ms --jitter 5ms --peers 8
 //	go run ./cmd/lanarena-bench --models [--mode p2p|server|both] [--presses 30]
 //	go run ./cmd/lanarena-bench --terminal
+//	go run ./cmd/lanarena-bench --flood [--flood-rate 100000] [--flood-sources 1000] [--duration 10s]
 package main
 
 import (
@@ -36,6 +37,9 @@ import (
 )
 
 func main() {
+	if port := os.Getenv(bareReaderEnv); port != "" {
+		os.Exit(bareReader(port)) // --flood's baseline
+	}
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			os.Exit(0)
@@ -64,6 +68,11 @@ type options struct {
 	termWindow  time.Duration
 	keepCapture bool
 	termBin     string
+
+	flood        bool
+	floodRate    int
+	floodSources int
+	lanarenaBin  string
 
 	cpuProfile, memProfile, trace string
 }
@@ -94,6 +103,10 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.DurationVar(&o.termWindow, "terminal-window", 10*time.Second, "with --terminal: measurement window per screen size")
 	fs.BoolVar(&o.keepCapture, "keep-capture", false, "with --terminal: keep the captured terminal output files")
 	fs.StringVar(&o.termBin, "terminal-bin", "", "with --terminal: measure this lanarena `BINARY` (another version, say) instead of building ./cmd/lanarena")
+	fs.BoolVar(&o.flood, "flood", false, "flood a running lanarena peer with junk over loopback; report its CPU, tick rate and a legitimate peer's view of it")
+	fs.IntVar(&o.floodRate, "flood-rate", 100000, "with --flood: junk datagrams a second")
+	fs.IntVar(&o.floodSources, "flood-sources", 1000, "with --flood: source addresses of the many-source case")
+	fs.StringVar(&o.lanarenaBin, "lanarena-bin", "", "with --flood: the lanarena binary to measure (default: build this tree's)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to `FILE`")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile at the end to `FILE`")
 	fs.StringVar(&o.trace, "trace", "", "write a runtime execution trace of the whole run to `FILE` (go tool trace; large: keep --duration short)")
@@ -120,6 +133,9 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	case "p2p", "server", "both":
 	default:
 		return nil, fmt.Errorf("--mode: want p2p, server or both, got %q", o.mode)
+	}
+	if o.floodRate <= 0 || o.floodSources < 1 || o.floodSources > 250*256 {
+		return nil, errors.New("--flood-rate must be positive and --flood-sources 1 to 64000")
 	}
 	if o.duration <= 0 || o.meetTimeout <= 0 || o.presses <= 0 || o.termWindow <= 0 {
 		return nil, errors.New("--duration, --meet-timeout, --presses and --terminal-window must be positive")
@@ -193,6 +209,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runModels(ctx, o, stdout, stderr)
 	case o.terminal:
 		return runTerminal(ctx, o, stdout, stderr)
+	case o.flood:
+		return runFlood(ctx, o, stdout, stderr)
 	}
 	return runSweep(ctx, o, stdout, stderr)
 }

@@ -132,11 +132,13 @@ func TestOfflineLobbyCreate(t *testing.T) {
 	s := startTUI(t, h, 100, 30, "--name", "solo", "--log", dir+"/tui.log", "--stats", me.stats)
 	s.waitScreen(10*time.Second, "LAN discovery is off")
 	s.keys("n")
-	s.waitScreen(3*time.Second, "room name") // asked the room's name, then its secret
+	s.waitScreen(3*time.Second, "room name") // asked the room's name, its secret, its matches
 	s.keys("-l", "desk")
 	s.keys("Enter")
 	s.waitScreen(3*time.Second, "secret for desk")
 	s.keys("Enter")
+	s.waitScreen(3*time.Second, "first to how many kills?")
+	s.keys("Enter") // drop-in play
 	s.waitScreen(10*time.Second, "desk", "no LAN discovery")
 	moving(t, me, "solo")
 }

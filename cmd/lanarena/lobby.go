@@ -11,13 +11,25 @@ import (
 	"lanarena/ui"
 )
 
-// lobby feeds the lobby screen with the rooms on the LAN until a room is
-// joined or ctx is done (the policy is session.Lobby's). It is the only
-// goroutine that sends rooms to the program.
-func lobby(ctx context.Context, prog *tea.Program, s *session.Session) {
-	s.Lobby(ctx, func(rooms []gamenet.RoomInfo, searching bool) {
-		prog.Send(ui.RoomsMsg{Rooms: rooms, Searching: searching, Offline: offline(searching)})
-	})
+// lobby feeds the lobby screen with the rooms on the LAN while it shows
+// (the policy is session.Lobby's): until a room is joined, and again each
+// time the player leaves one, until ctx is done. With playing set, a room
+// is already joined: it waits for the player to leave it first. It is the
+// only goroutine that sends rooms to the program.
+func lobby(ctx context.Context, prog *tea.Program, s *session.Session, playing bool) {
+	for {
+		if playing {
+			select {
+			case <-s.Left():
+			case <-ctx.Done():
+				return
+			}
+		}
+		s.Lobby(ctx, func(rooms []gamenet.RoomInfo, searching bool) {
+			prog.Send(ui.RoomsMsg{Rooms: rooms, Searching: searching, Offline: offline(searching)})
+		})
+		playing = true
+	}
 }
 
 // offline says why the lobby cannot look for rooms now: no network

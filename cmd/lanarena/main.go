@@ -13,9 +13,11 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"lanarena/cmd/internal/rotate"
 	"lanarena/game"
 	gamenet "lanarena/net"
 	"lanarena/net/fleet"
@@ -32,6 +34,9 @@ func main() {
 			os.Exit(0)
 		}
 		fmt.Fprintln(os.Stderr, "lanarena:", err)
+		if errors.As(err, new(usageError)) {
+			os.Exit(2) // a mistake on the command line, as flag.ExitOnError says
+		}
 		os.Exit(1)
 	}
 }
@@ -62,7 +67,7 @@ func openLog(path string) (*log.Logger, func(), error) {
 	if path == "" {
 		return log.New(io.Discard, "", 0), func() {}, nil
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	f, err := rotate.Open(path, rotate.DefaultMax) // bounded: a flood must not fill the disk
 	if err != nil {
 		return nil, nil, fmt.Errorf("log file: %w", err)
 	}
@@ -70,7 +75,11 @@ func openLog(path string) (*log.Logger, func(), error) {
 }
 
 // runBot plays one AI cycle headless until SIGINT or SIGTERM, then leaves.
+// It neither reads nor writes the player's remembered name.
 func runBot(ctx context.Context, o *options, logger *log.Logger) error {
+	if o.name == "" {
+		o.name = defaultName()
+	}
 	room := o.room
 	if room == "" {
 		room = session.DefaultRoom
@@ -97,17 +106,30 @@ func runBot(ctx context.Context, o *options, logger *log.Logger) error {
 
 // runTUI plays in the terminal: the lobby first unless --room was given.
 func runTUI(ctx context.Context, o *options, logger *log.Logger) error {
+	askName, setName := o.choose(logger)
 	s := session.New(ctx, session.Config{Node: o.nodeConfig("", logger), Strict: o.strict, Bots: o.bots})
 	defer s.Close()
 	cfg := ui.Config{
 		Join:      joiner(s),
+		Create:    creator(s),
+		Leave:     s.Leave,
+		AskName:   askName,
+		SetName:   func(name string) { s.SetName(name); setName(name) },
 		Room:      o.room,
+		Secret:    o.secret,
 		Version:   version,
 		NoColor:   os.Getenv("NO_COLOR") != "",
 		Profile:   ui.DetectProfile(os.Stdout, os.Environ()),
 		Spectator: o.spectate,
 	}
 	if o.room != "" {
+		// Without rules on the command line, play by those of a room of
+		// that name already on the LAN rather than alone with others.
+		if s.Look(ctx, o.room, lookForRoom) {
+			logger.Printf("room %q found on the LAN: playing by its rules", o.room)
+		}
+	}
+	if o.room != "" && !askName {
 		c, err := cfg.Join(o.room, o.secret)
 		if err != nil {
 			return err
@@ -121,9 +143,7 @@ func runTUI(ctx context.Context, o *options, logger *log.Logger) error {
 	pumpCtx, stopPump := context.WithCancel(ctx)
 	defer stopPump()
 	go pump(pumpCtx, prog, s.Started(), o, logger)
-	if o.room == "" {
-		go lobby(pumpCtx, prog, s)
-	}
+	go lobby(pumpCtx, prog, s, o.room != "" && !askName)
 	_, err := prog.Run()
 	stopPump()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
@@ -135,28 +155,50 @@ func runTUI(ctx context.Context, o *options, logger *log.Logger) error {
 	return err
 }
 
+// lookForRoom is how long --room looks for its room on the LAN before
+// playing.
+const lookForRoom = time.Second
+
 // joiner lets the UI join a room of session s; bubbletea runs it on a
 // goroutine of its own.
 func joiner(s *session.Session) ui.Joiner {
 	return func(room, secret string) (ui.Controller, error) {
-		f, err := s.Join(room, secret)
-		if err != nil {
-			return nil, err
-		}
-		return controller{peer: f.Own().Peer, fleet: f}, nil
+		return control(s.Join(room, secret))
 	}
 }
 
-// pump hands the latest snapshot of the player's peer to the program. It is
-// the only goroutine that calls prog.Send for snapshots; the peer loop never
-// waits for the UI. It exits when ctx is done.
-func pump(ctx context.Context, prog *tea.Program, started <-chan *gamenet.Node, o *options, logger *log.Logger) {
-	var n *gamenet.Node
-	select {
-	case n = <-started:
-	case <-ctx.Done():
-		return
+// creator lets the UI create a room of session s with its options.
+func creator(s *session.Session) func(ui.RoomRequest) (ui.Controller, error) {
+	return func(r ui.RoomRequest) (ui.Controller, error) {
+		return control(s.Create(r.Room, r.Secret, r.FirstTo))
 	}
+}
+
+func control(f *fleet.Fleet, err error) (ui.Controller, error) {
+	if err != nil {
+		return nil, err
+	}
+	return controller{peer: f.Own().Peer, fleet: f}, nil
+}
+
+// pump hands the latest snapshot of the player's peer to the program, for
+// each room joined in turn. It is the only goroutine that calls prog.Send
+// for snapshots; the peer loop never waits for the UI. It exits when ctx
+// is done.
+func pump(ctx context.Context, prog *tea.Program, started <-chan *gamenet.Node, o *options, logger *log.Logger) {
+	for {
+		select {
+		case n := <-started:
+			pumpRoom(ctx, prog, n, o, logger)
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// pumpRoom pumps the snapshots of n until it stops (the player left the
+// room) or ctx is done.
+func pumpRoom(ctx context.Context, prog *tea.Program, n *gamenet.Node, o *options, logger *log.Logger) {
 	stats := startStats(ctx, o.statsFile, n.Peer, logger)
 	defer stats()
 	for {

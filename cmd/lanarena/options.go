@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"os"
 	"os/user"
+	"regexp"
 	"strings"
 	"time"
 
@@ -23,6 +24,8 @@ import (
 type options struct {
 	name      string
 	color     int
+	nameSet   bool // --name given: it wins over the remembered one, and is remembered
+	colorSet  bool // --color given
 	room      string
 	bots      int
 	bot       bool
@@ -63,7 +66,7 @@ func (a *addrList) Set(s string) error {
 	// A host name: resolve it once, now.
 	ua, err := net.ResolveUDPAddr("udp4", s)
 	if err != nil {
-		return fmt.Errorf("want HOST:PORT, got %q: %w", s, err)
+		return errors.New("want HOST:PORT")
 	}
 	*a = append(*a, ua.AddrPort().String())
 	return nil
@@ -83,9 +86,11 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	o := &options{}
 	def := game.DefaultParams()
 	fs := flag.NewFlagSet("lanarena", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&o.name, "name", defaultName(), "your name on the scoreboard")
-	fs.IntVar(&o.color, "color", -1, "your colour, 0-11 (default: one is assigned)")
+	// The flag package's own messages name flags with one dash and follow
+	// them with the whole usage: errors are written by run, in one line.
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.name, "name", "", "your name on the scoreboard, remembered (default: the last one, else your user name)")
+	fs.IntVar(&o.color, "color", -1, "your colour, 0-11, remembered (default: the last one, else one is assigned)")
 	fs.StringVar(&o.room, "room", "", "room to join; without it a lobby lists the rooms on the LAN")
 	fs.IntVar(&o.bots, "bots", 0, "add `N` AI players (each a full peer of its own)")
 	fs.BoolVar(&o.bot, "bot", false, "run one AI player headless (no TUI) until SIGINT/SIGTERM")
@@ -110,20 +115,95 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.Float64Var(&o.dup, "dup", 0, "simulated duplication, `PCT` percent")
 	fs.Float64Var(&o.reord, "reorder", 0, "simulated reordering, `PCT` percent")
 	fs.Uint64Var(&o.seed, "seed", 0, "seed of the impairment and of spawns and bots (default: random)")
-	fs.Usage = func() { usage(fs) }
+	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			usage(fs)
+			return nil, err
+		}
+		return nil, usageError{longFlags(err.Error())}
 	}
+	if err := o.visit(fs); err != nil {
+		return nil, usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return nil, usageError{fmt.Sprintf("unexpected argument %q (flags start with --)", fs.Arg(0))}
+	}
+	if err := o.check(); err != nil {
+		return nil, usageError{err.Error()}
+	}
+	return o, nil
+}
+
+// visit looks at the flags given: which were set explicitly, and whether a
+// value is in fact the next flag (--room --no-mdns: a room name forgotten).
+func (o *options) visit(fs *flag.FlagSet) error {
+	var err error
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
 		case "width", "height", "tick", "mode", "first-to":
 			o.strict = true
+		case "name":
+			o.nameSet = true
+		case "color":
+			o.colorSet = true
+		}
+		v := f.Value.String()
+		if _, isBool := f.Value.(interface{ IsBoolFlag() bool }); !isBool && err == nil && looksLikeFlag(fs, v) {
+			err = fmt.Errorf("--%s %s: a value, not a flag, is missing after --%s", f.Name, v, f.Name)
 		}
 	})
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q (flags start with --)", fs.Arg(0))
+	return err
+}
+
+// looksLikeFlag says whether a flag's value v is another flag: it starts
+// with "--", or with "-" and names a flag.
+func looksLikeFlag(fs *flag.FlagSet, v string) bool {
+	if strings.HasPrefix(v, "--") {
+		return true
 	}
-	return o, o.check()
+	name, _, _ := strings.Cut(strings.TrimPrefix(v, "-"), "=")
+	return strings.HasPrefix(v, "-") && fs.Lookup(name) != nil
+}
+
+// usageError is a mistake on the command line: run prints it in one line
+// followed by "see --help", and the process exits with status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg + " (see --help)" }
+
+// The flag package's errors, reworded with the flag in its long form:
+// "invalid value "abc" for flag -tick: parse error" becomes
+// "--tick abc: want a number".
+var (
+	invalidValue = regexp.MustCompile(`^invalid (boolean )?value "(.*)" for (?:flag )?-{1,2}([A-Za-z0-9-]+): (.*)$`)
+	otherFlagErr = regexp.MustCompile(`^(flag provided but not defined|flag needs an argument): -{1,2}(.*)$`)
+)
+
+// longFlags rewrites an error of the flag package in one line that
+// names the flag as --help lists it.
+func longFlags(msg string) string {
+	if m := invalidValue.FindStringSubmatch(msg); m != nil {
+		boolean, value, name, why := m[1] != "", m[2], m[3], m[4]
+		if strings.HasSuffix(why, "parse error") || strings.HasSuffix(why, "invalid syntax") || strings.HasSuffix(why, "value out of range") {
+			why = "want a number"
+			switch {
+			case boolean:
+				why = "want true or false"
+			case name == "delay" || name == "jitter":
+				why = "want a duration such as 150ms"
+			}
+		}
+		return fmt.Sprintf("--%s %s: %s", name, value, why)
+	}
+	if m := otherFlagErr.FindStringSubmatch(msg); m != nil {
+		if strings.HasPrefix(m[1], "flag provided") {
+			return "unknown flag --" + m[2]
+		}
+		return "--" + m[2] + " needs a value"
+	}
+	return msg
 }
 
 func (o *options) check() error {
@@ -134,7 +214,10 @@ func (o *options) check() error {
 		return fmt.Errorf("--bots %d: want 0..%d", o.bots, fleet.MaxBots)
 	}
 	if o.port < 0 || o.port > 65535 {
-		return fmt.Errorf("--port %d out of range", o.port)
+		return fmt.Errorf("--port %d: want 0..65535", o.port)
+	}
+	if err := o.checkRanges(); err != nil {
+		return err
 	}
 	if err := o.params().Validate(); err != nil {
 		return fmt.Errorf("room parameters: %w", err)
@@ -147,14 +230,6 @@ func (o *options) check() error {
 	if o.host && o.mode != gamenet.ModeServer {
 		return errors.New("--host only makes sense with --mode server")
 	}
-	for _, pct := range []float64{o.loss, o.dup, o.reord} {
-		if pct < 0 || pct > 100 {
-			return fmt.Errorf("percentages are 0..100, got %v", pct)
-		}
-	}
-	if o.impair.Delay < 0 || o.impair.Jitter < 0 || o.impair.Delay > 10*time.Second || o.impair.Jitter > 10*time.Second {
-		return errors.New("--delay and --jitter are 0..10s")
-	}
 	if o.bot && o.spectate {
 		return errors.New("--bot and --spectate exclude each other")
 	}
@@ -165,6 +240,41 @@ func (o *options) check() error {
 	o.impair.Dup = o.dup / 100
 	o.impair.Reorder = o.reord / 100
 	o.impair.Seed = o.seed
+	return nil
+}
+
+// checkRanges checks the flags that take a number in a range, naming the
+// flag and the range.
+func (o *options) checkRanges() error {
+	for _, f := range []struct {
+		name     string
+		v        int
+		min, max int
+	}{
+		{"width", o.width, game.MinSize, game.MaxSize},
+		{"height", o.height, game.MinSize, game.MaxSize},
+		{"tick", o.tickRate, game.MinTickRate, game.MaxTickRate},
+	} {
+		if f.v < f.min || f.v > f.max {
+			return fmt.Errorf("--%s %d: want %d..%d", f.name, f.v, f.min, f.max)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		pct  float64
+	}{{"loss", o.loss}, {"dup", o.dup}, {"reorder", o.reord}} {
+		if f.pct < 0 || f.pct > 100 {
+			return fmt.Errorf("--%s %v: want a percentage, 0..100", f.name, f.pct)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		d    time.Duration
+	}{{"delay", o.impair.Delay}, {"jitter", o.impair.Jitter}} {
+		if f.d < 0 || f.d > 10*time.Second {
+			return fmt.Errorf("--%s %v: want 0..10s", f.name, f.d)
+		}
+	}
 	return nil
 }
 
@@ -198,5 +308,5 @@ func usage(fs *flag.FlagSet) {
 		}
 		fmt.Fprintf(w, "%-22s %s\n", left, text)
 	})
-	fmt.Fprintf(w, "\nKeys: arrows/WASD/hjkl steer, ? help, n netgraph, t chat, b/B add/remove a bot, q quit.\n")
+	fmt.Fprintf(w, "\nKeys: arrows/WASD/hjkl steer, ? help, n netgraph, t chat, b/B add/remove a bot, L back to the lobby, q quit.\n")
 }

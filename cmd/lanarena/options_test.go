@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"io"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -46,9 +47,9 @@ func TestParseOptions(t *testing.T) {
 		{args: []string{"--color", "12"}, wantErr: "--color"},
 		{args: []string{"--mode", "mesh"}, wantErr: "--mode"},
 		{args: []string{"--host"}, wantErr: "--host"},
-		{args: []string{"--loss", "101"}, wantErr: "percentages"},
+		{args: []string{"--loss", "101"}, wantErr: "--loss 101: want a percentage"},
 		{args: []string{"--join", "nowhere"}, wantErr: "HOST:PORT"},
-		{args: []string{"--width", "5"}, wantErr: "room parameters"},
+		{args: []string{"--width", "5"}, wantErr: "--width 5: want 16..250"},
 		{args: []string{"--room", "a\x1b[31mb"}, wantErr: "--room"},
 		{args: []string{"--bot", "--spectate"}, wantErr: "exclude"},
 		{args: []string{"stray"}, wantErr: "unexpected argument"},
@@ -69,6 +70,55 @@ func TestParseOptions(t *testing.T) {
 				t.Error(msg)
 			}
 		})
+	}
+}
+
+// Every mistake on the command line is one line that names the flag in
+// its long form and points to --help; run's caller exits with status 2.
+func TestFlagErrorsAreOneLine(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--loss", "150"}, "--loss 150: want a percentage, 0..100"},
+		{[]string{"--dup", "-1"}, "--dup -1: want a percentage"},
+		{[]string{"--width", "1000"}, "--width 1000: want 16..250"},
+		{[]string{"--tick", "0"}, "--tick 0: want 1..60"},
+		{[]string{"--delay", "11s"}, "--delay 11s: want 0..10s"},
+		{[]string{"--join", "nonsense"}, `--join nonsense: want HOST:PORT`},
+		{[]string{"--tick", "abc"}, `--tick abc: want a number`},
+		{[]string{"-tick", "abc"}, `--tick abc: want a number`},
+		{[]string{"--delay", "soon"}, `--delay soon: want a duration such as 150ms`},
+		{[]string{"--spectate=maybe"}, `--spectate maybe: want true or false`},
+		{[]string{"--nosuch"}, "unknown flag --nosuch"},
+		{[]string{"--room"}, "--room needs a value"},
+		{[]string{"--room", "--no-mdns"}, "--room --no-mdns: a value, not a flag, is missing after --room"},
+		{[]string{"--name", "-bots"}, "--name -bots: a value, not a flag"},
+		{[]string{"--secret", "--x"}, "--secret --x: a value"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			var stderr bytes.Buffer
+			_, err := parseOptions(tc.args, &stderr)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, tc.want) || !strings.HasSuffix(msg, "(see --help)") || strings.Contains(msg, "\n") {
+				t.Errorf("error %q, want one line with %q ending in (see --help)", msg, tc.want)
+			}
+			if !errors.As(err, new(usageError)) {
+				t.Errorf("error %T is not a usageError: the exit status would not be 2", err)
+			}
+			if stderr.Len() != 0 {
+				t.Errorf("printed %q besides the error, want nothing (no usage)", stderr.String())
+			}
+		})
+	}
+	// A negative number and a value that merely contains dashes are values.
+	for _, args := range [][]string{{"--color", "-1"}, {"--room", "a-b"}, {"--name", "-x-"}} {
+		if _, err := parseOptions(args, io.Discard); err != nil {
+			t.Errorf("%v: %v", args, err)
+		}
 	}
 }
 

@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"log"
-	"os"
 
+	"lanarena/cmd/internal/rotate"
 	gamenet "lanarena/net"
 	"lanarena/net/stats"
 )
@@ -17,7 +17,7 @@ func startStats(ctx context.Context, path string, p *gamenet.Peer, logger *log.L
 	if path == "" {
 		return func() {}
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	f, err := rotate.Open(path, rotate.DefaultMax) // bounded, like --log
 	if err != nil {
 		logger.Printf("stats: %v", err)
 		return func() {}

@@ -39,6 +39,9 @@ func startTUIEnv(t *testing.T, h netns.Host, env []string, width, height int, ar
 	b := make([]byte, 4)
 	rand.Read(b)
 	s := &tmuxSession{t: t, socket: "lanarena-e2e-" + hex.EncodeToString(b)}
+	// A configuration directory of its own: the player's name and colour
+	// are never remembered in the machine's (env may give another).
+	env = append([]string{"XDG_CONFIG_HOME=" + t.TempDir()}, env...)
 	cmd := append(append(append([]string{"ip", "netns", "exec", h.Name, "env"}, env...), binary(t)), args...)
 	out, err := exec.Command("tmux", "-L", s.socket, "new-session", "-d", "-s", "game",
 		"-x", strconv.Itoa(width), "-y", strconv.Itoa(height), strings.Join(cmd, " ")).CombinedOutput()

@@ -487,12 +487,14 @@ func deadline(ctx context.Context) time.Time {
 
 // TestAdvertiserUpdate: a browser sees the new record after Update, which
 // is called from another thread (here from found, on a thread outside the
-// namespace) since it opens no socket.
+// namespace) since it opens no socket. The announcement names its address:
+// without one, Update would look up the addresses of the namespace found
+// runs in (the test's own, which may have only loopback).
 func TestAdvertiserUpdate(t *testing.T) {
 	lan := netns.New(t, 2)
 	hosts := lan.Hosts()
 	logger := logBuffer(t)
-	a := Announcement{ID: 0xa1, Name: "host", Room: "before", Version: 1, Port: 7000}
+	a := Announcement{ID: 0xa1, Name: "host", Room: "before", Version: 1, Port: 7000, IPs: []netip.Addr{hosts[0].Addr}}
 	var ad *Advertiser
 	hosts[0].Run(t, func() {
 		var err error
@@ -515,10 +517,14 @@ func TestAdvertiserUpdate(t *testing.T) {
 				a.Room, a.Locked = "after", true
 				if err := ad.Update(a); err != nil {
 					t.Error(err)
+					cancel()
 				}
 			case "after":
 				if !e.Locked {
 					t.Errorf("updated entry %+v not locked", e)
+				}
+				if want := netip.AddrPortFrom(hosts[0].Addr, 7000); e.Addr != want {
+					t.Errorf("updated entry at %v, want %v", e.Addr, want)
 				}
 				cancel()
 			}

@@ -34,6 +34,7 @@ import (
 	"net/netip"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -86,19 +87,59 @@ type Host struct {
 	procs *procs
 }
 
-// names of one LAN: namespaces carry this process's id so that a later
-// run can delete what a killed run left behind; interface names stay
+// names of one LAN. Namespaces are machine-wide, so their names start with
+// the run's prefix (see PrefixEnv) and carry this process's id, so that a
+// later run can delete what a killed run left behind. Interfaces live
+// inside the LAN's own namespaces: they need only the LAN's tag, and stay
 // within the kernel's 15 bytes.
-type names struct{ tag string }
+type names struct{ prefix, tag string }
 
-func (n names) ns(role string) string   { return fmt.Sprintf("%s-%d-%s", n.tag, os.Getpid(), role) }
-func (n names) hostIf(i int) string     { return fmt.Sprintf("%sh%d", n.tag, i) } // ≤ 2+6+1+3 bytes
-func (n names) switchPort(i int) string { return fmt.Sprintf("%sp%d", n.tag, i) }
-func (n names) bridge() string          { return n.tag + "br" }
+func (n names) ns(role string) string {
+	return fmt.Sprintf("%s%s-%d-%s", n.prefix, n.tag, os.Getpid(), role)
+}
+func (n names) hostIf(i int) string     { return fmt.Sprintf("la%sh%d", n.tag, i) } // ≤ 2+6+1+3 bytes
+func (n names) switchPort(i int) string { return fmt.Sprintf("la%sp%d", n.tag, i) }
+func (n names) bridge() string          { return "la" + n.tag + "br" }
 
-// staleName matches the namespaces this package makes, capturing the id of
-// the process that made them.
-var staleName = regexp.MustCompile(`^la[0-9a-f]{6}-([0-9]+)-`)
+// newNames draws a LAN's tag, under this run's prefix.
+func newNames(t testing.TB) names {
+	t.Helper()
+	prefix, err := Prefix()
+	if err != nil {
+		t.Fatalf("netns.New: %v", err)
+	}
+	var tag [3]byte
+	mustRandom(t, tag[:])
+	return names{prefix: prefix, tag: hex.EncodeToString(tag[:])}
+}
+
+// PrefixEnv is the environment variable whose value starts the name of
+// every namespace a LAN makes ("la" when unset). A CI run sets a value of
+// its own, so that its clean-up and its leftover check touch only the
+// namespaces it made, never those of a run going on beside it. A prefix is
+// 1 to 24 lower-case letters and digits, starting with a letter; one that
+// ends in a letter other than a-f cannot be confused with another run's
+// prefix followed by a tag.
+const PrefixEnv = "LANARENA_NETNS_PREFIX"
+
+var validPrefix = regexp.MustCompile(`^[a-z][a-z0-9]{0,23}$`)
+
+// Prefix returns the prefix of the namespaces made by this process: the
+// value of PrefixEnv, or "la".
+func Prefix() (string, error) {
+	p, ok := os.LookupEnv(PrefixEnv)
+	if !ok || p == "" {
+		return "la", nil
+	}
+	if !validPrefix.MatchString(p) {
+		return "", fmt.Errorf("%s=%q: want 1 to 24 lower-case letters and digits, starting with a letter", PrefixEnv, p)
+	}
+	return p, nil
+}
+
+// staleName matches the namespaces this package makes, whatever their
+// prefix, capturing the id of the process that made them.
+var staleName = regexp.MustCompile(`^[a-z][a-z0-9]*[0-9a-f]{6}-([0-9]+)-(?:sw|h[0-9]+)$`)
 
 // New makes a LAN of the given number of hosts, on a private /24 chosen
 // at random (10.77.X.0/24): host i has address .i+1. In each host the
@@ -112,11 +153,8 @@ func New(t testing.TB, hosts int) *LAN {
 	if err := Available(); err != nil {
 		unavailable(t, "%v", err)
 	}
+	n := newNames(t)
 	removeStale(t)
-
-	var tag [3]byte
-	mustRandom(t, tag[:])
-	n := names{tag: "la" + hex.EncodeToString(tag[:])}
 	x := byte(randomInt(t, 256))
 	l := &LAN{
 		prefix: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 77, x, 0}), 24),
@@ -228,6 +266,9 @@ func ip(args ...string) ([]byte, error) {
 // deletes its interfaces, and so the veth peers in other namespaces).
 func remove(ns string) error {
 	out, err := ip("netns", "pids", ns)
+	if _, serr := os.Stat(filepath.Join(nsDir, ns)); err != nil && errors.Is(serr, os.ErrNotExist) {
+		return fmt.Errorf("namespace %s was deleted by something else while in use (a clean-up not scoped to its own run?)", ns)
+	}
 	if err != nil {
 		return fmt.Errorf("ip netns pids %s: %v: %s", ns, err, out)
 	}

@@ -4,8 +4,10 @@ package netns
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/netip"
+	"os"
 	"os/exec"
 	"runtime"
 	"slices"
@@ -189,5 +191,74 @@ func TestCleanupKillsProcesses(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		cmd.Process.Kill()
 		t.Fatal("a process in the namespace outlived the LAN")
+	}
+}
+
+// TestPrefix: a run that sets PrefixEnv finds every namespace of its LANs
+// under that prefix, and only those.
+func TestPrefix(t *testing.T) {
+	if err := Available(); err != nil {
+		unavailable(t, "%v", err)
+	}
+	prefix := fmt.Sprintf("latest%dq", os.Getpid())
+	t.Setenv(PrefixEnv, prefix)
+	lan := New(t, 2)
+	names := []string{lan.Switch()}
+	for _, h := range lan.Hosts() {
+		names = append(names, h.Name)
+	}
+	var ours []string
+	for _, line := range strings.Split(namespaces(t), "\n") {
+		if ns, _, _ := strings.Cut(line, " "); strings.HasPrefix(ns, prefix) {
+			ours = append(ours, ns)
+		}
+	}
+	slices.Sort(names)
+	slices.Sort(ours)
+	if !slices.Equal(ours, names) {
+		t.Errorf("namespaces named %s*: %q, want the LAN's %q", prefix, ours, names)
+	}
+
+	for _, bad := range []string{"La", "la-ci", "1la", "la/x", strings.Repeat("a", 25)} {
+		t.Setenv(PrefixEnv, bad)
+		if p, err := Prefix(); err == nil {
+			t.Errorf("Prefix() with %s=%q = %q, want an error", PrefixEnv, bad, p)
+		}
+	}
+}
+
+// TestRemoveStaleScoped: a namespace whose maker has exited is removed,
+// whatever its run's prefix; one whose maker still runs is left alone.
+func TestRemoveStaleScoped(t *testing.T) {
+	if err := Available(); err != nil {
+		unavailable(t, "%v", err)
+	}
+	exited := exec.Command("true")
+	if err := exited.Run(); err != nil {
+		t.Fatal(err)
+	}
+	alive := exec.Command("sleep", "60")
+	if err := alive.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer alive.Wait()
+	defer alive.Process.Kill()
+	var tag [3]byte
+	mustRandom(t, tag[:])
+	dead := fmt.Sprintf("lastaleq%x-%d-sw", tag, exited.Process.Pid)
+	live := fmt.Sprintf("lastaleq%x-%d-h0", tag, alive.Process.Pid)
+	for _, ns := range []string{dead, live} {
+		if out, err := ip("netns", "add", ns); err != nil {
+			t.Fatalf("ip netns add %s: %v: %s", ns, err, out)
+		}
+		t.Cleanup(func() { ip("netns", "del", ns) })
+	}
+	removeStale(t)
+	list := namespaces(t)
+	if strings.Contains(list, dead) {
+		t.Errorf("%s, made by exited process %d, was not removed", dead, exited.Process.Pid)
+	}
+	if !strings.Contains(list, live) {
+		t.Errorf("%s, made by running process %d, was removed", live, alive.Process.Pid)
 	}
 }

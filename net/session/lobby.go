@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"sync"
+	"time"
 
 	gamenet "lanarena/net"
 )
@@ -58,9 +59,10 @@ func (s *Session) roomsConfig() gamenet.RoomsConfig {
 func (s *Session) Lobby(ctx context.Context, show func(rooms []gamenet.RoomInfo, searching bool)) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	joined := s.joinedChan()
 	go func() {
 		select {
-		case <-s.joined:
+		case <-joined:
 			cancel()
 		case <-ctx.Done():
 		}
@@ -82,4 +84,32 @@ func (s *Session) Lobby(ctx context.Context, show func(rooms []gamenet.RoomInfo,
 			show(rooms, true)
 		}
 	})
+}
+
+// lookEvery is how often Look asks the LAN: a few times within its wait.
+const lookEvery = 250 * time.Millisecond
+
+// Look browses the LAN for room for at most wait, so that joining it with
+// Join adopts the rules of the players already there (--room NAME without
+// rules on the command line). It returns whether the room was seen; with
+// mDNS off or strict rules, it returns false at once.
+func (s *Session) Look(ctx context.Context, room string, wait time.Duration) bool {
+	if !s.cfg.Node.MDNS || s.cfg.Strict {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	cfg := s.roomsConfig()
+	cfg.Interval = lookEvery
+	found := false
+	s.browse(ctx, cfg, func(rooms []gamenet.RoomInfo) {
+		for _, r := range rooms {
+			if string(r.Name) == room && r.Compatible {
+				s.rooms.set(rooms)
+				found = true
+				cancel()
+			}
+		}
+	})
+	return found
 }

@@ -1,7 +1,7 @@
 // Package session is the game one player's process plays: joined at once
 // (--room) or from the lobby, where joining a room the lobby saw adopts
-// that room's rules. A session joins once; the fleet it starts (the
-// player's peer and its bots) lives until Close.
+// that room's rules. The fleet a join starts (the player's peer and its
+// bots) lives until Leave, which lets the session join again, or Close.
 package session
 
 import (
@@ -35,15 +35,16 @@ type Session struct {
 	ctx     context.Context
 	cfg     Config
 	rooms   roomBook
-	started chan *gamenet.Node // to the pump, once
-	joined  chan struct{}      // closed once a room is joined
+	started chan *gamenet.Node // to the pump, at every join
+	left    chan struct{}      // a token at every Leave, for the lobby's feeder
 
 	// Seams for tests; gamenet.BrowseRooms and fleet.Start otherwise.
 	browse     func(context.Context, gamenet.RoomsConfig, func([]gamenet.RoomInfo))
 	startFleet func(context.Context, gamenet.NodeConfig) (*fleet.Fleet, error)
 
-	mu     sync.Mutex // guards fleet and closed
+	mu     sync.Mutex // guards fleet, joined and closed
 	fleet  *fleet.Fleet
+	joined chan struct{} // closed once a room is joined; a new one at Leave
 	closed bool
 }
 
@@ -53,19 +54,71 @@ func New(ctx context.Context, cfg Config) *Session {
 		ctx:        ctx,
 		cfg:        cfg,
 		started:    make(chan *gamenet.Node, 1),
+		left:       make(chan struct{}, 1),
 		joined:     make(chan struct{}),
 		browse:     gamenet.BrowseRooms,
 		startFleet: fleet.Start,
 	}
 }
 
-// Started delivers the player's peer once a room is joined.
+// Started delivers the player's peer each time a room is joined.
 func (s *Session) Started() <-chan *gamenet.Node { return s.started }
+
+// Left delivers a token each time the player leaves a room with Leave:
+// the lobby may run again.
+func (s *Session) Left() <-chan struct{} { return s.left }
+
+// joinedChan is closed once the current lobby's player joins a room.
+func (s *Session) joinedChan() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.joined
+}
+
+// SetName changes the name the next Join plays under (a name asked for
+// on the first run, say).
+func (s *Session) SetName(name string) {
+	s.mu.Lock()
+	s.cfg.Node.Peer.Name = name
+	s.mu.Unlock()
+}
+
+// Leave stops the player's peer and bots, which tells the room they left,
+// and lets the session join a room again. It returns once they have
+// stopped. Without a room joined, or after Close, it does nothing.
+func (s *Session) Leave() {
+	s.mu.Lock()
+	f := s.fleet
+	if f == nil || s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.fleet = nil
+	s.joined = make(chan struct{})
+	s.mu.Unlock()
+	f.Close()
+	select {
+	case s.left <- struct{}{}:
+	default: // a token is waiting already
+	}
+}
 
 // Join starts the player's peer in room, with secret when it is not
 // empty, and the configured bots beside it. It returns at once with the
 // running fleet; a failed join leaves the session as it was.
 func (s *Session) Join(room, secret string) (*fleet.Fleet, error) {
+	return s.join(room, secret, nil)
+}
+
+// Create is Join for a room created in the lobby's form, with its
+// options: firstTo kills win a match (0: drop-in play without matches).
+func (s *Session) Create(room, secret string, firstTo int) (*fleet.Fleet, error) {
+	return s.join(room, secret, func(cfg *gamenet.NodeConfig) { setFirstTo(cfg, firstTo) })
+}
+
+// join starts the player's peer in room; options, if not nil, sets a new
+// room's options on its configuration.
+func (s *Session) join(room, secret string, options func(*gamenet.NodeConfig)) (*fleet.Fleet, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.fleet != nil || s.closed {
@@ -79,6 +132,9 @@ func (s *Session) Join(room, secret string) (*fleet.Fleet, error) {
 	if r, ok := s.rooms.find(room); ok {
 		cfg = adopt(cfg, r, s.cfg.Strict)
 	}
+	if options != nil {
+		options(&cfg)
+	}
 	f, err := s.startFleet(s.ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -88,6 +144,10 @@ func (s *Session) Join(room, secret string) (*fleet.Fleet, error) {
 		return nil, err
 	}
 	s.fleet = f
+	select {
+	case <-s.started: // the pump never took the last one: it is stopped
+	default:
+	}
 	s.started <- f.Own()
 	close(s.joined)
 	return f, nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -47,7 +48,7 @@ func TestWithDefault(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := withDefault(slices.Clone(tc.rooms), cfg)
-			if !slices.EqualFunc(got, tc.want, func(a, b gamenet.RoomInfo) bool { return a == b }) {
+			if !slices.EqualFunc(got, tc.want, func(a, b gamenet.RoomInfo) bool { return reflect.DeepEqual(a, b) }) {
 				t.Errorf("got %+v, want %+v", got, tc.want)
 			}
 		})
@@ -215,7 +216,7 @@ func TestJoinFromTheLobby(t *testing.T) {
 	if len(first) != 1 || first[0].Name != DefaultRoom {
 		t.Fatalf("first list %+v, want the default room alone", first)
 	}
-	if len(second) != 2 || second[0] != lanparty || second[1].Name != DefaultRoom {
+	if len(second) != 2 || !reflect.DeepEqual(second[0], lanparty) || second[1].Name != DefaultRoom {
 		t.Fatalf("second list %+v, want lanparty, then the default room", second)
 	}
 
@@ -269,5 +270,104 @@ func awaitBot(ctx context.Context, t *testing.T, p *gamenet.Peer, name string) {
 				last = append(last, fmt.Sprintf("%s(bot %v)", ps.Name, ps.Bot))
 			}
 		}
+	}
+}
+
+// Leaving a room stops the player's peer, which tells the room, and lets
+// the lobby run and the session join again.
+func TestLeaveThenJoinAgain(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	s := New(ctx, config(false))
+	defer s.Close()
+	s.Leave() // nothing joined: nothing happens
+	select {
+	case <-s.Left():
+		t.Fatal("a Leave without a room signalled the lobby")
+	default:
+	}
+	first, err := s.Join("lab", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := <-s.Started(); n != first.Own() {
+		t.Fatal("the pump got another peer")
+	}
+	s.Leave()
+	select {
+	case <-first.Own().Peer.Done():
+	case <-ctx.Done():
+		t.Fatal("the first peer runs on after Leave")
+	}
+	select {
+	case <-s.Left():
+	default:
+		t.Fatal("Leave did not signal the lobby")
+	}
+	// The lobby runs again and stops at the next join.
+	sh := shown{ch: make(chan []gamenet.RoomInfo, 4)}
+	lobbyDone := make(chan struct{})
+	go func() { defer close(lobbyDone); s.Lobby(ctx, sh.show) }()
+	<-sh.ch
+	s.SetName("bob")
+	second, err := s.Join("den", "")
+	if err != nil {
+		t.Fatalf("join after leave: %v", err)
+	}
+	if c := second.Own().Peer.Config(); c.Room != "den" || c.Name != "bob" {
+		t.Errorf("second peer in room %q as %q, want den as bob", c.Room, c.Name)
+	}
+	if n := <-s.Started(); n != second.Own() {
+		t.Error("the pump did not get the second peer")
+	}
+	select {
+	case <-lobbyDone:
+	case <-ctx.Done():
+		t.Fatal("the lobby still runs after the second join")
+	}
+}
+
+// --room NAME without rules on the command line: a short look at the LAN
+// finds the room, and joining it adopts its rules.
+func TestLookAdoptsTheRulesOfARoomOnTheLAN(t *testing.T) {
+	fast := gamenet.RoomInfo{Name: "fast", Players: 1, Params: roomRules, Mode: gamenet.ModeP2P, Compatible: true}
+	for _, tc := range []struct {
+		name   string
+		mdns   bool
+		strict bool
+		want   game.Params
+	}{
+		{"found: its rules", true, false, roomRules},
+		{"rules given on the command line: no look", true, true, flagRules},
+		{"mDNS off: no look", false, false, flagRules},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := config(tc.strict)
+			cfg.Node.MDNS = tc.mdns
+			s := New(context.Background(), cfg)
+			s.browse = func(ctx context.Context, _ gamenet.RoomsConfig, report func([]gamenet.RoomInfo)) {
+				report([]gamenet.RoomInfo{{Name: "other", Params: flagRules, Compatible: true}})
+				report([]gamenet.RoomInfo{fast})
+				<-ctx.Done()
+			}
+			found := s.Look(context.Background(), "fast", 5*time.Second) // returns once found
+			got := recordStarts(s)
+			s.Join("fast", "")
+			if found != (tc.want == roomRules) || len(*got) != 1 || (*got)[0].Peer.Params != tc.want {
+				t.Errorf("found %v, peer rules %+v, want %+v", found, (*got)[0].Peer.Params, tc.want)
+			}
+		})
+	}
+}
+
+func TestLookGivesUpInTime(t *testing.T) {
+	cfg := config(false)
+	cfg.Node.MDNS = true
+	s := New(context.Background(), cfg)
+	s.browse = func(ctx context.Context, _ gamenet.RoomsConfig, report func([]gamenet.RoomInfo)) {
+		<-ctx.Done()
+	}
+	if s.Look(context.Background(), "fast", 50*time.Millisecond) {
+		t.Error("found a room nobody reported")
 	}
 }

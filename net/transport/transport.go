@@ -59,6 +59,13 @@ type Stats struct {
 	// ReadDrops counts received packets dropped because the Packets
 	// channel was full. They are included in PacketsIn and BytesIn.
 	ReadDrops uint64
+	// Limited counts datagrams dropped by a SourceLimit (UDP only).
+	// They are included in PacketsIn and BytesIn.
+	Limited uint64
+	// Filtered counts datagrams the reader dropped for lacking the prefix
+	// of RequirePrefix (UDP only; those the kernel's filter dropped never
+	// arrive). They are included in PacketsIn and BytesIn.
+	Filtered uint64
 }
 
 // counters is the atomic form of Stats.
@@ -66,6 +73,20 @@ type counters struct {
 	packetsIn, packetsOut atomic.Uint64
 	bytesIn, bytesOut     atomic.Uint64
 	readDrops             atomic.Uint64
+	limitedIn             atomic.Uint64
+	filteredIn            atomic.Uint64
+}
+
+// filtered counts a datagram received and dropped for its prefix.
+func (c *counters) filtered(n int) {
+	c.received(n)
+	c.filteredIn.Add(1)
+}
+
+// limited counts a datagram received and dropped by a SourceLimit.
+func (c *counters) limited(n int) {
+	c.received(n)
+	c.limitedIn.Add(1)
 }
 
 func (c *counters) sent(n int) {
@@ -85,6 +106,8 @@ func (c *counters) snapshot() Stats {
 		BytesIn:    c.bytesIn.Load(),
 		BytesOut:   c.bytesOut.Load(),
 		ReadDrops:  c.readDrops.Load(),
+		Limited:    c.limitedIn.Load(),
+		Filtered:   c.filteredIn.Load(),
 	}
 }
 

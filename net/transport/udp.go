@@ -1,11 +1,14 @@
 package transport
 
 import (
+	"bytes"
 	"errors"
 	"net"
 	"net/netip"
 	"runtime"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"golang.org/x/net/ipv4"
@@ -14,6 +17,11 @@ import (
 // socketBuffer is the kernel receive buffer we ask for, so that a burst of
 // packets from many peers waits in the kernel rather than being dropped.
 const socketBuffer = 1 << 20
+
+// readBatch is how many datagrams routineRead takes off the socket in one
+// recvmmsg: under a flood the socket always holds many, and a system call
+// a datagram is most of what a flood costs the receiver.
+const readBatch = 32
 
 // UDP is a Transport and a Batcher over one UDP socket. One goroutine,
 // routineRead, reads the socket; it exits when Close closes the socket.
@@ -34,6 +42,16 @@ type UDP struct {
 	index   []int         // ms[j] is message index[j] of the batch
 	iovs    [][]byte      // ms[j].Buffers is iovs[j : j+1]
 	addrs   []net.UDPAddr // ms[j].Addr is &addrs[j]
+
+	// reader receives many datagrams a system call (recvmmsg, on Linux);
+	// nil elsewhere, where routineRead reads one a call.
+	reader    batchReader
+	readCalls atomic.Uint64 // system calls that returned datagrams (tests)
+	// limit is the SourceLimit routineRead applies, set by LimitSources;
+	// routineRead owns the buckets (sources).
+	limit   atomic.Pointer[SourceLimit]
+	sources *sourceTable
+	prefix  atomic.Pointer[[]byte] // set by RequirePrefix
 
 	closeOnce sync.Once
 	closeErr  error
@@ -67,6 +85,7 @@ func ListenUDP(addr netip.AddrPort) (*UDP, error) {
 	if network == "udp4" && runtime.GOOS == "linux" {
 		u.batch = ipv4.NewPacketConn(conn)
 	}
+	u.reader = newBatchReader(conn, readBatch)
 	go u.routineRead()
 	return u, nil
 }
@@ -76,6 +95,9 @@ func ListenUDP(addr netip.AddrPort) (*UDP, error) {
 func (u *UDP) routineRead() {
 	defer close(u.done)
 	defer close(u.packets)
+	if u.reader != nil && !u.readBatches() {
+		return
+	}
 	buf := make([]byte, ReadBufferSize)
 	for {
 		n, from, err := u.conn.ReadFromUDPAddrPort(buf)
@@ -88,10 +110,93 @@ func (u *UDP) routineRead() {
 			// keep reading.
 			continue
 		}
+		u.readCalls.Add(1)
+		if !u.admit(canonical(from), buf[:n], time.Now()) {
+			continue
+		}
 		data := make([]byte, n)
 		copy(data, buf[:n])
 		u.stats.offer(u.packets, Packet{Data: data, From: canonical(from), At: time.Now()})
 	}
+}
+
+// batchReader reads many datagrams a system call.
+type batchReader interface {
+	// read blocks until datagrams have come and says how many it read,
+	// or returns an error (net.ErrClosed once the socket is closed).
+	read() (int, error)
+	// datagram is the i-th datagram of the last read and its source; the
+	// bytes are the reader's until the next read.
+	datagram(i int) ([]byte, netip.AddrPort)
+}
+
+// readBatches delivers datagrams read readBatch at a time until the socket
+// is closed, and then returns false. It returns true if the system has no
+// recvmmsg for this socket after all: routineRead then reads one at a
+// time.
+func (u *UDP) readBatches() (unsupported bool) {
+	for {
+		n, err := u.reader.read()
+		switch {
+		case errors.Is(err, net.ErrClosed):
+			return false // Close was called
+		case errors.Is(err, syscall.ENOSYS), errors.Is(err, syscall.EOPNOTSUPP), errors.Is(err, syscall.EINVAL):
+			return true // no recvmmsg here (an old kernel, a sandbox)
+		case err != nil:
+			continue // as in routineRead: nothing stops an unconnected socket
+		}
+		u.readCalls.Add(1)
+		now := time.Now()
+		for i := range n {
+			b, from := u.reader.datagram(i)
+			if !from.IsValid() || !u.admit(canonical(from), b, now) {
+				continue
+			}
+			data := make([]byte, len(b))
+			copy(data, b)
+			u.stats.offer(u.packets, Packet{Data: data, From: canonical(from), At: now})
+		}
+	}
+}
+
+// LimitSources makes the reader drop, before copying or queueing them,
+// the datagrams of a source past lim (see SourceLimit); they are counted
+// in Stats.Limited. It may be called at any time, from any goroutine; the
+// zero SourceLimit lifts the limit.
+func (u *UDP) LimitSources(lim SourceLimit) { u.limit.Store(&lim) }
+
+// RequirePrefix makes the transport drop the datagrams that do not start
+// with prefix (a protocol's magic): on Linux in the kernel, with a socket
+// filter, before they are queued or wake anything (they are then counted
+// nowhere here); elsewhere, or if the filter cannot be attached, in the
+// reader before it copies them (counted in Stats.Filtered). Call it once,
+// before the socket matters; prefix is at most 16 bytes.
+func (u *UDP) RequirePrefix(prefix []byte) {
+	p := append([]byte(nil), prefix[:min(len(prefix), 16)]...)
+	u.prefix.Store(&p)
+	_ = attachPrefixFilter(u.conn, p) // best effort: the reader checks too
+}
+
+// admit applies RequirePrefix and the SourceLimit on routineRead's
+// goroutine, counting what they drop.
+func (u *UDP) admit(from netip.AddrPort, b []byte, now time.Time) bool {
+	if p := u.prefix.Load(); p != nil && !bytes.HasPrefix(b, *p) {
+		u.stats.filtered(len(b))
+		return false
+	}
+	size := len(b)
+	lim := u.limit.Load()
+	if lim == nil {
+		return true
+	}
+	if u.sources == nil || u.sources.lim != *lim {
+		u.sources = newSourceTable(*lim)
+	}
+	if u.sources.allow(from, now) {
+		return true
+	}
+	u.stats.limited(size)
+	return false
 }
 
 // WriteTo sends b to the given address. It is safe for concurrent use.

@@ -97,11 +97,14 @@ type DropCount struct {
 // RoomInfo describes a room seen on the LAN, for the lobby.
 type RoomInfo struct {
 	Name       game.Text
-	Players    int
+	Players    int         // with a cycle, bots included; spectators apart
+	Spectators int         // watching without a cycle
+	Names      []game.Text // the players' names, sorted
+	Watchers   []game.Text // the spectators' names, sorted
 	Mode       Mode
 	Params     game.Params
 	Host       game.Text // server mode: the host's name
 	Locked     bool      // needs a secret
 	Compatible bool
-	Reason     game.Text // why it is incompatible ("protocol v2", "arena 80x40", "mode server")
+	Reason     game.Text // why it is incompatible, with the flag that fixes it ("arena 80x40 at 15/s; yours 56x40 at 15/s (--width 80)")
 }

@@ -187,7 +187,7 @@ func decodeBody(t Type, body []byte) (Message, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	if err := skipExt(r.b); err != nil {
+	if err := readExt(m, r.b); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -285,8 +285,6 @@ func (r *reader) state(s *State, spare *[MaxStateVerts]game.Point) {
 	s.Deaths = r.u16()
 	s.Streak = r.u16()
 	s.Best = r.u16()
-	s.Match = r.u16()
-	s.Winner = game.PlayerID(r.u32())
 	s.VertTotal = r.u16()
 	n := int(r.u8())
 	if n > MaxStateVerts || n > int(s.VertTotal) {

@@ -152,6 +152,9 @@ func appendBody(b []byte, m Message) ([]byte, error) {
 	default:
 		return b, fmt.Errorf("%w: %T", ErrType, m)
 	}
+	if w.err == nil {
+		w.ext(m)
+	}
 	return w.b, w.err
 }
 
@@ -239,8 +242,6 @@ func (w *writer) state(s *State) {
 	w.u16(s.Deaths)
 	w.u16(s.Streak)
 	w.u16(s.Best)
-	w.u16(s.Match)
-	w.u32(uint32(s.Winner))
 	w.u16(s.VertTotal)
 	w.u8(uint8(n))
 	for _, v := range s.Verts {

@@ -1,5 +1,7 @@
 package wire
 
+import "lanarena/game"
+
 // The extension area (net/PROTOCOL.md 3.3): after the fixed body of every
 // message, up to the tag, come zero or more extensions, each a kind byte,
 // a length byte and that many bytes of data. Later revisions of version 2
@@ -8,30 +10,78 @@ package wire
 // which says the message means something else without it, and the packet
 // is dropped (ErrField).
 //
-// Version 2 defines no kind yet; this reference implementation sends
-// none, and checks and skips what it gets.
+// Version 2 defines one kind, ExtMatch, on the messages that carry a
+// State: the match fields, which only rooms of matches need, so that the
+// hot message of drop-in play stays small.
 
 // ExtCritical marks an extension kind a receiver must understand.
 const ExtCritical uint8 = 1 << 7
 
+// Extension kinds. The numbers are the protocol: append only.
+const (
+	// ExtMatch carries State.Match (u16) and State.Winner (u32) on a
+	// State, MoveAck or CycleState; absent, both are 0.
+	ExtMatch uint8 = 1
+
+	extMatchLen = 2 + 4
+)
+
 // extHeaderLen is the kind and length bytes before an extension's data.
 const extHeaderLen = 2
 
-// skipExt checks the extension area b: a whole number of well-formed
-// extensions (ErrTrailing otherwise: bytes after the body that are not
-// extensions), none of them critical (ErrField), at most MaxExtBytes.
-func skipExt(b []byte) error {
+// ext writes the extensions of m: ExtMatch when its State has a
+// match.
+func (w *writer) ext(m Message) {
+	s := stateOf(m)
+	if s == nil || s.Match == 0 && s.Winner == 0 {
+		return
+	}
+	w.u8(ExtMatch)
+	w.u8(extMatchLen)
+	w.u16(s.Match)
+	w.u32(uint32(s.Winner))
+}
+
+// stateOf is the State a message carries, or nil.
+func stateOf(m Message) *State {
+	switch m := m.(type) {
+	case *State:
+		return m
+	case *MoveAck:
+		return &m.State
+	case *CycleState:
+		return &m.State
+	}
+	return nil
+}
+
+// readExt checks the extension area b of message m and takes in the
+// kinds it knows: a whole number of well-formed extensions (ErrTrailing
+// otherwise: bytes after the body that are not extensions), at most
+// MaxExtBytes, no critical kind (ErrField), and a known kind at most once,
+// with its length, where it applies (ErrField).
+func readExt(m Message, b []byte) error {
 	if len(b) > MaxExtBytes {
 		return ErrTrailing
 	}
+	seen := false
 	for len(b) > 0 {
 		if len(b) < extHeaderLen || len(b) < extHeaderLen+int(b[1]) {
 			return ErrTrailing
 		}
-		if b[0]&ExtCritical != 0 {
+		kind, data := b[0], b[extHeaderLen:extHeaderLen+int(b[1])]
+		b = b[extHeaderLen+len(data):]
+		switch {
+		case kind&ExtCritical != 0:
+			return ErrField
+		case kind != ExtMatch:
+			continue // a later revision's: skipped
+		case seen || len(data) != extMatchLen || stateOf(m) == nil:
 			return ErrField
 		}
-		b = b[extHeaderLen+int(b[1]):]
+		seen = true
+		s := stateOf(m)
+		s.Match, s.Winner = le.Uint16(data), game.PlayerID(le.Uint32(data[2:]))
 	}
 	return nil
 }

@@ -48,13 +48,14 @@ func TestVectors(t *testing.T) {
 	// The example of PROTOCOL.md.
 	const want = "4c41020200" + "04030201" + "07000000" + "10806056" +
 		"39300000" + "0300" + "07" + "0c16" + "00" + "00" + "09000000" + "0200" +
-		"0400" + "0300" + "0100" + "0300" + "0200" + "00000000" + "0b00" + "04" +
-		"1e05" + "1e0c" + "110c" + "1116"
+		"0400" + "0300" + "0100" + "0300" + "0b00" + "04" +
+		"1e05" + "1e0c" + "110c" + "1116" +
+		"01" + "06" + "0200" + "00000000"
 	if got := hexString(b); got != want {
 		t.Errorf("state packet:\n got %s\nwant %s", got, want)
 	}
-	if len(b) != 59 {
-		t.Errorf("state with 4 verts is %d bytes, want 59", len(b))
+	if len(b) != 61 {
+		t.Errorf("state with 4 verts is %d bytes, want 61", len(b))
 	}
 
 	// The private-room example of PROTOCOL.md.
@@ -66,7 +67,7 @@ func TestVectors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantSealed := want[:8] + "01" + want[10:] + "ed416223b34de584b67ccce80f583bc3"
+	wantSealed := want[:8] + "01" + want[10:] + "d30b367b342756e22c53f8b7ae6d0a95"
 	if got := hexString(sealed); got != wantSealed {
 		t.Errorf("sealed state packet:\n got %s\nwant %s", got, wantSealed)
 	}
@@ -205,13 +206,23 @@ func TestPeerAddresses(t *testing.T) {
 }
 
 // TestTruncated cuts every sample at every length: each must fail as
-// truncated, without a panic.
+// truncated, without a panic; a cut inside the extension area leaves
+// bytes that are no extension (trailing), and a cut just before it a
+// packet without the extension.
 func TestTruncated(t *testing.T) {
 	for _, s := range samples() {
 		b := mustAppend(s)
+		end := bodyEnd(b)
 		for n := range len(b) {
-			if _, m, err := Decode(b[:n]); !errors.Is(err, ErrShort) || m != nil {
-				t.Errorf("%s cut to %d of %d bytes: %v, %v; want %v", s.name, n, len(b), m, err, ErrShort)
+			want := ErrShort
+			switch {
+			case n == end:
+				want = nil
+			case n > end:
+				want = ErrTrailing
+			}
+			if _, m, err := Decode(b[:n]); !errors.Is(err, want) || (err == nil) != (m != nil) {
+				t.Errorf("%s cut to %d of %d bytes: %v, %v; want %v", s.name, n, len(b), m, err, want)
 			}
 		}
 	}
@@ -246,10 +257,13 @@ func TestCorrupt(t *testing.T) {
 		packet[s.name] = mustAppend(s)
 	}
 	state, hello := packet["state"], packet["hello"]
+	plain := typicalState()
+	plain.Match = 0 // no extension after the vertices
+	plainState := mustAppend(sample{h: testHeader, m: plain})
 	const (
 		stateBits  = HeaderLen + 6
-		stateCount = HeaderLen + 33
-		stateTotal = HeaderLen + 31
+		stateCount = HeaderLen + 27
+		stateTotal = HeaderLen + 25
 	)
 	helloPeers := HeaderLen + 7 + 1 + len("ada") + 1 + len("lan") + 2 + 4
 	helloLedger := helloPeers + 1 + (4 + 1 + 4 + 2) + 2*(4+1+16+2)
@@ -274,7 +288,7 @@ func TestCorrupt(t *testing.T) {
 		{"state bits", state, stateBits, 1 << 3, ErrField, true},
 		{"state verts > max", state, stateCount, MaxStateVerts + 1, ErrField, true},
 		{"state verts > total", state, stateTotal, 3, ErrField, true},
-		{"state verts short", state, stateCount, 5, ErrShort, true},
+		{"state verts short", plainState, stateCount, 5, ErrShort, true},
 		{"hello flags", hello, HeaderLen, 0x10, ErrField, true},
 		{"hello mode", hello, HeaderLen + 1, 2, ErrField, true},
 		{"hello name len", hello, HeaderLen + 7, MaxNameBytes + 1, ErrField, true},
@@ -394,12 +408,12 @@ func TestPeekHeader(t *testing.T) {
 func TestSizes(t *testing.T) {
 	want := map[string]int{
 		"hello-min": 34, "hello-max": 722,
-		"state-min": 51, "state": 59, "state-max": 67,
+		"state-min": 45, "state": 61, "state-max": 69,
 		"leave": 17, "ping": 25, "pong": 25, "trail-req": 21,
 		"trail-empty": 25, "trail-max": 1151,
 		"chat-empty": 23, "chat-max": 663, "chat-ack": 21,
-		"move-req": 23, "move-ack": 67, "move-ack-max": 75,
-		"cycle-state-max": 137,
+		"move-req": 23, "move-ack": 69, "move-ack-max": 77,
+		"cycle-state-max": 139,
 		"cycle-trail-req": 25, "cycle-trail-req-max": 25,
 		"cycle-trail-empty": 29, "cycle-trail-max": 1151,
 	}
@@ -422,21 +436,28 @@ func TestExtensions(t *testing.T) {
 			t.Errorf("%s: %d bytes leave no room for %d bytes of extensions and a tag", s.name, len(b), MaxExtBytes)
 		}
 	}
-	base := mustAppend(sample{h: testHeader, m: typicalState()})
+	plain := func() *State { s := typicalState(); s.Match = 0; return s }
+	matched := func(m uint16, w game.PlayerID) *State { s := plain(); s.Match, s.Winner = m, w; return s }
+	base := mustAppend(sample{h: testHeader, m: plain()})
 	tests := []struct {
 		name string
 		ext  []byte
 		want error
+		m    *State
 	}{
-		{"none", nil, nil},
-		{"empty extension", []byte{0x01, 0}, nil},
-		{"PROTOCOL.md 10.5", []byte{0x05, 3, 'e', 'x', 't'}, nil},
-		{"two unknown", []byte{0x01, 2, 0xaa, 0xbb, 0x7f, 1, 0xcc}, nil},
-		{"full area", append([]byte{0x02, MaxExtBytes - 2}, make([]byte, MaxExtBytes-2)...), nil},
-		{"over the area", append([]byte{0x02, MaxExtBytes - 1}, make([]byte, MaxExtBytes-1)...), ErrTrailing},
-		{"critical", []byte{0x81, 0}, ErrField},
-		{"lone kind", []byte{0x01}, ErrTrailing},
-		{"length past the end", []byte{0x01, 3, 0}, ErrTrailing},
+		{"none", nil, nil, plain()},
+		{"empty extension", []byte{0x02, 0}, nil, plain()},
+		{"PROTOCOL.md 10.5", []byte{0x05, 3, 'e', 'x', 't'}, nil, plain()},
+		{"two unknown", []byte{0x02, 2, 0xaa, 0xbb, 0x7f, 1, 0xcc}, nil, plain()},
+		{"full area", append([]byte{0x02, MaxExtBytes - 2}, make([]byte, MaxExtBytes-2)...), nil, plain()},
+		{"over the area", append([]byte{0x02, MaxExtBytes - 1}, make([]byte, MaxExtBytes-1)...), ErrTrailing, nil},
+		{"critical", []byte{0x81, 0}, ErrField, nil},
+		{"lone kind", []byte{0x02}, ErrTrailing, nil},
+		{"length past the end", []byte{0x02, 3, 0}, ErrTrailing, nil},
+		{"match", []byte{ExtMatch, 6, 3, 0, 9, 0, 0, 0}, nil, matched(3, 9)},
+		{"match after an unknown one", []byte{0x7f, 0, ExtMatch, 6, 1, 1, 0, 0, 0, 0}, nil, matched(257, 0)},
+		{"match twice", []byte{ExtMatch, 6, 3, 0, 9, 0, 0, 0, ExtMatch, 6, 3, 0, 9, 0, 0, 0}, ErrField, nil},
+		{"match of another length", []byte{ExtMatch, 2, 3, 0}, ErrField, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -444,10 +465,17 @@ func TestExtensions(t *testing.T) {
 			if !errors.Is(err, tt.want) || (err == nil) != (m != nil) {
 				t.Fatalf("Decode = %v, %v; want %v", m, err, tt.want)
 			}
-			if err == nil && !reflect.DeepEqual(m, typicalState()) {
-				t.Errorf("message = %+v, want %+v", m, typicalState())
+			if err == nil && !reflect.DeepEqual(m, tt.m) {
+				t.Errorf("message = %+v, want %+v", m, tt.m)
 			}
 		})
+	}
+	ping := mustAppend(sample{h: testHeader, m: &Ping{Nonce: 1}})
+	if _, _, err := Decode(append(ping, ExtMatch, 6, 1, 0, 0, 0, 0, 0)); !errors.Is(err, ErrField) {
+		t.Errorf("a match extension on a ping: %v, want %v", err, ErrField)
+	}
+	if b := mustAppend(sample{h: testHeader, m: plain()}); !bytes.Equal(b, base) || bodyEnd(b) != len(b) || len(b) != 53 {
+		t.Errorf("a state of no match: %x (%d bytes), want 53 bytes, no extension (PROTOCOL.md 10.1)", b, len(b))
 	}
 }
 

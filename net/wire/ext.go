@@ -10,36 +10,46 @@ import "lanarena/game"
 // which says the message means something else without it, and the packet
 // is dropped (ErrField).
 //
-// Version 2 defines one kind, ExtMatch, on the messages that carry a
-// State: the match fields, which only rooms of matches need, so that the
-// hot message of drop-in play stays small.
+// Version 2 defines two kinds, ExtMatch and ExtWinner, on the messages
+// that carry a State: the match fields, which only rooms of matches need,
+// so that the hot message of drop-in play stays small.
 
 // ExtCritical marks an extension kind a receiver must understand.
 const ExtCritical uint8 = 1 << 7
 
 // Extension kinds. The numbers are the protocol: append only.
 const (
-	// ExtMatch carries State.Match (u16) and State.Winner (u32) on a
-	// State, MoveAck or CycleState; absent, both are 0.
+	// ExtMatch carries State.Match (u16) on a State, MoveAck or
+	// CycleState; absent, it is 0 (drop-in play).
 	ExtMatch uint8 = 1
+	// ExtWinner carries State.Winner (u32) on the same messages, only
+	// while a match's result shows; absent, it is 0.
+	ExtWinner uint8 = 2
 
-	extMatchLen = 2 + 4
+	extMatchLen  = 2
+	extWinnerLen = 4
 )
 
 // extHeaderLen is the kind and length bytes before an extension's data.
 const extHeaderLen = 2
 
-// ext writes the extensions of m: ExtMatch when its State has a
-// match.
+// ext writes the extensions of m, in kind order: ExtMatch when its State
+// has a match, ExtWinner when it names a winner.
 func (w *writer) ext(m Message) {
 	s := stateOf(m)
-	if s == nil || s.Match == 0 && s.Winner == 0 {
+	if s == nil {
 		return
 	}
-	w.u8(ExtMatch)
-	w.u8(extMatchLen)
-	w.u16(s.Match)
-	w.u32(uint32(s.Winner))
+	if s.Match != 0 {
+		w.u8(ExtMatch)
+		w.u8(extMatchLen)
+		w.u16(s.Match)
+	}
+	if s.Winner != 0 {
+		w.u8(ExtWinner)
+		w.u8(extWinnerLen)
+		w.u32(uint32(s.Winner))
+	}
 }
 
 // stateOf is the State a message carries, or nil.
@@ -64,24 +74,29 @@ func readExt(m Message, b []byte) error {
 	if len(b) > MaxExtBytes {
 		return ErrTrailing
 	}
-	seen := false
+	var seen [ExtWinner + 1]bool
 	for len(b) > 0 {
 		if len(b) < extHeaderLen || len(b) < extHeaderLen+int(b[1]) {
 			return ErrTrailing
 		}
 		kind, data := b[0], b[extHeaderLen:extHeaderLen+int(b[1])]
 		b = b[extHeaderLen+len(data):]
+		s := stateOf(m)
 		switch {
 		case kind&ExtCritical != 0:
 			return ErrField
-		case kind != ExtMatch:
+		case kind != ExtMatch && kind != ExtWinner:
 			continue // a later revision's: skipped
-		case seen || len(data) != extMatchLen || stateOf(m) == nil:
+		case seen[kind] || s == nil:
+			return ErrField
+		case kind == ExtMatch && len(data) == extMatchLen:
+			s.Match = le.Uint16(data)
+		case kind == ExtWinner && len(data) == extWinnerLen:
+			s.Winner = game.PlayerID(le.Uint32(data))
+		default:
 			return ErrField
 		}
-		seen = true
-		s := stateOf(m)
-		s.Match, s.Winner = le.Uint16(data), game.PlayerID(le.Uint32(data[2:]))
+		seen[kind] = true
 	}
 	return nil
 }

@@ -168,11 +168,21 @@ func corpusFile(args ...any) string {
 // a receiver skips.
 func withExt(b []byte) []byte { return append(b, 0x05, 3, 'e', 'x', 't') }
 
-// bodyEnd is where the fixed body of an encoded packet (without tag) ends:
-// before its ExtMatch extension, if it has one, which Append writes last.
+// bodyEnd is where the fixed body of an encoded packet (without tag)
+// ends: before the ExtMatch and ExtWinner extensions that Append writes
+// last, in that order, when the message carries a State.
 func bodyEnd(b []byte) int {
-	if n := len(b) - extHeaderLen - extMatchLen; n >= HeaderLen && b[n] == ExtMatch && b[n+1] == extMatchLen {
+	n := len(b)
+	_, m, err := Decode(b)
+	s := stateOf(m)
+	if err != nil || s == nil {
 		return n
 	}
-	return len(b)
+	if s.Winner != 0 {
+		n -= extHeaderLen + extWinnerLen
+	}
+	if s.Match != 0 {
+		n -= extHeaderLen + extMatchLen
+	}
+	return n
 }

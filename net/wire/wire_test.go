@@ -50,12 +50,12 @@ func TestVectors(t *testing.T) {
 		"39300000" + "0300" + "07" + "0c16" + "00" + "00" + "09000000" + "0200" +
 		"0400" + "0300" + "0100" + "0300" + "0b00" + "04" +
 		"1e05" + "1e0c" + "110c" + "1116" +
-		"01" + "06" + "0200" + "00000000"
+		"01" + "02" + "0200"
 	if got := hexString(b); got != want {
 		t.Errorf("state packet:\n got %s\nwant %s", got, want)
 	}
-	if len(b) != 61 {
-		t.Errorf("state with 4 verts is %d bytes, want 61", len(b))
+	if len(b) != 57 {
+		t.Errorf("state with 4 verts is %d bytes, want 57", len(b))
 	}
 
 	// The private-room example of PROTOCOL.md.
@@ -67,7 +67,7 @@ func TestVectors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantSealed := want[:8] + "01" + want[10:] + "d30b367b342756e22c53f8b7ae6d0a95"
+	wantSealed := want[:8] + "01" + want[10:] + "4e1acdc09102c5294a804c2667fb53ba"
 	if got := hexString(sealed); got != wantSealed {
 		t.Errorf("sealed state packet:\n got %s\nwant %s", got, wantSealed)
 	}
@@ -213,10 +213,14 @@ func TestTruncated(t *testing.T) {
 	for _, s := range samples() {
 		b := mustAppend(s)
 		end := bodyEnd(b)
+		whole := map[int]bool{end: true} // cuts between extensions
+		for i := end; i < len(b); i += extHeaderLen + int(b[i+1]) {
+			whole[i] = true
+		}
 		for n := range len(b) {
 			want := ErrShort
 			switch {
-			case n == end:
+			case whole[n]:
 				want = nil
 			case n > end:
 				want = ErrTrailing
@@ -284,7 +288,7 @@ func TestCorrupt(t *testing.T) {
 		{"type 15", state, 3, 15, ErrType, true},
 		{"type 255", state, 3, 255, ErrType, true},
 		{"flags", state, 4, 2, ErrField, true},
-		{"type changes length", state, 3, byte(TypePing), ErrTrailing, true},
+		{"type changes length", plainState, 3, byte(TypeChatAck), ErrTrailing, true},
 		{"state bits", state, stateBits, 1 << 3, ErrField, true},
 		{"state verts > max", state, stateCount, MaxStateVerts + 1, ErrField, true},
 		{"state verts > total", state, stateTotal, 3, ErrField, true},
@@ -408,12 +412,12 @@ func TestPeekHeader(t *testing.T) {
 func TestSizes(t *testing.T) {
 	want := map[string]int{
 		"hello-min": 34, "hello-max": 722,
-		"state-min": 45, "state": 61, "state-max": 69,
+		"state-min": 45, "state": 57, "state-max": 71,
 		"leave": 17, "ping": 25, "pong": 25, "trail-req": 21,
 		"trail-empty": 25, "trail-max": 1151,
 		"chat-empty": 23, "chat-max": 663, "chat-ack": 21,
-		"move-req": 23, "move-ack": 69, "move-ack-max": 77,
-		"cycle-state-max": 139,
+		"move-req": 23, "move-ack": 65, "move-ack-max": 79,
+		"cycle-state-max": 141,
 		"cycle-trail-req": 25, "cycle-trail-req-max": 25,
 		"cycle-trail-empty": 29, "cycle-trail-max": 1151,
 	}
@@ -446,18 +450,20 @@ func TestExtensions(t *testing.T) {
 		m    *State
 	}{
 		{"none", nil, nil, plain()},
-		{"empty extension", []byte{0x02, 0}, nil, plain()},
+		{"empty extension", []byte{0x03, 0}, nil, plain()},
 		{"PROTOCOL.md 10.5", []byte{0x05, 3, 'e', 'x', 't'}, nil, plain()},
-		{"two unknown", []byte{0x02, 2, 0xaa, 0xbb, 0x7f, 1, 0xcc}, nil, plain()},
-		{"full area", append([]byte{0x02, MaxExtBytes - 2}, make([]byte, MaxExtBytes-2)...), nil, plain()},
-		{"over the area", append([]byte{0x02, MaxExtBytes - 1}, make([]byte, MaxExtBytes-1)...), ErrTrailing, nil},
+		{"two unknown", []byte{0x03, 2, 0xaa, 0xbb, 0x7f, 1, 0xcc}, nil, plain()},
+		{"full area", append([]byte{0x03, MaxExtBytes - 2}, make([]byte, MaxExtBytes-2)...), nil, plain()},
+		{"over the area", append([]byte{0x03, MaxExtBytes - 1}, make([]byte, MaxExtBytes-1)...), ErrTrailing, nil},
 		{"critical", []byte{0x81, 0}, ErrField, nil},
-		{"lone kind", []byte{0x02}, ErrTrailing, nil},
-		{"length past the end", []byte{0x02, 3, 0}, ErrTrailing, nil},
-		{"match", []byte{ExtMatch, 6, 3, 0, 9, 0, 0, 0}, nil, matched(3, 9)},
-		{"match after an unknown one", []byte{0x7f, 0, ExtMatch, 6, 1, 1, 0, 0, 0, 0}, nil, matched(257, 0)},
-		{"match twice", []byte{ExtMatch, 6, 3, 0, 9, 0, 0, 0, ExtMatch, 6, 3, 0, 9, 0, 0, 0}, ErrField, nil},
-		{"match of another length", []byte{ExtMatch, 2, 3, 0}, ErrField, nil},
+		{"lone kind", []byte{0x03}, ErrTrailing, nil},
+		{"length past the end", []byte{0x03, 3, 0}, ErrTrailing, nil},
+		{"match and winner", []byte{ExtMatch, 2, 3, 0, ExtWinner, 4, 9, 0, 0, 0}, nil, matched(3, 9)},
+		{"winner first", []byte{ExtWinner, 4, 9, 0, 0, 0, ExtMatch, 2, 3, 0}, nil, matched(3, 9)},
+		{"match after an unknown one", []byte{0x7f, 0, ExtMatch, 2, 1, 1}, nil, matched(257, 0)},
+		{"match twice", []byte{ExtMatch, 2, 3, 0, ExtMatch, 2, 3, 0}, ErrField, nil},
+		{"match of another length", []byte{ExtMatch, 6, 3, 0, 9, 0, 0, 0}, ErrField, nil},
+		{"winner of another length", []byte{ExtWinner, 2, 9, 0}, ErrField, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -471,7 +477,7 @@ func TestExtensions(t *testing.T) {
 		})
 	}
 	ping := mustAppend(sample{h: testHeader, m: &Ping{Nonce: 1}})
-	if _, _, err := Decode(append(ping, ExtMatch, 6, 1, 0, 0, 0, 0, 0)); !errors.Is(err, ErrField) {
+	if _, _, err := Decode(append(ping, ExtMatch, 2, 1, 0)); !errors.Is(err, ErrField) {
 		t.Errorf("a match extension on a ping: %v, want %v", err, ErrField)
 	}
 	if b := mustAppend(sample{h: testHeader, m: plain()}); !bytes.Equal(b, base) || bodyEnd(b) != len(b) || len(b) != 53 {

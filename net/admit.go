@@ -109,6 +109,7 @@ func (l *core) authenticate(from netip.AddrPort, hdr wire.Header, b []byte) ([]b
 // against its source, which is reported once past suspectAfter.
 func (l *core) drop(reason DropReason, from netip.AddrPort) {
 	l.drops[reason]++
+	l.recordDrop(reason, from)
 	if !reason.Bad() {
 		return
 	}

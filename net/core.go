@@ -65,6 +65,7 @@ type core struct {
 	// its preference; 0 while it has its preference.
 	colorTold int
 	notices   *throttle.Throttle // log lines caused by packets (notice.go)
+	wire      *wireRing          // the wire log; nil unless a wire view wants it
 }
 
 type candidate struct {
@@ -153,6 +154,7 @@ func (l *core) turn(d game.Dir) {
 // without waiting for anybody.
 func (l *core) tick(now time.Time) {
 	l.now = now
+	l.syncWireLog()
 	l.model.tick(now)
 	if l.p.cfg.Publish {
 		select {

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"lanarena/game"
@@ -112,6 +113,7 @@ type Peer struct {
 	err        error // what Run returned; read after done is closed
 	stopOnce   sync.Once
 	stop       chan struct{}
+	wireWanted atomic.Bool // a wire view wants the traffic recorded
 }
 
 // New makes a peer on tr. Run starts it.

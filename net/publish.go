@@ -23,6 +23,7 @@ func (l *core) snapshot(now time.Time) Snapshot {
 		Locked:     l.p.key != nil,
 		Notice:     l.notice,
 		Match:      l.match(),
+		Wire:       l.wireSnapshot(),
 	}
 	if s.Notice == "" {
 		s.Notice = l.p.cfg.Notice

@@ -13,10 +13,13 @@ import (
 // message goes to its handler.
 func (l *core) receive(pkt transport.Packet, now time.Time) {
 	from := netip.AddrPortFrom(pkt.From.Addr().Unmap(), pkt.From.Port())
+	l.receiving()
+	defer l.receiving()
 	h, msg, ok := l.admit(from, pkt.Data, now)
 	if !ok {
 		return
 	}
+	l.recordIn(h, msg)
 	size := len(pkt.Data)
 	if hello, ok := msg.(*wire.Hello); ok {
 		if m := l.members[h.Sender]; m != nil && m.addr == from {

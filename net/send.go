@@ -97,6 +97,7 @@ func (l *core) encode(buf []byte, to netip.AddrPort, msg wire.Message) ([]byte, 
 	if err != nil {
 		return buf, m, fmt.Errorf("encode %T: %w", msg, err)
 	}
+	l.recordOut(m, seq, msg)
 	return b, m, nil
 }
 

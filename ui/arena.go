@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -21,8 +22,11 @@ import (
 // or chat line.
 const (
 	minPanelWidth = 22
-	maxPanelWidth = 36
+	maxPanelWidth = 48
 	chromeRows    = 2
+	// narrowPanel is the widest panel drawn flush against the board: a
+	// narrower one needs its every column for names of 10.
+	narrowPanel = 24
 )
 
 // arenaModel is the arena screen.
@@ -39,6 +43,8 @@ type arenaModel struct {
 	chatting      bool
 	showNet       bool
 	showHelp      bool
+	wire          wireView // the wire view (wireview.go)
+	confirmQuit   bool     // q pressed while playing: y quits, any other key stays
 
 	snap    view.Snapshot
 	hasSnap bool
@@ -96,12 +102,14 @@ func (m arenaModel) Update(msg tea.Msg) (arenaModel, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+		m.rescale()
 		m.redraw()
 		return m, nil
 	case SnapshotMsg:
 		m.snap, m.hasSnap = msg.Snapshot, true
+		m.board.scale = m.scaleFor(msg.Arena)
 		m.board.update(msg.Arena, msg.Self)
-		m.panel = newPanelData(msg.Snapshot)
+		m.panel = newPanelData(msg.Snapshot).withLetters(m.board)
 		m.redraw()
 		return m, nil
 	case tea.KeyPressMsg:
@@ -115,16 +123,79 @@ func (m arenaModel) Update(msg tea.Msg) (arenaModel, tea.Cmd) {
 	return m, nil
 }
 
-// playKey plays one key.
-func (m arenaModel) playKey(msg tea.KeyPressMsg) (arenaModel, tea.Cmd) {
-	if m.chatting {
-		return m.updateChat(msg)
+// scaleFor is the board's scale for arena a on this screen: the largest
+// that leaves room for the panel and the two lines under the board.
+func (m arenaModel) scaleFor(a *game.Arena) int {
+	if a == nil {
+		return m.board.scale
 	}
-	m = m.updateKey(msg)
-	if key.Matches(msg, m.keys.Quit) {
+	if r := m.wireReserve(a); r > 0 {
+		return fitScale(a.Params.Width, a.Params.Height, r, chromeRows, m.width, m.height)
+	}
+	return fitScale(a.Params.Width, a.Params.Height, minPanelWidth, chromeRows, m.width, m.height)
+}
+
+// wireReserve is the width the open wire view keeps beside the arena: on
+// a screen wide enough for a half-block board and the view, the view
+// takes the side panel's place and what is left of the width (up to
+// wireMaxWidth), and the board shrinks to make room; on a narrower one
+// the view takes the arena's place instead (withWire), and nothing is kept.
+func (m arenaModel) wireReserve(a *game.Arena) int {
+	if !m.wire.open || a == nil {
+		return 0
+	}
+	room := m.width - boardWidth(a.Params.Width, 0) - 1
+	if room < wireBesideWidth {
+		return 0
+	}
+	return 1 + min(room, wireMaxWidth)
+}
+
+// rescale redraws the board at the scale of a new screen size.
+func (m *arenaModel) rescale() {
+	if s := m.scaleFor(m.snap.Arena); m.hasSnap && s != m.board.scale {
+		m.board.scale = s
+		m.board.update(m.snap.Arena, m.snap.Self)
+	}
+}
+
+// playKey plays one key. ctrl+c quits at once, always. q quits at once
+// too unless you are riding: then it asks first, since q sits next to
+// the steering keys (and is "left" on AZERTY).
+//
+// The key back to the lobby is handled above this screen, by Model.
+func (m arenaModel) playKey(msg tea.KeyPressMsg) (arenaModel, tea.Cmd) {
+	switch {
+	case key.Matches(msg, m.keys.Interrupt):
+		return m, tea.Quit
+	case m.chatting:
+		return m.updateChat(msg)
+	case m.confirmQuit:
+		m.confirmQuit = false
+		if key.Matches(msg, m.keys.Yes) {
+			return m, tea.Quit
+		}
+		m.redraw()
+		return m, nil
+	case key.Matches(msg, m.keys.Quit):
+		if m.riding() {
+			m.confirmQuit = true
+			m.redraw()
+			return m, nil
+		}
 		return m, tea.Quit
 	}
-	return m, nil
+	return m.updateKey(msg), nil
+}
+
+// riding reports whether you have a cycle in the arena, alive: quitting
+// then loses it, so q asks first.
+func (m arenaModel) riding() bool {
+	if m.spectating() || !m.hasSnap || m.snap.Arena == nil {
+		return false
+	}
+	c := m.snap.Arena.Cycle(m.snap.Self)
+	return c != nil && c.Alive
 }
 
 // updateKey plays a key. Controller calls happen here rather than in a
@@ -132,6 +203,12 @@ func (m arenaModel) playKey(msg tea.KeyPressMsg) (arenaModel, tea.Cmd) {
 // could swap two quick turns.
 func (m arenaModel) updateKey(msg tea.KeyPressMsg) arenaModel {
 	k := m.keys
+	if w, ok := m.wire.key(msg, m.ctrl, m.snap); ok {
+		m.wire = w
+		m.rescale() // opening or closing the view changes the room the board has
+		m.redraw()
+		return m
+	}
 	switch {
 	case key.Matches(msg, k.Up):
 		m.turn(game.Up)
@@ -176,8 +253,6 @@ func (m arenaModel) turn(d game.Dir) {
 // the input, none steers.
 func (m arenaModel) updateChat(msg tea.KeyPressMsg) (arenaModel, tea.Cmd) {
 	switch {
-	case key.Matches(msg, m.keys.Interrupt):
-		return m, tea.Quit
 	case key.Matches(msg, m.keys.Send):
 		if text := game.CleanText(m.chat.Value(), game.MaxChatRunes); text != "" && m.ctrl != nil {
 			m.ctrl.Say(text)
@@ -215,6 +290,9 @@ func (m arenaModel) View() (string, *tea.Cursor) {
 // mainWidth is the width of the board and the panel beside it.
 func (m arenaModel) mainWidth() int {
 	bw := m.board.width()
+	if m.wireReserve(m.snap.Arena) > 0 {
+		return bw // the wire view takes the panel's place
+	}
 	return bw + min(maxPanelWidth, m.width-bw)
 }
 
@@ -223,7 +301,9 @@ func (m *arenaModel) redraw() {
 	if m.st == nil {
 		return // the zero screen, before it is made
 	}
-	if w := m.mainWidth(); w != m.helpWidth {
+	watching := m.spectating()
+	if w := m.mainWidth(); w != m.helpWidth || watching != m.keys.watching {
+		m.keys.watching = watching
 		m.help.SetWidth(w)
 		m.helpLine = m.help.ShortHelpView(m.keys.ShortHelp())
 		m.helpWidth = w
@@ -235,8 +315,7 @@ func (m *arenaModel) redraw() {
 }
 
 // draw renders the screen: the board with the death box over it, the
-// panel beside it, the netgraph or help over both, the status line and
-// the help line under them.
+// side panel beside it, the status line and the help line under them.
 func (m arenaModel) draw() frame {
 	if m.st == nil || m.width <= 0 || m.height <= 0 {
 		return frame{}
@@ -254,9 +333,11 @@ func (m arenaModel) draw() frame {
 		return frame{screen: message(fmt.Sprintf("terminal too small\nenlarge to at least %d×%d\n(now %d×%d)",
 			minW, minH, m.width, m.height), m.width, m.height)}
 	}
-	colour := !st.glyphs
 	mw := m.mainWidth()
-	pw := mw - bw
+	gap, pw := " ", mw-bw-1
+	if mw-bw <= narrowPanel {
+		gap, pw = "", mw-bw // every column for the names
+	}
 
 	rows := m.board.rows
 	if len(rows) > 0 {
@@ -265,23 +346,71 @@ func (m arenaModel) draw() frame {
 		rows[len(rows)-1] = m.bottomEdge(bw)
 	}
 	if box := m.deathBox(bw); box != "" {
-		rows = overlay(rows, box, bw, colour)
+		rows = overlay(rows, box, bw, !st.glyphs)
 	}
-	panel := m.parts.panel.get(panelKey{m.panel, pw - 1, bh}, func() []string { return m.panelLines(pw-1, bh) })
+	side := m.side(pw, bh)
 	lines := make([]string, bh, bh+chromeRows)
 	for i := range bh {
-		lines[i] = rows[i] + " " + panel[i]
+		lines[i] = rows[i] + gap + side[i]
 	}
-	if m.showNet {
-		lines = overlay(lines, m.netgraph(mw, bh), mw, colour)
+	lines, mw = m.withWire(lines, mw, bh)
+	if long := m.longNotice(mw); long != nil {
+		lines = append(lines, long...)
+	} else {
+		lines = append(lines,
+			m.parts.status.get(m.statusKey(mw), func() string { return m.statusLine(mw) }),
+			m.parts.bottom.get(bottomKey{m.snap.Notice, m.confirmQuit, m.helpLine, mw}, func() string { return m.bottomLine(mw) }))
 	}
-	if m.showHelp {
-		lines = overlay(lines, m.helpBox(mw), mw, colour)
-	}
-	lines = append(lines,
-		m.parts.status.get(m.statusKey(mw), func() string { return m.statusLine(mw) }),
-		m.parts.bottom.get(bottomKey{m.snap.Notice, mw}, func() string { return m.bottomLine(mw) }))
 	return frame{screen: centre(lines, mw, m.width, m.height), lines: lines, width: mw}
+}
+
+// longNotice is a notice too long for the bottom line, wrapped over it
+// and the status bar, which it outranks while it lasts; nil for a notice
+// that fits (or none, or the quit question on screen).
+func (m arenaModel) longNotice(w int) []string {
+	text := "! " + screenText(string(m.snap.Notice))
+	if m.snap.Notice == "" || m.confirmQuit || ansi.StringWidth(text) <= w {
+		return nil
+	}
+	wrapped := strings.Split(ansi.Wrap(text, w, ""), "\n")
+	out := make([]string, chromeRows)
+	for i := range out {
+		l := ""
+		if i < len(wrapped) {
+			l = wrapped[i]
+		}
+		if i == len(out)-1 && len(wrapped) > len(out) {
+			l += " " + strings.Join(wrapped[len(out):], " ")
+		}
+		out[i] = fit(m.st.warn.Render(l), w)
+	}
+	return out
+}
+
+// side is what sits beside the board, w×h: the panel, or an overlay in
+// its place, so that no overlay hides the arena while play goes on. A new
+// overlay (the wire view, say) adds its case here, drawn by a function of
+// the same shape: w columns by h lines.
+func (m arenaModel) side(w, h int) []string {
+	var box string
+	switch {
+	case m.showHelp:
+		box = m.helpBox(w, h)
+	case m.showNet:
+		box = m.netgraph(w, h)
+	case m.snap.Match.Winner != 0:
+		box = m.matchBox(w, h)
+	default:
+		return m.parts.panel.get(panelKey{m.panel, w, h}, func() []string { return m.panelLines(w, h) })
+	}
+	lines := strings.Split(box, "\n")
+	for i, l := range lines {
+		lines[i] = fit(l, w)
+	}
+	for len(lines) < h {
+		lines = append(lines, strings.Repeat(" ", w))
+	}
+	return lines[:h]
 }
 
 // deathBox is the overlay that tells you how you crashed and when you are
@@ -313,15 +442,15 @@ func crashCause(a *game.Arena, c *game.Cycle) string {
 		if name == "" {
 			name = fmt.Sprintf("player %d", c.Killer)
 		}
-		return "crashed into " + name + "'s trail"
+		return "crashed into " + screenText(name) + "'s trail"
 	case !a.Params.In(c.Head.Add(c.Dir)):
 		return "hit the wall"
 	}
 	return "hit your own trail"
 }
 
-// statusLine is the bar under the arena: where you are and what the
-// network is doing to you.
+// statusLine is the bar under the arena: your ready countdown, the
+// match, where you are and what the network is doing to you.
 func (m arenaModel) statusLine(w int) string {
 	st, s := m.st, m.snap
 	var segs []string
@@ -329,6 +458,14 @@ func (m arenaModel) statusLine(w int) string {
 
 	if m.spectating() {
 		add(st.barWarn, "spectating")
+	}
+	if secs := m.readySecs(); secs > 0 {
+		add(st.barAccent, fmt.Sprintf("get ready: %d… steer to start", secs))
+	}
+	if name := m.winnerName(); name != "" {
+		add(st.barAccent, name+" wins the match")
+	} else if s.Match.FirstTo > 0 {
+		add(st.bar, fmt.Sprintf("first to %d", s.Match.FirstTo))
 	}
 	if imp := game.CleanText(s.Impairment, 80); imp != "" {
 		text := "IMPAIRED: " + imp
@@ -342,7 +479,7 @@ func (m arenaModel) statusLine(w int) string {
 	}
 	mode := s.Mode.String()
 	if s.Mode == view.ModeServer {
-		if host := string(s.Host); host != "" {
+		if host := screenText(string(s.Host)); host != "" {
 			mode += ", host " + host
 		} else {
 			mode += ", hosting"
@@ -366,6 +503,40 @@ func (m arenaModel) statusLine(w int) string {
 	return line
 }
 
+// readySecs is the whole seconds left of your ready phase, rounded up; 0
+// once you ride.
+func (m arenaModel) readySecs() int {
+	a := m.snap.Arena
+	if m.spectating() || a == nil {
+		return 0
+	}
+	c := a.Cycle(m.snap.Self)
+	if c == nil || !c.Alive || c.Ready <= 0 {
+		return 0
+	}
+	rate := max(1, a.Params.TickRate)
+	return (c.Ready + rate - 1) / rate
+}
+
+// winnerName is the name of the match's winner while the result shows.
+func (m arenaModel) winnerName() string {
+	mt := m.snap.Match
+	if mt.Winner == 0 {
+		return ""
+	}
+	for _, r := range mt.Final {
+		if r.ID == mt.Winner && r.Name != "" {
+			return screenText(string(r.Name))
+		}
+	}
+	if m.snap.Arena != nil {
+		if c := m.snap.Arena.Cycle(mt.Winner); c != nil && c.Name != "" {
+			return screenText(string(c.Name))
+		}
+	}
+	return fmt.Sprintf("player %d", mt.Winner)
+}
+
 // topEdge is the board's top wall with the room's name (and lock) on its
 // left and your address on its right.
 func (m arenaModel) topEdge(w int) string {
@@ -374,7 +545,7 @@ func (m arenaModel) topEdge(w int) string {
 	if room == "" {
 		room = m.room
 	}
-	left := st.wall.Render("┌─ ") + st.title.Render(room)
+	left := st.wall.Render("┌─ ") + st.title.Render(screenText(room))
 	if s.Locked {
 		left += st.warn.Render(" locked")
 	}
@@ -411,24 +582,73 @@ func (m arenaModel) bottomEdge(w int) string {
 	return st.wall.Render("└"+strings.Repeat("─", fill)) + st.dim.Render(tick) + st.wall.Render("─┘")
 }
 
-// bottomLine is the notice if any, else the short help. (View puts the
-// chat input there while a line is typed.)
+// bottomLine is the quit question, else the notice if any, else the
+// short help. (View puts the chat input there while a line is typed.)
 func (m arenaModel) bottomLine(w int) string {
 	switch {
+	case m.confirmQuit:
+		return fit(m.st.warn.Render("leave the game? y or q: quit · any other key: keep playing"), w)
 	case m.snap.Notice != "":
-		return fit(m.st.warn.Render("! "+string(m.snap.Notice)), w)
+		return fit(m.st.warn.Render("! "+screenText(string(m.snap.Notice))), w)
 	}
 	return fit(m.helpLine, w)
 }
 
-// helpBox is the full help, with the scoreboard's marks explained.
-func (m arenaModel) helpBox(w int) string {
+// helpBox is the help for this role, a key to a line, with the
+// scoreboard's marks explained, in w×h.
+func (m arenaModel) helpBox(w, h int) string {
 	st := m.st
-	legend := st.accent.Render("▸") + st.dim.Render(" you  ") +
-		st.dim.Render("b bot  ") +
-		st.lag.Render("~") + st.dim.Render(" lagging  ") +
-		st.suspect.Render("!") + st.dim.Render(" suspect  ") +
-		st.dim.Render("K kills  D deaths  S(B) streak (best)")
-	return boxed(st.box, st.title.Render("keys")+"\n\n"+
-		m.help.FullHelpView(m.keys.FullHelp())+"\n\n"+legend, w)
+	lines := []string{st.title.Render("keys") + st.dim.Render("  ? to close")}
+	for _, group := range m.keys.FullHelp() {
+		for _, b := range group {
+			hb := b.Help()
+			lines = append(lines, st.text.Render(fit(hb.Key, 7))+" "+st.dim.Render(hb.Desc))
+		}
+	}
+	lines = append(lines, "",
+		st.title.Render("scoreboard"),
+		st.dim.Render(m.youLegend()),
+		st.dim.Render("b bot  ~ lagging"),
+		st.dim.Render("! suspect"),
+		st.dim.Render("K kills  D deaths"),
+		st.dim.Render("S streak (best)"))
+	if !m.spectating() {
+		lines = append(lines, st.dim.Render("your head blinks"))
+	}
+	return strings.Join(lines[:min(len(lines), h)], "\n")
+}
+
+// youLegend says how your scoreboard row is marked.
+func (m arenaModel) youLegend() string {
+	if m.st.glyphs {
+		return string(glyphOwnHead) + " you"
+	}
+	return string(glyphOwnHead) + " you, in reverse"
+}
+
+// matchBox is a match's result: the winner, the final table and when the
+// next match starts, in w×h.
+func (m arenaModel) matchBox(w, h int) string {
+	st, mt := m.st, m.snap.Match
+	lines := []string{
+		st.title.Render(fmt.Sprintf("match %d", mt.Number)),
+		st.accent.Render(ansi.Truncate(m.winnerName()+" wins", w, "…")),
+		"",
+	}
+	nameW := max(4, min(game.MaxNameRunes, w-1-8))
+	lines = append(lines, st.heading.Render(" "+fit("player", nameW)+"   K   D"))
+	for _, r := range mt.Final {
+		row := fit(screenText(string(r.Name)), nameW) + fmt.Sprintf("%4d%4d", r.Kills, r.Deaths)
+		style := st.text
+		if r.ID == m.snap.Self {
+			style = st.self
+		}
+		lines = append(lines, st.swatchOf(r.Color, 0)+style.Render(row))
+	}
+	secs := int((mt.NextIn + time.Second - 1) / time.Second)
+	lines = append(lines, "", st.dim.Render(fmt.Sprintf("next match in %ds", secs)))
+	if len(lines) > h {
+		lines = append(lines[:h-1], lines[len(lines)-1])
+	}
+	return strings.Join(lines, "\n")
 }

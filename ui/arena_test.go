@@ -40,13 +40,45 @@ func TestKeysCallTheController(t *testing.T) {
 }
 
 func TestQuitKeys(t *testing.T) {
-	snap := testSnapshot(t, game.DefaultParams(), 2, 5)
-	for _, k := range []string{"q", "ctrl+c"} {
-		m := arenaAt(t, &fakeController{}, colorprofile.ASCII, 80, 24, snap)
-		_, cmd := send(t, m, keyMsg(k))
-		if !isQuit(cmd) {
-			t.Errorf("%s: command is not tea.Quit", k)
-		}
+	snap := testSnapshot(t, game.DefaultParams(), 2, 5) // you (1) ride
+	dead := testSnapshot(t, game.DefaultParams(), 2, 5)
+	dead.Arena.Cycle(1).Alive = false
+	tests := []struct {
+		name string
+		snap view.Snapshot
+		spec bool
+		keys []string
+		quit bool
+	}{
+		{"ctrl+c while riding", snap, false, []string{"ctrl+c"}, true},
+		{"q while riding asks", snap, false, []string{"q"}, false},
+		{"q then y", snap, false, []string{"q", "y"}, true},
+		{"q then q", snap, false, []string{"q", "q"}, true},
+		{"q then n stays", snap, false, []string{"q", "n"}, false},
+		{"q then esc then q asks again", snap, false, []string{"q", "esc", "q"}, false},
+		{"q then ctrl+c", snap, false, []string{"q", "ctrl+c"}, true},
+		{"q while dead", dead, false, []string{"q"}, true},
+		{"q as a spectator", snap, true, []string{"q"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newModel(Config{Controller: &fakeController{}, Spectator: tt.spec}, colorprofile.ASCII)
+			m, _ = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24}, SnapshotMsg{tt.snap})
+			var cmd tea.Cmd
+			for _, k := range tt.keys {
+				m, cmd = send(t, m, keyMsg(k))
+			}
+			if got := isQuit(cmd); got != tt.quit {
+				t.Errorf("keys %v: quit = %v, want %v", tt.keys, got, tt.quit)
+			}
+			if tt.quit {
+				return
+			}
+			asking := strings.Contains(m.View().Content, "leave the game?")
+			if want := tt.keys[len(tt.keys)-1] == "q"; asking != want {
+				t.Errorf("keys %v: question shown = %v, want %v", tt.keys, asking, want)
+			}
+		})
 	}
 }
 
@@ -173,12 +205,14 @@ func TestResizeCentres(t *testing.T) {
 			t.Fatalf("%dx%d: empty view", w, h)
 		}
 		left := strings.Index(lines[top], "┌")
-		bw := snap.Arena.Params.Width + 2
+		scale := fitScale(snap.Arena.Params.Width, snap.Arena.Params.Height, minPanelWidth, chromeRows, w, h)
+		bw := boardWidth(snap.Arena.Params.Width, scale)
+		bh := boardHeight(snap.Arena.Params.Height, scale)
 		pw := min(maxPanelWidth, w-bw)
 		if wantLeft := (w - bw - pw) / 2; left != wantLeft {
 			t.Errorf("%dx%d: board at column %d, want %d", w, h, left, wantLeft)
 		}
-		if wantTop := (h - 24) / 2; top != wantTop {
+		if wantTop := (h - bh - chromeRows) / 2; top != wantTop {
 			t.Errorf("%dx%d: board at row %d, want %d", w, h, top, wantTop)
 		}
 	}
@@ -234,8 +268,8 @@ func TestBoardHalfBlocks(t *testing.T) {
 		t.Errorf("row 2 has %d escapes, want 9: %q", n, b.rows[2])
 	}
 	esc := newEscapes(colorprofile.TrueColor)
-	if !strings.Contains(b.rows[2], esc.fgOnly[paintOwnHead]+"▀") {
-		t.Errorf("own head not drawn white: %q", b.rows[2])
+	if !strings.Contains(b.rows[2], esc.change(trailPaint(0), paintEmpty, paintOwnHead, paintInk)+"▀") {
+		t.Errorf("own head not drawn white (blinking) on black: %q", b.rows[2])
 	}
 	if !strings.Contains(b.rows[5], esc.fgOnly[fadedPaint(2)]+"▄▄▄▄") {
 		t.Errorf("fading trail not drawn dim: %q", b.rows[5])
@@ -398,14 +432,20 @@ func TestScoreboard(t *testing.T) {
 	lines := strings.Split(m.View().Content, "\n")
 	var board []string
 	for _, l := range lines[1:6] {
-		board = append(board, strings.TrimRight(l[strings.LastIndex(l, "│")+len("│")+1:], " "))
+		board = append(board, strings.TrimRight(l[strings.LastIndex(l, "│")+len("│"):], " "))
 	}
+	// At 80 columns the panel sits flush against the board: the swatch,
+	// a name of 10 columns, the mark column (b bot, ! suspect, ~ lagging,
+	// @ you), then kills, deaths and streak.
 	want := []string{
-		"+bbotty     7  3 0(4)",
-		"*▸me        5  0 5(5)",
-		"# alice     2  1 1(2)",
-		"=!sus       1  9 0(1)",
-		"%~laggy     0  2 0(0)",
+		"+botty      b  7  3  0",
+		"*me         @  5  0  5",
+		"#alice         2  1  1",
+		"=sus        !  1  9  0",
+		"%laggy      ~  0  2  0",
+	}
+	if h := strings.TrimRight(strings.Split(lines[0], "┐")[1], " "); h != " player     b  K  D  S" {
+		t.Errorf("scoreboard header %q", h)
 	}
 	for i := range want {
 		if board[i] != want[i] {
@@ -429,24 +469,34 @@ func TestNetgraph(t *testing.T) {
 		160 * time.Millisecond, 230 * time.Millisecond}
 	snap.Drops = append(snap.Drops, view.DropCount{Reason: "bad trail", Count: 1})
 
-	for _, size := range [][2]int{{80, 24}, {160, 50}} {
+	// The netgraph takes the side panel's place; its columns run from the
+	// most telling, so a narrow panel loses the last ones only.
+	for _, tt := range []struct {
+		w, h  int
+		wants []string
+	}{
+		{80, 24, []string{"rtt  loss", "carol   ~  230ms   20%", "bob         17ms    1%"}},
+		{160, 50, []string{"rtt  loss    age jitter", "carol     ~  230ms   20%   3.1s   80ms",
+			"bob           17ms    1%   40ms    1ms",
+			"      12/15    4.3k/980  ▁▁▂▃▆█"}}, // the traffic on a second line
+		{200, 50, []string{"carol     ~  230ms   20%   3.1s   80ms"}},
+	} {
+		size := [2]int{tt.w, tt.h}
 		m := arenaAt(t, &fakeController{}, colorprofile.TrueColor, size[0], size[1], snap)
 		m, _ = send(t, m, keyMsg("n"))
 		raw := m.View().Content
 		checkFits(t, raw, size[0], size[1])
 		view := ansi.Strip(raw)
-		for _, want := range []string{
-			"netgraph", "rtt", "jitter", "loss",
-			"carol     ~  230ms   80ms   20%   3.1s     12/15    4.3k/980  ▁▁▂▃▆█",
-			"bob           17ms    1ms    1%   40ms     15/15   1.2k/1.1k",
-			"bad magic 3", "stale seq 12", "bad trail 1",
-		} {
+		if !strings.Contains(view, "┐netgraph") && !strings.Contains(view, "┐ netgraph") {
+			t.Errorf("%v: netgraph not beside the board:\n%s", size, view)
+		}
+		for _, want := range append(tt.wants, "netgraph", "bad magic 3", "stale seq 12", "bad trail 1") {
 			if !strings.Contains(view, want) {
 				t.Errorf("%v: netgraph lacks %q:\n%s", size, want, view)
 			}
 		}
 		m, _ = send(t, m, keyMsg("n"))
-		if strings.Contains(m.View().Content, "jitter") {
+		if strings.Contains(m.View().Content, "rtt") {
 			t.Errorf("%v: netgraph still shown after second n", size)
 		}
 	}
@@ -454,6 +504,11 @@ func TestNetgraph(t *testing.T) {
 
 func TestNetgraphManyPeersFits(t *testing.T) {
 	snap := testSnapshot(t, game.DefaultParams(), 16, 10)
+	for i := range 5 { // 20 peers: more than the side panel's rows
+		p := snap.Peers[i]
+		p.ID += 100
+		snap.Peers = append(snap.Peers, p)
+	}
 	for i := range 20 {
 		snap.Drops = append(snap.Drops, view.DropCount{Reason: strings.Repeat("r", i+3), Count: uint64(i)})
 	}
@@ -462,7 +517,7 @@ func TestNetgraphManyPeersFits(t *testing.T) {
 	view := m.View().Content
 	checkFits(t, view, 80, 24)
 	if !strings.Contains(ansi.Strip(view), "more") {
-		t.Errorf("15 peers at 80×24: no \"more\" line:\n%s", ansi.Strip(view))
+		t.Errorf("20 peers at 80×24: no \"more\" line:\n%s", ansi.Strip(view))
 	}
 }
 

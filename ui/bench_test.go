@@ -30,13 +30,15 @@ func BenchmarkView(b *testing.B) {
 	}{
 		{"160x50/16p/ansi256", game.Params{Width: 120, Height: 90, TickRate: 15}, 16, 160, 50, colorprofile.ANSI256},
 		{"160x50/16p/ascii", game.Params{Width: 120, Height: 90, TickRate: 15}, 16, 160, 50, colorprofile.ASCII},
+		// The default arena at 160×50: a cell two columns by one row.
+		{"160x50/16p/ansi256/scale1", game.DefaultParams(), 16, 160, 50, colorprofile.ANSI256},
 		{"80x24/4p/ansi256", game.DefaultParams(), 4, 80, 24, colorprofile.ANSI256},
 		{"80x24/4p/ansi", game.DefaultParams(), 4, 80, 24, colorprofile.ANSI},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			var snaps [2]view.Snapshot
-			if c.players == 4 {
+			if c.players == 4 || c.params == game.DefaultParams() {
 				snaps[0] = testSnapshot(b, c.params, c.players, 120)
 				snaps[1] = testSnapshot(b, c.params, c.players, 121)
 			} else {
@@ -185,6 +187,11 @@ func TestFrameChangesAreSmall(t *testing.T) {
 		{"80x24/4p", testSnapshot(t, game.DefaultParams(), 4, 120), testSnapshot(t, game.DefaultParams(), 4, 121), 80, 24, 250},
 		{"160x50/16p", zigzagSnapshot(t, game.Params{Width: 120, Height: 90, TickRate: 15}, 16, 300),
 			zigzagSnapshot(t, game.Params{Width: 120, Height: 90, TickRate: 15}, 16, 301), 160, 50, 1536},
+		// The default arena drawn two columns by one row a cell: trails
+		// drawn as coloured blanks cost 2.4 KB here, the renderer taking
+		// rows of blanks for scrolled lines.
+		{"160x50/16p/scale1", testSnapshot(t, game.DefaultParams(), 16, 120),
+			testSnapshot(t, game.DefaultParams(), 16, 121), 160, 50, 1536},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

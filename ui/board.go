@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"image/color"
 	"strings"
 	"unicode"
@@ -14,19 +15,28 @@ import (
 )
 
 // A paint is what one arena cell shows: empty, a colour slot's trail, head
-// or fading trail, your own head, or a wall.
+// or fading trail, your own head, a wall, or the ink of letters drawn on
+// a coloured cell.
 type paint = uint8
 
 const (
 	paintEmpty   paint = 0
 	paintOwnHead paint = 1 + 3*game.Colors
 	paintWall    paint = paintOwnHead + 1
-	numPaints          = int(paintWall) + 1
+	paintInk     paint = paintWall + 1
+	numPaints          = int(paintInk) + 1
 )
 
 func trailPaint(color int) paint { return paint(1 + 3*colorIndex(color)) }
 func headPaint(color int) paint  { return trailPaint(color) + 1 }
 func fadedPaint(color int) paint { return trailPaint(color) + 2 }
+
+// isHead reports whether p is a head other than your own.
+func isHead(p paint) bool { return p != paintEmpty && p < paintOwnHead && (p-1)%3 == 1 }
+
+// isFaded reports whether p is a crashed cycle's fading trail: drawn, but
+// no longer an obstacle.
+func isFaded(p paint) bool { return p != paintEmpty && p < paintOwnHead && (p-1)%3 == 2 }
 
 // rank orders paints when one character must show one of two cells.
 func rank(p paint) int {
@@ -72,6 +82,16 @@ func newEscapes(p colorprofile.Profile) *escapes {
 		c := paintColor(p, paint(i))
 		fg[i], bg[i] = ansi.Style{}.ForegroundColor(c), ansi.Style{}.BackgroundColor(c)
 	}
+	// Your own head blinks: the terminal does it, at no cost in frames or
+	// bytes, and it catches the eye in every profile and on any
+	// background. Every other paint resets the blink, so that a short
+	// change of colour after the head cannot leave it on.
+	fg[paintOwnHead] = fg[paintOwnHead].Blink(true)
+	for i := range numPaints {
+		if paint(i) != paintOwnHead {
+			fg[i] = fg[i].NoBlink()
+		}
+	}
 	e := &escapes{}
 	for i := range numPaints {
 		e.fgOnly[i] = fg[i].String()
@@ -101,11 +121,15 @@ func (e *escapes) change(fg, bg, f, g paint) string {
 // paintColor is the terminal colour of a paint in profile p: the explicit
 // 16-colour set on ANSI terminals, else the palette's hue reduced to p.
 func paintColor(p colorprofile.Profile, pt paint) color.Color {
-	if p == colorprofile.ANSI {
+	if p == colorprofile.ANSI || pt == paintInk {
+		// Ink is the terminal's black in every profile: letters on
+		// colour need no exact black, and "30" is the shortest escape.
 		return ansi.BasicColor(paintANSI(pt))
 	}
 	hex := "#ffffff" // your own head
 	switch {
+	case pt == paintInk:
+		hex = "#000000"
 	case pt == paintWall:
 		hex = colorWall.hex
 	case pt != paintOwnHead:
@@ -125,40 +149,59 @@ func paintColor(p colorprofile.Profile, pt paint) color.Color {
 // paintANSI is the colour of a paint among the 16 of an ANSI terminal.
 func paintANSI(pt paint) uint8 {
 	switch {
+	case pt == paintInk:
+		return 0
 	case pt == paintWall:
 		return 8
 	case pt == paintOwnHead:
 		return 15
 	}
-	switch (pt - 1) % 3 {
-	case 1:
-		return 15
-	case 2:
+	if isFaded(pt) {
 		return 8
 	}
+	// A head is its trail's colour: sixteen colours leave no brighter
+	// twin that is not another player's.
 	return uint8(palette[(pt-1)/3].ansi)
 }
 
 // board is the arena as terminal rows. update fills a reused cell buffer
 // from a snapshot and renders every row once; rows then serve every View
 // until the next snapshot. Rows that did not change come out as identical
-// strings, so the terminal renderer's line diffing skips them.
+// strings, so the renderer's cell diff finds nothing to send for them.
+//
+// The scale is chosen by the screen: 0 draws two cells per character with
+// half blocks (80×24), s ≥ 1 draws each cell 2s columns by s rows, so
+// cells look square at every scale. Without colour the half-block board
+// still uses half blocks for what is there, so that no row of the arena
+// hides another; identity shows at the heads (letters) and in the
+// scoreboard, and at scale ≥ 1 the trails carry their glyph.
 //
 // A board is not safe for concurrent use; the model that owns it uses it
 // from the program's goroutine only.
 type board struct {
-	glyphs bool     // colourless: glyphs instead of half blocks
+	glyphs bool     // colourless: glyphs instead of colours
 	esc    *escapes // nil when glyphs
+	scale  int      // 0: half blocks; s ≥ 1: 2s columns by s rows a cell
 
-	w, h  int          // arena cells
-	cells []paint      // row-major, w*h
-	heads map[int]rune // glyphs: the letter of the head on a cell
-	rows  []string     // rendered lines, walls included
-	buf   []byte
+	w, h    int          // arena cells
+	cells   []paint      // row-major, w*h
+	heads   map[int]rune // the letter on a head's cell, yours included
+	letters map[game.PlayerID]rune
+	shared  [game.Colors]bool // colours that more than one player has
+	arrow   arrowMark         // your heading while you wait to start
+	rows    []string          // rendered lines, walls included
+	buf     []byte
+}
+
+// arrowMark is the arrow drawn ahead of your cycle in its ready phase.
+type arrowMark struct {
+	on  bool
+	at  game.Point // the cell it is drawn on
+	dir game.Dir
 }
 
 func newBoard(p colorprofile.Profile) *board {
-	b := &board{glyphs: p <= colorprofile.ASCII, heads: map[int]rune{}}
+	b := &board{glyphs: p <= colorprofile.ASCII, heads: map[int]rune{}, letters: map[game.PlayerID]rune{}}
 	if !b.glyphs {
 		b.esc = newEscapes(p)
 	}
@@ -166,8 +209,45 @@ func newBoard(p colorprofile.Profile) *board {
 }
 
 // width and height of the rendered board, walls included.
-func (b *board) width() int  { return b.w + 2 }
-func (b *board) height() int { return (b.h+1)/2 + 2 }
+func (b *board) width() int { return boardWidth(b.w, b.scale) }
+func (b *board) height() int {
+	return boardHeight(b.h, b.scale)
+}
+
+func boardWidth(w, scale int) int {
+	if scale == 0 {
+		return w + 2
+	}
+	return 2*scale*w + 2
+}
+
+func boardHeight(h, scale int) int {
+	if scale == 0 {
+		return (h+1)/2 + 2
+	}
+	return scale*h + 2
+}
+
+// fitScale is the largest scale at which a w×h arena and extra columns
+// and rows beside it fit a width×height screen: 0 (half blocks) when no
+// larger one does.
+func fitScale(w, h, extraW, extraH, width, height int) int {
+	s := 0
+	for boardWidth(w, s+1)+extraW <= width && boardHeight(h, s+1)+extraH <= height {
+		s++
+	}
+	return s
+}
+
+// setScale renders the rows anew at scale s, if that changes them.
+func (b *board) setScale(s int) {
+	if s != b.scale {
+		b.scale = s
+		if len(b.cells) > 0 {
+			b.render()
+		}
+	}
+}
 
 // update fills the board from s, with self's head marked as yours, and
 // renders its rows.
@@ -188,6 +268,9 @@ func (b *board) fill(s *game.Arena, self game.PlayerID) {
 		clear(b.cells)
 	}
 	clear(b.heads)
+	b.arrow = arrowMark{}
+	b.assignLetters(s, self)
+	b.findShared(s)
 	// Fading trails first: living ones may already run over them.
 	s.Cycles(func(c *game.Cycle) {
 		if !c.Alive {
@@ -204,15 +287,95 @@ func (b *board) fill(s *game.Arena, self game.PlayerID) {
 			return
 		}
 		i := c.Head.Y*w + c.Head.X
-		if c.ID == self {
-			b.cells[i] = paintOwnHead
+		b.heads[i] = b.letters[c.ID]
+		if c.ID != self {
+			b.cells[i] = headPaint(c.Color)
 			return
 		}
-		b.cells[i] = headPaint(c.Color)
-		if b.glyphs {
-			b.heads[i] = initial(c.Name, c.Color)
+		b.cells[i] = paintOwnHead
+		if c.Ready > 0 {
+			b.markArrow(s, c)
 		}
 	})
+}
+
+// markArrow puts the arrow on the first cell ahead of c that the board
+// draws in another character than c's head, if it is free.
+func (b *board) markArrow(s *game.Arena, c *game.Cycle) {
+	at := c.Head.Add(c.Dir)
+	if b.scale == 0 && at.X == c.Head.X && at.Y/2 == c.Head.Y/2 {
+		at = at.Add(c.Dir)
+	}
+	if s.Params.In(at) && b.cells[at.Y*b.w+at.X] == paintEmpty {
+		b.arrow = arrowMark{on: true, at: at, dir: c.Dir}
+	}
+}
+
+// findShared marks the colours that two players have: past the palette's
+// size (or while a clash lasts) their heads carry their letters in colour
+// too, and their scoreboard swatches the letters.
+func (b *board) findShared(s *game.Arena) {
+	var n [game.Colors]int
+	s.Cycles(func(c *game.Cycle) { n[colorIndex(c.Color)]++ })
+	for i := range n {
+		b.shared[i] = n[i] > 1
+	}
+}
+
+// sharedHead is the letter to draw in character (x, r) of the colour
+// board: a head of a shared colour in one of its two cells.
+func (b *board) sharedHead(x, r int) (rune, paint, bool) {
+	for _, i := range []int{2*r*b.w + x, (2*r+1)*b.w + x} {
+		if i < len(b.cells) && isHead(b.cells[i]) && b.shared[(b.cells[i]-1)/3] {
+			return b.heads[i], b.cells[i], true
+		}
+	}
+	return 0, 0, false
+}
+
+// assignLetters gives every cycle a letter for its head, different from
+// every other's where the alphabet allows: the first letter of its name
+// not yet taken, else a free one. Your own head is always @. Letters are
+// kept across snapshots, so that a newcomer never relabels a head.
+func (b *board) assignLetters(s *game.Arena, self game.PlayerID) {
+	taken := map[rune]bool{}
+	live := map[game.PlayerID]bool{}
+	s.Cycles(func(c *game.Cycle) { live[c.ID] = true })
+	for id, r := range b.letters {
+		if !live[id] {
+			delete(b.letters, id)
+			continue
+		}
+		taken[r] = true
+	}
+	s.Cycles(func(c *game.Cycle) {
+		if c.ID == self {
+			b.letters[c.ID] = glyphOwnHead
+			return
+		}
+		if _, ok := b.letters[c.ID]; ok {
+			return
+		}
+		r := pickLetter(c.Name, taken)
+		b.letters[c.ID] = r
+		taken[r] = true
+	})
+}
+
+// pickLetter is the first letter or digit of name, upper-cased, that is
+// not taken, else the first free letter of the alphabet, else '?'.
+func pickLetter(name game.Text, taken map[rune]bool) rune {
+	for _, r := range string(name) {
+		if u := unicode.ToUpper(r); u < 0x80 && (unicode.IsLetter(u) || unicode.IsDigit(u)) && !taken[u] {
+			return u
+		}
+	}
+	for r := 'A'; r <= 'Z'; r++ {
+		if !taken[r] {
+			return r
+		}
+	}
+	return '?'
 }
 
 func (b *board) paintTrail(c *game.Cycle, p paint) {
@@ -224,26 +387,23 @@ func (b *board) paintTrail(c *game.Cycle, p paint) {
 	})
 }
 
-// initial is the letter that marks a player's head without colour.
-func initial(name game.Text, color int) rune {
-	for _, r := range string(name) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if u := unicode.ToUpper(r); u < 0x80 {
-				return u
-			}
-			break
-		}
-	}
-	return rune('A' + colorIndex(color))
-}
-
 func (b *board) render() {
 	b.rows = b.rows[:0]
 	b.rows = append(b.rows, b.edge("┌", "┐"))
-	for r := 0; r < (b.h+1)/2; r++ {
-		if b.glyphs {
+	switch {
+	case b.scale > 0:
+		for y := range b.h {
+			row := b.scaledRow(y)
+			for range b.scale {
+				b.rows = append(b.rows, row)
+			}
+		}
+	case b.glyphs:
+		for r := 0; r < (b.h+1)/2; r++ {
 			b.rows = append(b.rows, b.glyphRow(r))
-		} else {
+		}
+	default:
+		for r := 0; r < (b.h+1)/2; r++ {
 			b.rows = append(b.rows, b.colorRow(r))
 		}
 	}
@@ -251,7 +411,7 @@ func (b *board) render() {
 }
 
 func (b *board) edge(left, right string) string {
-	line := left + strings.Repeat("─", b.w) + right
+	line := left + strings.Repeat("─", b.width()-2) + right
 	if b.glyphs {
 		return line
 	}
@@ -267,6 +427,18 @@ func (b *board) cellPair(x, r int) (paint, paint) {
 	return up, b.cells[(2*r+1)*b.w+x]
 }
 
+// arrowGlyphs point the way a waiting cycle will go, by game.Dir.
+var (
+	arrowGlyphs = map[game.Dir]string{game.Up: "▲", game.Down: "▼", game.Left: "◀", game.Right: "▶"}
+	arrowRunes  = map[game.Dir]rune{game.Up: '▲', game.Down: '▼', game.Left: '◀', game.Right: '▶'}
+)
+
+// arrowAt reports whether the ready arrow is drawn in character (x, r) of
+// the half-block board.
+func (b *board) arrowAt(x, r int) bool {
+	return b.arrow.on && b.arrow.at.X == x && b.arrow.at.Y/2 == r
+}
+
 // colorRow renders character row r as half blocks, switching colour only
 // where it changes.
 func (b *board) colorRow(r int) string {
@@ -275,25 +447,7 @@ func (b *board) colorRow(r int) string {
 	buf = append(buf, b.esc.get(fg, bg)...)
 	buf = append(buf, "│"...)
 	for x := range b.w {
-		up, lo := b.cellPair(x, r)
-		var ch string
-		var f, g paint
-		switch {
-		case up == paintEmpty && lo == paintEmpty:
-			// An empty cell has no colour at all, not the foreground
-			// left over from its neighbour: the terminal would not show
-			// the difference, but the renderer compares and diffs every
-			// cell of every frame, and unstyled blanks are its cheapest.
-			ch, f, g = " ", paintEmpty, paintEmpty
-		case lo == paintEmpty:
-			ch, f, g = upperHalf, up, paintEmpty
-		case up == paintEmpty:
-			ch, f, g = lowerHalf, lo, paintEmpty
-		case up == lo:
-			ch, f, g = fullBlock, up, paintEmpty
-		default:
-			ch, f, g = upperHalf, up, lo
-		}
+		ch, f, g := b.halfBlock(x, r)
 		if f != fg || g != bg {
 			buf = append(buf, b.esc.change(fg, bg, f, g)...)
 			fg, bg = f, g
@@ -308,39 +462,143 @@ func (b *board) colorRow(r int) string {
 	return string(buf)
 }
 
-// glyphRow renders character row r without colour: of the two cells, the
-// one of higher rank shows.
+// halfBlock is what character (x, r) of the colour board shows: its
+// character and colours.
+func (b *board) halfBlock(x, r int) (string, paint, paint) {
+	up, lo := b.cellPair(x, r)
+	switch {
+	case b.arrowAt(x, r):
+		return arrowGlyphs[b.arrow.dir], paintOwnHead, paintEmpty
+	}
+	if l, p, ok := b.sharedHead(x, r); ok {
+		return string(l), p, paintEmpty
+	}
+	switch {
+	case up == paintEmpty && lo == paintEmpty:
+		// An empty cell has no colour at all, not the foreground left
+		// over from its neighbour: the terminal would not show the
+		// difference, but the renderer compares and diffs every cell of
+		// every frame, and unstyled blanks are its cheapest.
+		return " ", paintEmpty, paintEmpty
+	case up == paintOwnHead:
+		// Your head is always the foreground, which alone can blink. Its
+		// empty twin is black: on a dark background nothing shows, on a
+		// light one the white head sits on a black mark.
+		return upperHalf, up, cmp.Or(lo, paintInk)
+	case lo == paintOwnHead:
+		return lowerHalf, lo, cmp.Or(up, paintInk)
+	case lo == paintEmpty:
+		return upperHalf, up, paintEmpty
+	case up == paintEmpty:
+		return lowerHalf, lo, paintEmpty
+	case up == lo:
+		return fullBlock, up, paintEmpty
+	}
+	return upperHalf, up, lo
+}
+
+// glyphRow renders character row r without colour, as half blocks for
+// what is there, so that a one-cell gap between two rows shows; a head
+// shows its letter (yours an @), a fading trail a dot.
 func (b *board) glyphRow(r int) string {
 	buf := append(b.buf[:0], "│"...)
 	for x := range b.w {
-		up, lo := b.cellPair(x, r)
-		i := 2*r*b.w + x
-		p := up
-		if rank(lo) > rank(up) {
-			p, i = lo, i+b.w
-		}
-		buf = utf8.AppendRune(buf, b.glyph(p, i))
+		buf = append(buf, b.glyphHalf(x, r)...)
 	}
 	buf = append(buf, "│"...)
 	b.buf = buf
 	return string(buf)
 }
 
-func (b *board) glyph(p paint, i int) rune {
-	switch {
-	case p == paintEmpty || p >= paintWall:
-		return ' '
-	case p == paintOwnHead:
-		return glyphOwnHead
+func (b *board) glyphHalf(x, r int) string {
+	if b.arrowAt(x, r) {
+		return arrowGlyphs[b.arrow.dir]
 	}
-	switch (p - 1) % 3 {
-	case 1:
-		if r, ok := b.heads[i]; ok {
-			return r
+	up, lo := b.cellPair(x, r)
+	for _, i := range []int{2*r*b.w + x, (2*r+1)*b.w + x} {
+		if i < len(b.cells) && (b.cells[i] == paintOwnHead || isHead(b.cells[i])) {
+			return string(b.heads[i])
 		}
-		return '?'
-	case 2:
-		return glyphFaded
 	}
-	return trailGlyphs[(p-1)/3]
+	solidUp := up != paintEmpty && !isFaded(up)
+	solidLo := lo != paintEmpty && !isFaded(lo)
+	switch {
+	case solidUp && solidLo:
+		return fullBlock
+	case solidUp:
+		return upperHalf
+	case solidLo:
+		return lowerHalf
+	case up != paintEmpty || lo != paintEmpty:
+		return string(glyphFaded)
+	}
+	return " "
+}
+
+// scaledRow renders arena row y at scale ≥ 1: each cell 2·scale columns.
+func (b *board) scaledRow(y int) string {
+	buf := b.buf[:0]
+	fg, bg := paintWall, paintEmpty
+	if !b.glyphs {
+		buf = append(buf, b.esc.get(fg, bg)...)
+	}
+	buf = append(buf, "│"...)
+	cw := 2 * b.scale
+	for x := range b.w {
+		lead, fill, f, g := b.scaledCell(x, y)
+		if !b.glyphs && (f != fg || g != bg) {
+			buf = append(buf, b.esc.change(fg, bg, f, g)...)
+			fg, bg = f, g
+		}
+		n := cw
+		if lead != 0 {
+			buf = utf8.AppendRune(buf, lead)
+			n--
+		}
+		for range n {
+			buf = utf8.AppendRune(buf, fill)
+		}
+	}
+	if !b.glyphs && (fg != paintWall || bg != paintEmpty) {
+		buf = append(buf, b.esc.change(fg, bg, paintWall, paintEmpty)...)
+	}
+	buf = append(buf, "│"...)
+	if !b.glyphs {
+		buf = append(buf, sgrReset...)
+	}
+	b.buf = buf
+	return string(buf)
+}
+
+// scaledCell is what cell (x, y) shows at scale ≥ 1: a leading
+// character (0 for none) and the one that fills the cell's other columns,
+// and their colours. A head shows its letter, a trail its colour (its
+// glyph without colour). Every character is one column wide, and nothing
+// is allocated: a frame draws every cell.
+func (b *board) scaledCell(x, y int) (lead, fill rune, f, g paint) {
+	i := y*b.w + x
+	p := b.cells[i]
+	switch {
+	case b.arrow.on && b.arrow.at == (game.Point{X: x, Y: y}):
+		return arrowRunes[b.arrow.dir], ' ', paintOwnHead, paintEmpty
+	case p == paintEmpty:
+		return 0, ' ', paintEmpty, paintEmpty
+	case p == paintOwnHead && b.glyphs:
+		return 0, glyphOwnHead, paintEmpty, paintEmpty
+	case p == paintOwnHead:
+		// A block that blinks white and black: it shows on any background.
+		return 0, '█', paintOwnHead, paintInk
+	case isHead(p) && b.glyphs:
+		return b.heads[i], ' ', paintEmpty, paintEmpty
+	case isHead(p):
+		return b.heads[i], ' ', paintInk, p
+	case b.glyphs && isFaded(p):
+		return 0, glyphFaded, paintEmpty, paintEmpty
+	case b.glyphs:
+		return 0, trailGlyphs[(p-1)/3], paintEmpty, paintEmpty
+	}
+	// A trail is blocks of its colour, not blanks on it: the renderer
+	// matches lines by their characters alone to find scrolls, and rows
+	// of coloured blanks look alike to it.
+	return 0, '█', p, paintEmpty
 }

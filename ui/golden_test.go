@@ -3,12 +3,14 @@ package ui
 import (
 	"slices"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"lanarena/game"
+	"lanarena/net/view"
 )
 
 // The golden screens are whole frames at the Ascii profile (the glyph
@@ -58,4 +60,83 @@ func TestGoldenLobby(t *testing.T) {
 	view := m.View().Content
 	checkFits(t, view, 80, 24)
 	golden.RequireEqual(t, []byte(view))
+}
+
+// TestGoldenProfiles are whole frames in every colour profile, at 80×24
+// (half blocks) and 160×50 (a cell two columns by one row): your head
+// blinks white on black in colour and is an @ without, your scoreboard
+// row is in reverse video in colour and carries an @ without.
+func TestGoldenProfiles(t *testing.T) {
+	profiles := []struct {
+		name string
+		p    colorprofile.Profile
+	}{
+		{"truecolor", colorprofile.TrueColor},
+		{"ansi256", colorprofile.ANSI256},
+		{"ansi", colorprofile.ANSI},
+		{"nocolor", colorprofile.ASCII},
+	}
+	scenes := []struct {
+		name string
+		w, h int
+		snap view.Snapshot
+	}{
+		{"80x24", 80, 24, testSnapshot(t, game.DefaultParams(), 4, 60)},
+		{"160x50", 160, 50, testSnapshot(t, game.DefaultParams(), 16, 60)},
+	}
+	for _, pr := range profiles {
+		for _, sc := range scenes {
+			t.Run(pr.name+"_"+sc.name, func(t *testing.T) {
+				m := arenaAt(t, &fakeController{}, pr.p, sc.w, sc.h, sc.snap)
+				view := m.View().Content
+				checkFits(t, view, sc.w, sc.h)
+				golden.RequireEqual(t, []byte(view))
+			})
+		}
+	}
+}
+
+// TestGoldenFirstMinute: the ready phase (your cycle waits at its spawn
+// cell, the arrow shows where it will go, the bar counts down), a match's
+// result beside the board, the question q asks, a spectator's help.
+func TestGoldenFirstMinute(t *testing.T) {
+	ready := testSnapshot(t, game.DefaultParams(), 4, 60)
+	me := ready.Arena.Cycle(1)
+	*me = game.Cycle{ID: 1, Name: me.Name, Color: me.Color, Alive: true, Dir: game.Left, Ready: 40,
+		Head: game.Point{X: 40, Y: 30}, Verts: []game.Point{{X: 40, Y: 30}}}
+
+	match := testSnapshot(t, game.DefaultParams(), 4, 60)
+	match.Match = view.Match{FirstTo: 5, Number: 3, Winner: 2, NextIn: 3 * time.Second, Final: []view.Standing{
+		{ID: 2, Name: "bob", Color: 1, Kills: 5, Deaths: 2},
+		{ID: 1, Name: "alice", Color: 0, Kills: 2, Deaths: 1},
+		{ID: 4, Name: "dave", Color: 3, Bot: true, Kills: 1, Deaths: 3},
+		{ID: 3, Name: "carol", Color: 2, Kills: 0, Deaths: 2},
+	}}
+	four := testSnapshot(t, game.DefaultParams(), 4, 60)
+
+	tests := []struct {
+		name string
+		w, h int
+		snap view.Snapshot
+		spec bool
+		keys []string
+	}{
+		{"ready_80x24", 80, 24, ready, false, nil},
+		{"ready_160x50", 160, 50, ready, false, nil},
+		{"match_80x24", 80, 24, match, false, nil},
+		{"quit_80x24", 80, 24, four, false, []string{"q"}},
+		{"spectator_help_80x24", 80, 24, four, true, []string{"?"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newModel(Config{Controller: &fakeController{}, Spectator: tt.spec, Room: "den"}, colorprofile.ASCII)
+			m, _ = send(t, m, tea.WindowSizeMsg{Width: tt.w, Height: tt.h}, SnapshotMsg{tt.snap})
+			for _, k := range tt.keys {
+				m, _ = send(t, m, keyMsg(k))
+			}
+			view := m.View().Content
+			checkFits(t, view, tt.w, tt.h)
+			golden.RequireEqual(t, []byte(view))
+		})
+	}
 }

@@ -9,10 +9,15 @@ type arenaKeyMap struct {
 	Help, Net, Chat       key.Binding
 	AddBot, RemoveBot     key.Binding
 	Close                 key.Binding // close an overlay
+	Wire, Lobby           key.Binding // help only: handled by wireView and Model
 	Quit                  key.Binding
 	Interrupt             key.Binding // quits even while typing
+	Yes                   key.Binding // confirms a quit
 
 	Send, Cancel key.Binding // while typing a chat line
+
+	// watching hides from the help what a spectator cannot do (steer).
+	watching bool
 }
 
 func newArenaKeyMap() arenaKeyMap {
@@ -28,8 +33,11 @@ func newArenaKeyMap() arenaKeyMap {
 		AddBot:    key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "add bot")),
 		RemoveBot: key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "remove bot")),
 		Close:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+		Wire:      wireKeys.Toggle,
+		Lobby:     newBackKeyMap().Lobby,
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		Interrupt: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Yes:       key.NewBinding(key.WithKeys("y", "Y", "q"), key.WithHelp("y", "yes, quit")),
 		Send:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "send")),
 		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}
@@ -37,16 +45,24 @@ func newArenaKeyMap() arenaKeyMap {
 
 // ShortHelp is the one line under the arena.
 func (k arenaKeyMap) ShortHelp() []key.Binding {
+	if k.watching {
+		return []key.Binding{k.Chat, k.Net, k.AddBot, k.Help, k.Quit}
+	}
 	return []key.Binding{k.Steer, k.Chat, k.Net, k.AddBot, k.Help, k.Quit}
 }
 
-// FullHelp is the help overlay, a column per group.
+// FullHelp is the help beside the arena, a group per column (or a run of
+// lines, where the help is narrow).
 func (k arenaKeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
+	groups := [][]key.Binding{
 		{k.Up, k.Down, k.Left, k.Right},
-		{k.Chat, k.Net, k.AddBot, k.RemoveBot},
-		{k.Help, k.Close, k.Quit},
+		{k.Chat, k.Net, k.Wire, k.AddBot, k.RemoveBot},
+		{k.Help, k.Close, k.Lobby, k.Quit},
 	}
+	if k.watching {
+		return groups[1:]
+	}
+	return groups
 }
 
 // chatKeyMap is the help shown while typing a chat line.

@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -92,14 +91,4 @@ func message(text string, width, height int) string {
 		lines[i] = strings.Repeat(" ", (w-ansi.StringWidth(l))/2) + l
 	}
 	return centre(lines, w, width, height)
-}
-
-// boxed renders content in style; a box that would leave only a sliver of
-// what it covers on its sides is widened to the full width w instead.
-func boxed(style lipgloss.Style, content string, w int) string {
-	box := style.MaxWidth(w).Render(content)
-	if w-lipgloss.Width(box) < 8 {
-		box = style.Width(w).Render(content) // the width includes the border
-	}
-	return box
 }

@@ -70,7 +70,7 @@ func TestScoreboardWideNamesKeepColumns(t *testing.T) {
 	col := -1
 	rows := 0
 	for _, l := range strings.Split(ansi.Strip(v), "\n") {
-		i := strings.Index(l, " 0  0 0(0)")
+		i := strings.Index(l, "  0  0  0")
 		if i < 0 {
 			continue
 		}

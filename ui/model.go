@@ -185,7 +185,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case leftMsg:
 		return m, m.backInLobby(msg)
 	case tea.KeyPressMsg:
-		if m.screen == screenArena && !m.arena.chatting && key.Matches(msg, m.lobbyKeys.Lobby) {
+		if m.screen == screenArena && !m.arena.chatting && !m.arena.confirmQuit && key.Matches(msg, m.lobbyKeys.Lobby) {
 			return m, m.leave(false)
 		}
 	case RoomsMsg:

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"lanarena/game"
+	"lanarena/net/view"
 )
 
 // Widths of the netgraph's columns.
@@ -16,41 +17,44 @@ const (
 	netSparkW = 12
 )
 
-// netgraph is the overlay that shows the network as this peer sees it: a
-// row per peer, then the packets dropped by reason. It fits within w×h.
+// Widths of the netgraph's layouts: one line a peer needs fullNetW
+// columns; from twoLineNetW a peer's traffic goes on a second line.
+const (
+	fullNetW    = 86
+	twoLineNetW = 40
+)
+
+// netgraph shows the network as this peer sees it, in the side panel's
+// w×h: a row per peer, then the packets dropped by reason. Its columns go
+// from the most telling (rtt, loss) to the least, so that a narrow panel
+// loses only the last ones; a panel of middle width puts each peer's
+// traffic on a line of its own instead.
 func (m arenaModel) netgraph(w, h int) string {
 	st, s := m.st, m.snap
 	var lines []string
 	add := func(l string) { lines = append(lines, l) }
+	nameW := max(6, min(netNameW, w-13))
+	twoLines := w >= twoLineNetW && w < fullNetW
 
-	add(st.title.Render("netgraph") + st.dim.Render("   n to close"))
-	add(st.heading.Render(fmt.Sprintf("%-*s %6s %6s %5s %6s %9s %11s  %s",
-		netNameW, "peer", "rtt", "jitter", "loss", "age", "pkt/s i/o", "B/s in/out", "rtt history")))
+	add(st.title.Render("netgraph") + st.dim.Render("  n to close"))
+	add(st.heading.Render(fmt.Sprintf("%-*s %6s %5s %6s %6s", nameW, "peer", "rtt", "loss", "age", "jitter") +
+		m.netTraffic(twoLines, "pkt/s i/o", "B/s in/out", "rtt history")))
+	perPeer := 1
+	if twoLines {
+		lines[1] = st.heading.Render(fmt.Sprintf("%-*s %6s %5s %6s %6s", nameW, "peer", "rtt", "loss", "age", "jitter"))
+		add(st.heading.Render(m.netTraffic(true, "pkt/s i/o", "B/s in/out", "rtt history")))
+		perPeer = 2
+	}
 
-	drops := m.dropLines(w - 4)
-	room := h - 2 - len(lines) - 2 - len(drops) // border; a blank and the drops heading
+	drops := m.dropLines(w)
+	room := (h - len(lines) - 2 - len(drops)) / perPeer // a blank and the drops heading
 	peers := s.Peers
 	more := 0
 	if len(peers) > room {
 		peers, more = peers[:max(0, room-1)], len(peers)-max(0, room-1)
 	}
 	for _, p := range peers {
-		name := string(p.Name)
-		mark, style := " ", st.text
-		switch {
-		case p.Suspect:
-			mark, style = "!", st.suspect
-		case p.Lagging:
-			mark, style = "~", st.lag
-		case p.Bot:
-			mark = "b"
-		}
-		row := fmt.Sprintf("%s %6s %6s %5s %6s %9s %11s",
-			fit(name, netNameW-1)+mark,
-			fmtDur(p.RTT), fmtDur(p.Jitter), fmtLoss(p.Loss), fmtDur(p.Age),
-			fmtRate(p.PacketsInPerSec)+"/"+fmtRate(p.PacketsOutPerSec),
-			fmtRate(p.BytesInPerSec)+"/"+fmtRate(p.BytesOutPerSec))
-		add(style.Render(row) + "  " + st.accent.Render(sparkline(p.RTTHistory, netSparkW)))
+		m.netPeer(p, nameW, twoLines, add)
 	}
 	if more > 0 {
 		add(st.dim.Render(fmt.Sprintf("+%d more", more)))
@@ -59,12 +63,51 @@ func (m arenaModel) netgraph(w, h int) string {
 		add(st.dim.Render("no peers yet"))
 	}
 	add("")
-	add(st.heading.Render("dropped packets, by reason"))
+	add(st.heading.Render("dropped, by reason"))
 	lines = append(lines, drops...)
-	if len(lines) > h-2 {
-		lines = lines[:h-2]
+	if len(lines) > h {
+		lines = lines[:h]
 	}
-	return boxed(st.netBox, strings.Join(lines, "\n"), w)
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, w, "") // whole columns, no ellipsis
+	}
+	return strings.Join(lines, "\n")
+}
+
+// netTraffic is the traffic columns: on the peer's own line, or indented
+// on a second one.
+func (m arenaModel) netTraffic(second bool, pkts, bytes, hist string) string {
+	if second {
+		return fmt.Sprintf("  %9s %11s  %s", pkts, bytes, hist)
+	}
+	return fmt.Sprintf(" %9s %11s  %s", pkts, bytes, hist)
+}
+
+// netPeer adds a peer's line (or two) to the netgraph.
+func (m arenaModel) netPeer(p view.PeerStats, nameW int, twoLines bool, add func(string)) {
+	st := m.st
+	mark, style := " ", st.text
+	switch {
+	case p.Suspect:
+		mark, style = "!", st.suspect
+	case p.Lagging:
+		mark, style = "~", st.lag
+	case p.Bot:
+		mark = "b"
+	}
+	head := fmt.Sprintf("%s %6s %5s %6s %6s", fit(screenText(string(p.Name)), nameW-1)+mark,
+		fmtDur(p.RTT), fmtLoss(p.Loss), fmtDur(p.Age), fmtDur(p.Jitter))
+	pkts := fmtRate(p.PacketsInPerSec) + "/" + fmtRate(p.PacketsOutPerSec)
+	bytes := fmtRate(p.BytesInPerSec) + "/" + fmtRate(p.BytesOutPerSec)
+	spark := sparkline(p.RTTHistory, netSparkW)
+	if twoLines {
+		add(style.Render(head))
+		tr := m.netTraffic(true, pkts, bytes, "")
+		add(style.Render(tr) + st.accent.Render(spark))
+		return
+	}
+	tr := m.netTraffic(false, pkts, bytes, "")
+	add(style.Render(head+tr) + st.accent.Render(spark))
 }
 
 // maxDropLines bounds the drop counters' share of the netgraph.

@@ -14,10 +14,9 @@ import (
 
 // How much of the log and chat a snapshot keeps for the panel.
 const (
-	keepLog       = 32
-	keepChat      = 32
-	minLogRows    = 2
-	scoreFixedCol = 13 // swatch, mark and the K, D, S(B) columns
+	keepLog    = 32
+	keepChat   = 32
+	minLogRows = 2
 )
 
 // scoreRow is one line of the scoreboard.
@@ -27,6 +26,7 @@ type scoreRow struct {
 	color                              int
 	self, bot, lagging, suspect, alive bool
 	kills, deaths, streak, best        uint16
+	letter                             rune // its head's letter, shown for a shared colour
 }
 
 type chatRow struct{ from, text string }
@@ -50,7 +50,7 @@ func newPanelData(s view.Snapshot) panelData {
 			p := flags[c.ID]
 			d.scores = append(d.scores, scoreRow{
 				id:      c.ID,
-				name:    string(c.Name),
+				name:    screenText(string(c.Name)),
 				color:   colorIndex(c.Color),
 				self:    c.ID == s.Self && s.Self != 0,
 				bot:     c.Bot || p.Bot,
@@ -69,15 +69,33 @@ func newPanelData(s view.Snapshot) panelData {
 			cmp.Compare(a.id, b.id))
 	})
 	for _, l := range s.Log[max(0, len(s.Log)-keepLog):] {
-		d.log = append(d.log, string(l.Text))
+		d.log = append(d.log, screenText(string(l.Text)))
 	}
 	for _, c := range s.Chat[max(0, len(s.Chat)-keepChat):] {
 		d.chat = append(d.chat, chatRow{
-			from: string(c.From),
-			text: string(c.Text),
+			from: screenText(string(c.From)),
+			text: screenText(string(c.Text)),
 		})
 	}
 	return d
+}
+
+// Columns of the scoreboard. Narrow (80 columns): K D S under one-letter
+// headings, explained in the help; wide: the headings say it in words.
+const (
+	scoreNarrowNums = "%3d%3d%3d"
+	scoreWideNums   = "%6d%7d%13s"
+	scoreFlagW      = 2  // a space and the bot, lag or suspect mark
+	minNameW        = 10 // columns a name gets at 80 columns at least
+)
+
+// scoreLayout is how wide the scoreboard's name column is and whether the
+// numbers are spelled out.
+func scoreLayout(w int) (nameW int, wide bool) {
+	if nw := w - 1 - scoreFlagW - 26; nw >= game.MaxNameRunes {
+		return game.MaxNameRunes, true
+	}
+	return max(4, min(game.MaxNameRunes, w-1-scoreFlagW-9)), false
 }
 
 // panelLines renders the panel beside the board: the scoreboard, then the
@@ -88,8 +106,12 @@ func (m arenaModel) panelLines(w, h int) []string {
 	lines := make([]string, 0, h)
 	add := func(s string) { lines = append(lines, fit(s, w)) }
 
-	nameW := max(4, min(game.MaxNameRunes, w-scoreFixedCol))
-	add(st.heading.Render(fit("  player", nameW+2) + "  K  D S(B)"))
+	nameW, wide := scoreLayout(w)
+	head := "  K  D  S"
+	if wide {
+		head = " kills deaths streak(best)"
+	}
+	add(st.heading.Render(" " + fit("player", nameW) + " b" + head))
 	room := h - len(lines) - 2 - minLogRows // a blank line, the log heading, its lines
 	shown := d.scores
 	more := 0
@@ -97,7 +119,7 @@ func (m arenaModel) panelLines(w, h int) []string {
 		shown, more = shown[:max(0, room-1)], len(shown)-max(0, room-1)
 	}
 	for _, r := range shown {
-		add(m.scoreLine(r, nameW))
+		add(m.scoreLine(r, nameW, wide))
 	}
 	if more > 0 {
 		add(st.dim.Render(fmt.Sprintf("  +%d more", more)))
@@ -106,17 +128,30 @@ func (m arenaModel) panelLines(w, h int) []string {
 		add(st.dim.Render("  nobody yet"))
 	}
 	add("")
+	m.logAndChat(w, h-len(lines), add)
+	for len(lines) < h {
+		add("")
+	}
+	return lines[:h]
+}
 
-	rest := h - len(lines)
+// logAndChat adds the log (and the chat, if any) in rest lines of width w.
+// Log lines wrap rather than lose their end.
+func (m arenaModel) logAndChat(w, rest int, add func(string)) {
+	st, d := m.st, m.panel
 	chat := m.chatLines(w)
+	var logLines []string
+	for _, l := range d.log {
+		logLines = append(logLines, strings.Split(ansi.Wrap(l, w, ""), "\n")...)
+	}
 	logRows, chatRows := rest-1, 0
 	if len(chat) > 0 && rest >= 2+minLogRows+1 {
-		logRows = max(minLogRows, min(len(d.log), (rest-2)/2))
+		logRows = max(minLogRows, min(len(logLines), (rest-2)/2))
 		chatRows = min(len(chat), rest-2-logRows)
 		logRows = rest - 2 - chatRows
 	}
 	add(st.heading.Render(rule("log", w)))
-	logs := d.log[max(0, len(d.log)-logRows):]
+	logs := logLines[max(0, len(logLines)-max(0, logRows)):]
 	for _, l := range logs {
 		add(st.text.Render(l))
 	}
@@ -129,38 +164,49 @@ func (m arenaModel) panelLines(w, h int) []string {
 			add(l)
 		}
 	}
-	for len(lines) < h {
-		add("")
-	}
-	return lines[:h]
 }
 
-// scoreLine is one player: colour swatch, mark, name, kills, deaths and
-// streak (best).
-func (m arenaModel) scoreLine(r scoreRow, nameW int) string {
+// scoreLine is one player: colour swatch, name, a mark (bot, lagging,
+// suspect; @ for you), kills, deaths and streak (best). Your own row is in
+// reverse video, in every profile.
+func (m arenaModel) scoreLine(r scoreRow, nameW int, wide bool) string {
 	st := m.st
 	mark := " "
 	switch {
-	case r.self:
-		mark = st.accent.Render("▸")
 	case r.suspect:
-		mark = st.suspect.Render("!")
+		mark = "!"
 	case r.lagging:
-		mark = st.lag.Render("~")
+		mark = "~"
 	case r.bot:
-		mark = st.dim.Render("b")
+		mark = "b"
+	case r.self:
+		mark = string(glyphOwnHead)
 	}
-	name := fit(r.name, nameW)
+	nums := fmt.Sprintf(scoreNarrowNums, r.kills, r.deaths, r.streak)
+	if wide {
+		nums = fmt.Sprintf(scoreWideNums, r.kills, r.deaths, fmt.Sprintf("%d(%d)", r.streak, r.best))
+	}
+	row := fit(r.name, nameW) + " " + mark + nums
 	switch {
 	case r.self:
-		name = st.selected.Render(name)
+		row = st.self.Render(row)
 	case !r.alive:
-		name = st.dim.Render(name)
+		row = st.dim.Render(row)
 	default:
-		name = st.text.Render(name)
+		row = st.text.Render(row)
 	}
-	nums := fmt.Sprintf("%3d%3d%5s", r.kills, r.deaths, fmt.Sprintf("%d(%d)", r.streak, r.best))
-	return st.swatchOf(r.color) + mark + name + st.text.Render(nums)
+	return st.swatchOf(r.color, r.letter) + row
+}
+
+// withLetters is d with every row's head letter for the colours that
+// more than one player has, as the board drew them.
+func (d panelData) withLetters(b *board) panelData {
+	for i, r := range d.scores {
+		if b.shared[r.color] {
+			d.scores[i].letter = b.letters[r.id]
+		}
+	}
+	return d
 }
 
 // chatLines is the chat wrapped to w columns, oldest first. The plain

@@ -60,6 +60,9 @@ func (m arenaModel) topKey(w int) topKey {
 // statusKey is what the status bar shows.
 type statusKey struct {
 	spectating   bool
+	ready        int // seconds
+	firstTo      int
+	winner       game.PlayerID
 	impairment   string
 	mode         view.Mode
 	host         game.Text
@@ -71,14 +74,17 @@ func (k statusKey) same(o statusKey) bool { return k == o }
 
 func (m arenaModel) statusKey(w int) statusKey {
 	s := m.snap
-	return statusKey{m.spectating(), s.Impairment, s.Mode, s.Host, s.Waiting, len(s.Peers), w}
+	return statusKey{m.spectating(), m.readySecs(), s.Match.FirstTo, s.Match.Winner,
+		s.Impairment, s.Mode, s.Host, s.Waiting, len(s.Peers), w}
 }
 
 // bottomKey is what the line under the status bar shows (while no chat
 // line is typed).
 type bottomKey struct {
-	notice game.Text
-	width  int
+	notice  game.Text
+	confirm bool
+	help    string
+	width   int
 }
 
 func (k bottomKey) same(o bottomKey) bool { return k == o }

@@ -51,7 +51,8 @@ func TestProgramArena(t *testing.T) {
 	tm.Send(keyMsg("t"))
 	tm.Type("hi")
 	tm.Send(keyMsg("enter"))
-	tm.Send(keyMsg("q"))
+	tm.Send(keyMsg("q")) // you ride: q asks first
+	tm.Send(keyMsg("y"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	if got, want := ctrl.String(), "turn up, add bot, say hi"; got != want {
 		t.Errorf("calls %q, want %q", got, want)

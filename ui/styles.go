@@ -19,26 +19,34 @@ import (
 // playerColor is one colour slot of the palette, with its fallback on
 // 16-colour terminals. The head and faded variants derive from trail.
 type playerColor struct {
-	trail string // #rrggbb
-	ansi  int    // 0..15
+	trail string // #rrggbb, a colour of xterm's 256-colour cube
+	ansi  int    // 0..15: the separate set for 16-colour terminals
 }
 
-// palette holds the game.Colors player colours: bright hues about 30°
-// apart, readable on a dark background, ordered so that the first few
-// players get the most distinct ones.
+// palette holds the game.Colors player colours in the order players take
+// them (index = join-order preference). They were picked from xterm's
+// colour cube, bright enough on a dark background, by farthest-point
+// search on CIE76 ΔE, both as seen and as seen under deuteranopia
+// (Machado 2009): the first four are ≥ 45 apart, the first eight ≥ 30
+// (TestPaletteIsDistinct computes it). Being cube colours, they are exact
+// in 256 colours and in 24-bit alike.
+//
+// The 16-colour set is separate: the six bright hues first, each far from
+// the others in every terminal theme, then their dark twins. White (15)
+// is kept for your own head, grey (8) for walls and fading trails.
 var palette = [game.Colors]playerColor{
-	{"#ff5050", 9},  // red
-	{"#4f9dff", 12}, // blue
-	{"#ffe04a", 11}, // yellow
-	{"#45d65a", 10}, // green
-	{"#e255e8", 13}, // magenta
-	{"#ff9a2e", 3},  // orange
-	{"#35dfe8", 14}, // cyan
-	{"#9d7bff", 5},  // violet
-	{"#b8f04a", 2},  // lime
-	{"#ff7fb0", 1},  // pink
-	{"#1fb39a", 6},  // teal
-	{"#d2a679", 7},  // tan
+	{"#ff5f5f", 9},  // 203 red
+	{"#ff00ff", 12}, // 201 magenta; 16 colours: blue
+	{"#ffd700", 11}, // 220 yellow
+	{"#00ffd7", 14}, // 50 aquamarine; cyan
+	{"#d75faf", 13}, // 169 orchid; magenta
+	{"#5fff5f", 10}, // 83 green
+	{"#5fd7ff", 6},  // 81 sky; dark cyan
+	{"#ff5f00", 3},  // 202 orange; dark yellow
+	{"#5faf87", 2},  // 72 sea green; dark green
+	{"#0087ff", 4},  // 33 blue; dark blue
+	{"#d7d787", 5},  // 186 khaki; dark magenta
+	{"#00d787", 1},  // 42 jade; dark red
 }
 
 // trailGlyphs tell players apart without colour, one per palette slot.
@@ -76,8 +84,10 @@ func colorIndex(c int) int {
 	return c
 }
 
-// headHex is the trail colour mixed towards white: a living head.
-func headHex(trail string) string { return mixHex(trail, 0xff, 0.55) }
+// headHex is the trail colour mixed a little towards white: a living
+// head, brighter than its trail yet still its colour, so that no other
+// head can be taken for your own (white, and blinking).
+func headHex(trail string) string { return mixHex(trail, 0xff, 0.3) }
 
 // fadedHex is the trail colour mixed towards black: a crashed cycle's
 // fading trail.
@@ -122,13 +132,14 @@ type styles struct {
 	wall, heading, selected, greyed           ink
 	bar, barDim, barAlert, barWarn, barAccent ink
 	lag, suspect                              ink
+	self                                      ink // your scoreboard row
 	swatch                                    [game.Colors]ink
 
 	// Full lipgloss styles, for boxes and for the bubbles.
-	box, deathBox, netBox lipgloss.Style
-	input                 textinput.Styles
-	spinner               lipgloss.Style
-	help                  help.Styles
+	box, deathBox lipgloss.Style
+	input         textinput.Styles
+	spinner       lipgloss.Style
+	help          help.Styles
 }
 
 // colorOf is c in profile p, nil when p has no colours.
@@ -174,6 +185,9 @@ func newStyles(p colorprofile.Profile) *styles {
 	s.heading = inkOf(fg(colorDim))
 	s.selected = inkOf(bold(fg(colorBright)))
 	s.greyed = inkOf(fg(colorWall))
+	// Your scoreboard row in reverse video; without colour, plain text
+	// (NO_COLOR asks for no escapes): the @ mark in it says it.
+	s.self = inkOf(bold(plain.Reverse(!s.glyphs)))
 	s.lag = inkOf(fg(colorWarn))
 	s.suspect = inkOf(fg(colorError))
 
@@ -203,7 +217,6 @@ func (s *styles) bubbles(fg func(chrome) lipgloss.Style) {
 	} else {
 		s.box = box
 	}
-	s.netBox = s.box
 	s.deathBox = box.Padding(0, 2)
 	if cc := colorOf(p, colorError); cc != nil {
 		s.deathBox = s.deathBox.BorderForeground(cc)
@@ -227,10 +240,17 @@ func (s *styles) bubbles(fg func(chrome) lipgloss.Style) {
 	}
 }
 
-// swatchOf is the mark that shows a player's colour in panels.
-func (s *styles) swatchOf(color int) string {
+// swatchOf is the mark that shows a player's colour in panels: a block
+// of it (its glyph without colour), or letter, the player's head letter,
+// when another player has the same colour.
+func (s *styles) swatchOf(color int, letter rune) string {
 	color = colorIndex(color)
-	if s.glyphs {
+	switch {
+	case letter != 0 && s.glyphs:
+		return string(letter)
+	case letter != 0:
+		return s.swatch[color].Render(string(letter))
+	case s.glyphs:
 		return string(trailGlyphs[color])
 	}
 	return s.swatch[color].Render("█")

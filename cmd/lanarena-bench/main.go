@@ -64,6 +64,8 @@ type options struct {
 	presses int
 	delays  []time.Duration
 
+	lab bool
+
 	terminal    bool
 	termWindow  time.Duration
 	keepCapture bool
@@ -99,6 +101,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.mode, "mode", "both", "with --models: p2p, server or both")
 	fs.IntVar(&o.presses, "presses", 30, "with --models: turns pressed per model and delay")
 	fs.StringVar(&delays, "delays", "0,50ms,100ms,200ms", "with --models: one-way delays applied on the player's peer")
+	fs.BoolVar(&o.lab, "lab", false, "measure the figures of the README's lab for teachers (chat under loss, wire-view marks)")
 	fs.BoolVar(&o.terminal, "terminal", false, "measure the real TUI's terminal output through tmux")
 	fs.DurationVar(&o.termWindow, "terminal-window", 10*time.Second, "with --terminal: measurement window per screen size")
 	fs.BoolVar(&o.keepCapture, "keep-capture", false, "with --terminal: keep the captured terminal output files")
@@ -211,6 +214,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runTerminal(ctx, o, stdout, stderr)
 	case o.flood:
 		return runFlood(ctx, o, stdout, stderr)
+	case o.lab:
+		return runLab(ctx, o, stdout, stderr)
 	}
 	return runSweep(ctx, o, stdout, stderr)
 }

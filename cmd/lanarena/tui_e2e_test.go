@@ -110,6 +110,20 @@ func (s *tmuxSession) waitScreen(timeout time.Duration, want ...string) string {
 	return scr
 }
 
+// quit leaves the game with q, answering y if it asks (it does while
+// your cycle rides), and waits for the program to exit.
+func (s *tmuxSession) quit() {
+	s.t.Helper()
+	s.keys("q")
+	waitFor(s.t, 5*time.Second, "q quits or asks", func() bool {
+		return s.paneDead() || strings.Contains(s.screen(), "leave the game?")
+	})
+	if !s.paneDead() {
+		s.keys("y")
+	}
+	waitFor(s.t, 5*time.Second, "the TUI exits", s.paneDead)
+}
+
 // paneDead reports whether the program in the session has exited.
 func (s *tmuxSession) paneDead() bool {
 	out, _ := exec.Command("tmux", "-L", s.socket, "display-message", "-p", "-t", "game", "#{pane_dead}").Output()
@@ -151,9 +165,9 @@ func TestTUIAgainstBotOnLAN(t *testing.T) {
 	s.keys("?")
 	waitFor(t, 3*time.Second, "help closes", func() bool { return !strings.Contains(s.screen(), "remove bot") })
 	s.keys("n")
-	s.waitScreen(3*time.Second, "jitter", "robo") // the short help always says "netgraph"
+	s.waitScreen(3*time.Second, "dropped, by reason", "robo") // only the netgraph says it
 	s.keys("n")
-	waitFor(t, 3*time.Second, "netgraph closes", func() bool { return !strings.Contains(s.screen(), "jitter") })
+	waitFor(t, 3*time.Second, "netgraph closes", func() bool { return !strings.Contains(s.screen(), "dropped, by reason") })
 	// Steering: each key turns alice's cycle, as her own --stats report.
 	perp := map[string][2]string{"up": {"Left", "left"}, "down": {"d", "right"}, "left": {"w", "up"}, "right": {"Down", "down"}}
 	turned := 0
@@ -185,8 +199,7 @@ func TestTUIAgainstBotOnLAN(t *testing.T) {
 	s.keys("Enter")
 	s.waitScreen(3*time.Second, "hello robo")
 
-	s.keys("q")
-	waitFor(t, 5*time.Second, "the TUI exits on q", s.paneDead)
+	s.quit()
 	waitFor(t, 3*time.Second, "the bot drops alice at once", func() bool {
 		l, _ := bot.last(t)
 		_, ok := l.player("alice")
@@ -216,8 +229,7 @@ func TestTUIServerModeAcrossHosts(t *testing.T) {
 		return ok && p.Trail > 5
 	})
 	s.waitScreen(5*time.Second, "IMPAIRED")
-	s.keys("q")
-	waitFor(t, 5*time.Second, "the TUI exits on q", s.paneDead)
+	s.quit()
 }
 
 // TestTUIResizeAndNoColor: the screen follows the terminal's size, to the
@@ -237,8 +249,7 @@ func TestTUIResizeAndNoColor(t *testing.T) {
 		scr := s.screen()
 		return strings.Contains(scr, "nora") && !strings.Contains(scr, "too small")
 	})
-	s.keys("q")
-	waitFor(t, 5*time.Second, "the TUI exits on q", s.paneDead)
+	s.quit()
 }
 
 // sgrColour matches an SGR sequence that sets a foreground or background

@@ -32,6 +32,7 @@ type Snapshot struct {
 	Host       game.Text     // server mode: the host's name ("" when this peer hosts or in p2p)
 	Notice     game.Text     // a line the player must see (host lost, incompatible peers…)
 	Match      Match         // first-to-N matches; the zero value is drop-in play
+	Wire       *WireLog      // recent packets, while a wire view asked for them (Peer.WireLog); nil otherwise
 }
 
 // Match is a first-to-N match as this peer knows it. The zero value is

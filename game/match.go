@@ -36,11 +36,12 @@ func (s *State) MatchOver() (over bool, nextIn int) {
 }
 
 // HearMatch folds in a match number and winner announced by another
-// peer (winner 0: still playing). A claim naming a player this replica
-// does not know is ignored.
+// peer (winner 0: still playing). The winner may be a player this replica
+// has not met (a peer it cannot reach): the claim still settles the
+// match, so that every peer agrees.
 func (s *State) HearMatch(match uint16, winner PlayerID) {
-	if s.Params.FirstTo == 0 || match < s.Match || winner != 0 && s.cycles[winner] == nil {
-		return // an older match, or a winner nobody here knows
+	if s.Params.FirstTo == 0 || match < s.Match {
+		return
 	}
 	if match > s.Match {
 		s.startMatch(match)

@@ -103,8 +103,8 @@ func TestHearMatch(t *testing.T) {
 		{"a later match is joined", [][2]uint32{{1, 7}, {3, 0}}, 3, 0, true},
 		{"with its winner", [][2]uint32{{2, 9}}, 2, 9, true},
 		{"an older match is ignored", [][2]uint32{{2, 0}, {1, 4}}, 2, 0, true},
-		{"an unknown winner is ignored", [][2]uint32{{1, 42}}, 1, 0, false},
-		{"a later match with an unknown winner too", [][2]uint32{{2, 42}}, 1, 0, false},
+		{"a winner this replica has not met", [][2]uint32{{1, 42}}, 1, 42, false},
+		{"and a later match with one", [][2]uint32{{2, 42}}, 2, 42, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

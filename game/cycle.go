@@ -36,6 +36,8 @@ type Cycle struct {
 	Killer PlayerID // who caused the latest crash (0: wall or own trail)
 
 	Kills, Deaths, Streak, Best uint16
+	// Match is the match its ledger and scores belong to (0: no matches).
+	Match uint16
 	// KilledBy is this cycle's own ledger of its deaths, by killer, sorted
 	// by Killer. A killer's Kills are derived from every victim's ledger,
 	// so all scoreboards converge to the same numbers.

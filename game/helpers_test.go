@@ -27,7 +27,7 @@ func place(t testing.TB, s *State, id PlayerID, dir Dir, head Point, verts ...Po
 		s.insert(c)
 		s.local[id] = true
 	}
-	c.Alive, c.Dir, c.Head, c.Verts, c.DeadTicks, c.queue = true, dir, head, verts, 0, nil
+	c.Alive, c.Dir, c.Head, c.Verts, c.DeadTicks, c.Ready, c.queue = true, dir, head, verts, 0, 0, nil
 	s.gridDirty = true
 	return c
 }

@@ -20,9 +20,15 @@ type Update struct {
 	Dir                         Dir
 	Head                        Point
 	DeadTicks                   int
+	Ready                       int // ticks left of the life's ready phase
 	Killer                      PlayerID
 	Kills, Deaths, Streak, Best uint16
 	Ledger                      []Tally // the cycle's deaths by killer, as known so far
+	// Match and Winner are the owner's match and its winner (0 while
+	// played): see HearMatch. Kills is the owner's claim, never taken:
+	// kills are derived from the ledgers.
+	Match  uint16
+	Winner PlayerID
 
 	VertTotal int     // vertices in the owner's list for this life
 	Verts     []Point // the last len(Verts) of them
@@ -75,13 +81,15 @@ func (s *State) Apply(id PlayerID, u *Update) ([]Event, error) {
 		return nil, ErrTrailNotContiguous
 	}
 	c := Cycle{ID: id, Name: u.Name, Color: u.Color, Bot: u.Bot, Alive: u.Alive, Life: u.Life, Dir: u.Dir,
-		Head: u.Head, DeadTicks: u.DeadTicks, Killer: u.Killer, Kills: u.Kills, Deaths: u.Deaths,
-		Streak: u.Streak, Best: u.Best, KilledBy: u.Ledger}
+		Head: u.Head, DeadTicks: u.DeadTicks, Ready: u.Ready, Killer: u.Killer, Kills: u.Kills, Deaths: u.Deaths,
+		Streak: u.Streak, Best: u.Best, Match: u.Match, KilledBy: u.Ledger}
 	c.Deaths = max(c.Deaths, ledgerDeaths(u.Ledger)) // a ledger can come before the state counting its death
 	if err := s.checkRemote(&c); err != nil {
 		return nil, err
 	}
-	crashed := old != nil && u.Follows && old.Alive && !u.Alive && old.Life == u.Life
+	s.HearMatch(u.Match, u.Winner) // once the update is known to be sound
+	// A cycle that stops at a new match did not crash.
+	crashed := old != nil && u.Follows && old.Alive && !u.Alive && old.Life == u.Life && old.Match == u.Match
 	c.trail = remoteTrail{base: base, total: u.VertTotal, tick: u.Tick}
 	if old != nil {
 		c.Verts = joinTrail(old.Verts, keep, u.Verts)
@@ -202,7 +210,9 @@ func (s *State) MergeLedger(id PlayerID, ledger []Tally) ([]Event, error) {
 		return nil, err
 	}
 	c.KilledBy, c.Deaths = slices.Clone(ledger), next.Deaths
-	return s.settle(c, nil), nil
+	events := s.settle(c, nil)
+	s.recount()
+	return events, nil
 }
 
 func ledgerDeaths(ledger []Tally) uint16 {

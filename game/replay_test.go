@@ -35,7 +35,9 @@ func replay(t testing.TB, seed uint64, n, ticks int, pol policy, check func(*Sta
 			if !c.Alive {
 				continue
 			}
-			st.aliveTicks++
+			if c.Ready == 0 { // a life is measured from when it rides
+				st.aliveTicks++
+			}
 			if d := pol(s, id, rng); d != c.Dir {
 				s.Turn(id, d)
 			}
@@ -63,6 +65,46 @@ func replayState(t testing.TB, seed uint64, n, ticks int, pol policy) *State {
 // invariants returns a checker of the rules that hold after every tick of
 // an arena where every cycle is local.
 func invariants(p Params) func(*State, []Event) error {
+	rules := tickInvariants(p)
+	ready := readyInvariants()
+	return func(s *State, events []Event) error {
+		if err := rules(s, events); err != nil {
+			return err
+		}
+		return ready(s, events)
+	}
+}
+
+// readyInvariants checks the ready phase after every tick: a waiting
+// cycle is alive, sits on its spawn cell (a one-cell trail), never
+// crashes, and its count only goes down within a life.
+func readyInvariants() func(*State, []Event) error {
+	last := map[PlayerID][2]int{} // life, ready
+	return func(s *State, events []Event) error {
+		for _, id := range s.order {
+			c := s.cycles[id]
+			if c.Ready == 0 {
+				continue
+			}
+			if !c.Alive || len(c.Verts) != 1 || c.Verts[0] != c.Head {
+				return fmt.Errorf("cycle %d waiting %d ticks: alive %v, verts %v, head %v", id, c.Ready, c.Alive, c.Verts, c.Head)
+			}
+			if l := last[id]; l[0] == int(c.Life) && c.Ready >= l[1] {
+				return fmt.Errorf("cycle %d: ready %d after %d", id, c.Ready, l[1])
+			}
+			last[id] = [2]int{int(c.Life), c.Ready}
+		}
+		for _, e := range events {
+			if c := s.cycles[e.Player]; e.Kind == EventCrash && c.Ready > 0 {
+				return fmt.Errorf("waiting cycle %d crashed", e.Player)
+			}
+		}
+		return nil
+	}
+}
+
+// tickInvariants checks the rules of an arena of local cycles.
+func tickInvariants(p Params) func(*State, []Event) error {
 	cover := make([]PlayerID, p.Width*p.Height)
 	var lastTick uint32
 	var lastDeaths, lastKills int

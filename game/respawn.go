@@ -8,7 +8,7 @@ const (
 	spawnCandidates = 64
 	spawnMargin     = 2 // free cells around the spawn cell
 	spawnHeadRoom   = 6 // cells from any living head
-	spawnRunway     = 8 // free cells straight ahead
+	spawnRunway     = 8 // free cells straight ahead, at the least (see Params.SpawnRunway)
 )
 
 // spawn starts a new life of c at the safest of a few random spots, facing
@@ -25,6 +25,7 @@ func (s *State) spawn(c *Cycle, rng *rand.Rand) bool {
 	c.Head = p
 	c.Verts = []Point{p}
 	c.DeadTicks = 0
+	c.Ready = s.Params.ReadyTicks()
 	c.Killer = 0
 	c.queue = nil
 	s.grid[p.Y*s.Params.Width+p.X] = c.ID
@@ -91,13 +92,14 @@ func (s *State) spotScore(p Point, heads []Point) int {
 		score -= 100 * (spawnHeadRoom - near)
 	}
 	score += min(near, 2*spawnHeadRoom)
+	runway := s.Params.SpawnRunway()
 	run := 0
 	for d := Up; d <= Left; d++ {
-		run = max(run, s.run(p, d, 2*spawnRunway))
+		run = max(run, s.run(p, d, 2*runway))
 	}
-	score += 4 * run
-	if run < spawnRunway {
-		score -= 50
+	score += 4 * min(run, 2*spawnRunway)
+	if run < runway {
+		score -= 100
 	}
 	return score
 }

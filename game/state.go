@@ -35,6 +35,15 @@ type State struct {
 	Params Params
 	Tick   uint32
 
+	// Match is the current match, from 1 (0: drop-in play); Winner its
+	// winner once decided, and Final the table then. LastWinner is the
+	// winner of the match before. See match.go.
+	Match      uint16
+	Winner     PlayerID
+	Final      []Standing
+	LastWinner PlayerID
+	overAt     uint32
+
 	cycles map[PlayerID]*Cycle
 	order  []PlayerID // sorted ids, so that iteration is deterministic
 	local  map[PlayerID]bool
@@ -45,8 +54,13 @@ type State struct {
 
 // New returns an empty arena.
 func New(p Params) *State {
+	var match uint16
+	if p.FirstTo > 0 {
+		match = 1
+	}
 	return &State{
 		Params: p,
+		Match:  match,
 		cycles: map[PlayerID]*Cycle{},
 		local:  map[PlayerID]bool{},
 		grid:   make([]PlayerID, p.Width*p.Height),
@@ -87,7 +101,7 @@ func (s *State) Join(id PlayerID, name Text, color int, bot bool, rng *rand.Rand
 	if len(s.order) >= MaxPlayers {
 		return nil, fmt.Errorf("%w (%d players)", ErrArenaFull, MaxPlayers)
 	}
-	c := &Cycle{ID: id, Name: name, Color: color, Bot: bot, credited: map[PlayerID]uint16{}}
+	c := &Cycle{ID: id, Name: name, Color: color, Bot: bot, Match: s.Match, credited: map[PlayerID]uint16{}}
 	s.insert(c)
 	s.local[id] = true
 	if !s.spawn(c, rng) {
@@ -114,6 +128,7 @@ func (s *State) Remove(id PlayerID) {
 		s.order = slices.Delete(s.order, i, i+1)
 	}
 	s.gridDirty = true
+	s.recount()
 }
 
 // Turn queues a turn of a local cycle for the coming ticks. A turn that
@@ -123,6 +138,12 @@ func (s *State) Turn(id PlayerID, d Dir) bool {
 	c := s.cycles[id]
 	if c == nil || !s.local[id] || !d.Valid() || !c.Alive {
 		return false
+	}
+	if c.Ready > 0 {
+		// The first key of a waiting cycle sets off in that direction:
+		// its trail is one cell, so any heading will do.
+		c.Dir, c.Ready, c.queue = d, 0, nil
+		return true
 	}
 	last := c.Dir
 	if n := len(c.queue); n > 0 {
@@ -181,6 +202,7 @@ func (s *State) Step(rng *rand.Rand) []Event {
 		}
 	}
 	s.Tick++
+	s.nextMatch()
 	return s.step(movers, rng)
 }
 
@@ -188,11 +210,11 @@ func (s *State) Step(rng *rand.Rand) []Event {
 // of the arena as this replica knows it: the peer-to-peer step, where each
 // owner decides its own crash from its own view.
 func (s *State) StepOwn(id PlayerID, rng *rand.Rand) []Event {
+	s.Tick++
+	s.nextMatch()
 	if !s.local[id] {
-		s.Tick++
 		return nil
 	}
-	s.Tick++
 	return s.step([]PlayerID{id}, rng)
 }
 
@@ -250,6 +272,9 @@ func (s *State) step(ids []PlayerID, rng *rand.Rand) []Event {
 			dead = append(dead, c)
 			continue
 		}
+		if c.waiting() {
+			continue
+		}
 		c.takeTurn()
 		m := move{c: c, next: c.Head.Add(c.Dir)}
 		switch {
@@ -275,18 +300,7 @@ func (s *State) step(ids []PlayerID, rng *rand.Rand) []Event {
 		s.grid[m.next.Y*w+m.next.X] = m.c.ID
 	}
 	if crashed > 0 {
-		// Credit every kill of this tick before any streak ends, so that
-		// two cycles killing each other end alike whatever their ids.
-		for _, m := range moves {
-			if m.crash {
-				events = s.settle(m.c, events)
-			}
-		}
-		for _, m := range moves {
-			if m.crash {
-				m.c.Streak = 0
-			}
-		}
+		events = s.settleCrashes(moves, events)
 	}
 	// Respawn last, on the arena as the moves left it, so that a new life
 	// never starts on the cell another cycle moves into this tick.
@@ -294,6 +308,35 @@ func (s *State) step(ids []PlayerID, rng *rand.Rand) []Event {
 		events = s.stepDead(c, rng, events)
 	}
 	return events
+}
+
+// settleCrashes credits the kills of this tick's crashes, ends the
+// victims' streaks and recounts the kills. Every kill is credited before
+// any streak ends, so that two cycles killing each other end alike
+// whatever their ids.
+func (s *State) settleCrashes(moves []move, events []Event) []Event {
+	for _, m := range moves {
+		if m.crash {
+			events = s.settle(m.c, events)
+		}
+	}
+	for _, m := range moves {
+		if m.crash {
+			m.c.Streak = 0
+		}
+	}
+	s.recount()
+	return events
+}
+
+// waiting counts down the ready phase of c, reporting whether it is in
+// it: then it stays on its spawn cell, an obstacle that cannot die.
+func (c *Cycle) waiting() bool {
+	if c.Ready == 0 {
+		return false
+	}
+	c.Ready--
+	return true
 }
 
 // meetHeads crashes heads meeting in one empty cell: both, each by the
@@ -445,7 +488,9 @@ func (s *State) put(c *Cycle) []Event {
 		nc.KilledBy = slices.Clone(c.KilledBy)
 		s.insert(&nc)
 		s.gridDirty = true
-		return s.settle(&nc, nil)
+		events := s.settle(&nc, nil)
+		s.recount()
+		return events
 	}
 	if slices.Equal(old.KilledBy, c.KilledBy) {
 		c.KilledBy = old.KilledBy
@@ -454,7 +499,9 @@ func (s *State) put(c *Cycle) []Event {
 	}
 	*old = *c
 	s.gridDirty = true
-	return s.settle(old, nil)
+	events := s.settle(old, nil)
+	s.recount()
+	return events
 }
 
 // extend returns next, reusing old when next only appends to it: the
@@ -470,8 +517,10 @@ func extend(old, next []Point) []Point {
 // may keep. Owner-only input queues are not copied.
 func (s *State) Clone() *State {
 	d := &State{
-		Params:    s.Params,
-		Tick:      s.Tick,
+		Params: s.Params,
+		Tick:   s.Tick,
+		Match:  s.Match, Winner: s.Winner, LastWinner: s.LastWinner, overAt: s.overAt,
+		Final:     slices.Clone(s.Final),
 		cycles:    make(map[PlayerID]*Cycle, len(s.cycles)),
 		order:     slices.Clone(s.order),
 		local:     maps.Clone(s.local),

@@ -605,7 +605,6 @@ func TestDigest(t *testing.T) {
 		{"Dir", func(c *Cycle) { c.Dir = Up }},
 		{"Head", func(c *Cycle) { c.Head = Point{6, 3} }},
 		{"Verts", func(c *Cycle) { c.Verts = []Point{{2, 3}} }},
-		{"Kills", func(c *Cycle) { c.Kills = 2 }},
 		{"Deaths", func(c *Cycle) { c.Deaths = 3 }},
 		{"Streak", func(c *Cycle) { c.Streak = 0 }},
 		{"Best", func(c *Cycle) { c.Best = 2 }},
@@ -623,6 +622,11 @@ func TestDigest(t *testing.T) {
 	c.DeadTicks, c.Killer, c.Bot = 7, 2, true
 	if got := digest(c); got != want {
 		t.Errorf("changing local-only fields changed the digest to %x, want %x", got, want)
+	}
+	c = base()
+	c.Kills = 7 // a claim: kills come from the victims' ledgers
+	if got := digest(c); got != want {
+		t.Errorf("claiming kills changed the digest to %x, want %x", got, want)
 	}
 	s := New(testParams)
 	if got := s.CycleDigest(1); got != 0 {
@@ -682,8 +686,8 @@ func TestMergePeerToPeer(t *testing.T) {
 	if a.Alive || a.Killer != 2 || len(events) != 1 || events[0].Kind != EventCrash || events[0].Other != 2 {
 		t.Fatalf("a: alive %v killer %d, events %v; want crashed by 2", a.Alive, a.Killer, events)
 	}
-	if got := sa.Cycle(2).Kills; got != 0 {
-		t.Errorf("sa credited b's kill itself: Kills = %d, want 0 until b's owner says so", got)
+	if got := sa.Cycle(2).Kills; got != 1 {
+		t.Errorf("b's Kills = %d on sa, want 1: a's own ledger names b", got)
 	}
 	sb.StepOwn(2, rb)
 	for i := range 2 { // the same announcement twice: b is credited once

@@ -70,6 +70,9 @@ func (p Point) Add(d Dir) Point {
 type Params struct {
 	Width, Height int // playable cells inside the walls
 	TickRate      int // ticks per second
+	// FirstTo makes the room play matches: the first player to FirstTo
+	// kills wins, then scores reset. 0 is drop-in play without matches.
+	FirstTo int
 }
 
 // DefaultParams fit an 80×24 terminal (half-block cells: Width columns,
@@ -82,6 +85,7 @@ const (
 	MaxSize     = 250
 	MinTickRate = 1
 	MaxTickRate = 60
+	MaxFirstTo  = 99
 )
 
 // Validate reports whether p describes a playable room.
@@ -92,6 +96,9 @@ func (p Params) Validate() error {
 	if p.TickRate < MinTickRate || p.TickRate > MaxTickRate {
 		return fmt.Errorf("tick rate %d outside %d..%d", p.TickRate, MinTickRate, MaxTickRate)
 	}
+	if p.FirstTo < 0 || p.FirstTo > MaxFirstTo {
+		return fmt.Errorf("first-to %d outside 0..%d", p.FirstTo, MaxFirstTo)
+	}
 	return nil
 }
 
@@ -100,6 +107,15 @@ func (p Params) In(c Point) bool { return c.X >= 0 && c.Y >= 0 && c.X < p.Width 
 
 // RespawnTicks is how long a crashed cycle waits: about two seconds.
 func (p Params) RespawnTicks() int { return 2 * p.TickRate }
+
+// ReadyTicks is how long a new life waits at its spawn cell before it
+// rides: two seconds (the owner's first turn starts it early). It fits the
+// byte the protocol carries it in.
+func (p Params) ReadyTicks() int { return min(2*p.TickRate, 255) }
+
+// SpawnRunway is how many free cells a spawn spot wants straight ahead:
+// at least one second of travel once the ready phase ends.
+func (p Params) SpawnRunway() int { return max(spawnRunway, p.TickRate+1) }
 
 // FadeTicks is how long a crashed cycle's trail stays on screen (it no longer
 // blocks anybody): about half a second.

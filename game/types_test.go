@@ -50,12 +50,14 @@ func TestParams(t *testing.T) {
 		valid bool
 	}{
 		{DefaultParams(), true},
-		{Params{MinSize, MinSize, MinTickRate}, true},
-		{Params{MaxSize, MaxSize, MaxTickRate}, true},
-		{Params{MinSize - 1, 20, 15}, false},
-		{Params{20, MaxSize + 1, 15}, false},
-		{Params{20, 20, 0}, false},
-		{Params{20, 20, MaxTickRate + 1}, false},
+		{Params{MinSize, MinSize, MinTickRate, 0}, true},
+		{Params{MaxSize, MaxSize, MaxTickRate, MaxFirstTo}, true},
+		{Params{MinSize - 1, 20, 15, 0}, false},
+		{Params{20, MaxSize + 1, 15, 0}, false},
+		{Params{20, 20, 0, 0}, false},
+		{Params{20, 20, 15, -1}, false},
+		{Params{20, 20, 15, MaxFirstTo + 1}, false},
+		{Params{20, 20, MaxTickRate + 1, 0}, false},
 	}
 	for _, tt := range tests {
 		if err := tt.p.Validate(); (err == nil) != tt.valid {
@@ -75,7 +77,7 @@ func TestParams(t *testing.T) {
 		}
 	}
 	for _, rate := range []int{1, 2, 15, 60} {
-		p := Params{20, 20, rate}
+		p := Params{Width: 20, Height: 20, TickRate: rate}
 		if got := p.FadeTicks(); got < 1 || got >= p.RespawnTicks() {
 			t.Errorf("tick rate %d: FadeTicks() = %d, want 1..RespawnTicks()-1 (%d)", rate, got, p.RespawnTicks()-1)
 		}

@@ -2,11 +2,13 @@ package net
 
 import (
 	"errors"
+	"fmt"
 	"net/netip"
 	"time"
 
 	"golang.org/x/time/rate"
 
+	"lanarena/game"
 	"lanarena/net/throttle"
 	"lanarena/net/wire"
 )
@@ -31,7 +33,7 @@ func (l *core) admit(from netip.AddrPort, b []byte, now time.Time) (wire.Header,
 	hdr, err := wire.PeekHeader(b)
 	if err != nil {
 		if errors.Is(err, wire.ErrVersion) {
-			l.setNotice(from, "version", "a peer at "+from.String()+" speaks another protocol version")
+			l.otherVersion(from, hdr, b)
 		}
 		l.drop(codecDrop(err), from)
 		return wire.Header{}, nil, false
@@ -67,6 +69,31 @@ func (l *core) decode(from netip.AddrPort, b []byte) (wire.Header, wire.Message,
 		return wire.Header{}, nil, false
 	}
 	return h, msg, true
+}
+
+// otherVersion tells the player that a peer runs another lanarena: by
+// its name when its Hello can be read that far, else by its address. A
+// source is told about at most once every versionNoticeEvery, and once
+// more when its name becomes known, so that a peer sending every tick
+// does not flood the log.
+func (l *core) otherVersion(from netip.AddrPort, hdr wire.Header, b []byte) {
+	s := l.source(from, l.now)
+	name, named := wire.ForeignName(b)
+	who := game.CleanText(name, game.MaxNameRunes)
+	named = named && who != ""
+	recent := !s.versionAt.IsZero() && l.now.Sub(s.versionAt) < versionNoticeEvery
+	if recent && (s.versionNamed || !named) {
+		return
+	}
+	if !named {
+		who = from.String()
+	}
+	s.versionAt, s.versionNamed = l.now, named
+	reason := "version" // the log's throttle keeps a line by name apart from one by address
+	if named {
+		reason = "version-name"
+	}
+	l.setNotice(from, reason, fmt.Sprintf("%s runs another lanarena (protocol %d): update", who, hdr.Version))
 }
 
 // authenticate opens a sealed packet in a private room; an open room

@@ -61,10 +61,13 @@ type core struct {
 	out        outBatch  // packets of one broadcast or report
 	selfName   game.Text // this player's name and color as shown
 	selfColor  int
-	notices    *throttle.Throttle // log lines caused by packets (notice.go)
-	wire       *wireRing          // the wire log; nil unless a wire view wants it
-	cookies    *cookieJar         // return-routability challenges (admission.go)
-	replies    *rate.Limiter      // replies to unproven sources, all of them
+	// colorTold is the colour (+1) the player was told it got instead of
+	// its preference; 0 while it has its preference.
+	colorTold int
+	notices   *throttle.Throttle // log lines caused by packets (notice.go)
+	wire      *wireRing          // the wire log; nil unless a wire view wants it
+	cookies   *cookieJar         // return-routability challenges (admission.go)
+	replies   *rate.Limiter      // replies to unproven sources, all of them
 }
 
 type candidate struct {
@@ -83,7 +86,15 @@ type source struct {
 	warned   bool
 	replied  time.Time // last reply while unproven (mayReply)
 	proofAt  time.Time // last HelloProof checked
+	// versionAt is when the player was last told that this source runs
+	// another protocol version; versionNamed, whether by name.
+	versionAt    time.Time
+	versionNamed bool
 }
+
+// versionNoticeEvery is how often one source of another protocol version
+// is told about.
+const versionNoticeEvery = 10 * time.Second
 
 // newCore makes the core of p as of now: its own cycle joined (in a
 // peer-to-peer room), its mode's state made. The driver and the simulation
@@ -164,7 +175,7 @@ func (l *core) tick(now time.Time) {
 
 // steerBot lets the AI pick this peer's turn, when it is a bot's.
 func (l *core) steerBot() {
-	if c := l.self(); c != nil && l.p.cfg.Bot && c.Alive {
+	if c := l.self(); c != nil && l.p.cfg.Bot && c.Alive && c.Ready == 0 { // bots wait out the ready phase
 		if d := game.BotDir(l.st, l.p.id, l.rng); d != c.Dir {
 			l.st.Turn(l.p.id, d)
 		}

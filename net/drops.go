@@ -62,9 +62,10 @@ const (
 
 // badDrops are the reasons no honest peer causes: each counts toward
 // marking its source address suspect (PROTOCOL.md 5.3). The others are
-// normal on a LAN: a neighbour room, a late packet, a peer that left.
+// normal on a LAN: a neighbour room, a late packet, a peer that left, a
+// message type from a later revision of the protocol.
 var badDrops = map[DropReason]bool{
-	DropTooBig: true, DropTruncated: true, DropBadMagic: true, DropUnknownType: true,
+	DropTooBig: true, DropTruncated: true, DropBadMagic: true,
 	DropBadField: true, DropTrailingBytes: true, DropOther: true, DropAuth: true,
 	DropUnauthenticated: true, DropSpoofed: true, DropReplay: true, DropSpectatorState: true,
 	DropOffArena: true, DropTeleport: true, DropBadTrail: true,

@@ -84,7 +84,7 @@ func Rooms(entries []discovery.Entry, cfg RoomsConfig) []RoomInfo {
 		r := byRoom[name]
 		if r == nil {
 			r = &RoomInfo{Name: name, Mode: mode, Compatible: true,
-				Params: game.Params{Width: e.Width, Height: e.Height, TickRate: e.TickRate}}
+				Params: game.Params{Width: e.Width, Height: e.Height, TickRate: e.TickRate, FirstTo: e.FirstTo}}
 			byRoom[name] = r
 		}
 		if e.Role == "spectator" {
@@ -100,7 +100,7 @@ func Rooms(entries []discovery.Entry, cfg RoomsConfig) []RoomInfo {
 		if e.Role == "host" {
 			r.Host = game.CleanName(e.Name)
 		}
-		params := game.Params{Width: e.Width, Height: e.Height, TickRate: e.TickRate}
+		params := game.Params{Width: e.Width, Height: e.Height, TickRate: e.TickRate, FirstTo: e.FirstTo}
 		switch {
 		case e.Version != wire.Version:
 			r.Compatible, r.Reason = false, game.Text(fmt.Sprintf("protocol v%d", e.Version))
@@ -137,6 +137,7 @@ func Mismatch(theirs game.Params, theirMode Mode, yours game.Params, yourMode Mo
 		{"width", theirs.Width, yours.Width, theirs.Width != yours.Width},
 		{"height", theirs.Height, yours.Height, theirs.Height != yours.Height},
 		{"tick", theirs.TickRate, yours.TickRate, theirs.TickRate != yours.TickRate},
+		{"first-to", theirs.FirstTo, yours.FirstTo, theirs.FirstTo != yours.FirstTo},
 	} {
 		if f.differs {
 			fix = append(fix, fmt.Sprintf("--%s %d", f.flag, f.t))
@@ -147,6 +148,12 @@ func Mismatch(theirs game.Params, theirMode Mode, yours game.Params, yourMode Mo
 	}
 	rules := func(p game.Params, m Mode) string {
 		s := fmt.Sprintf("%dx%d at %d/s", p.Width, p.Height, p.TickRate)
+		if theirs.FirstTo != yours.FirstTo {
+			s += firstToText(p.FirstTo)
+			if p.FirstTo == 0 {
+				s += ", no matches"
+			}
+		}
 		if theirMode != yourMode {
 			s += ", mode " + m.String()
 		}

@@ -78,3 +78,17 @@ func TestRoomsCleanStrangersText(t *testing.T) {
 		t.Errorf("room %q host %q, want %q and %q", r.Name, r.Host, "den", "eve")
 	}
 }
+
+// TestMismatchNamesFirstTo: a room of matches is told apart from yours,
+// with the flag that fixes it.
+func TestMismatchNamesFirstTo(t *testing.T) {
+	p := game.DefaultParams()
+	q := p
+	q.FirstTo = 5
+	if got, want := Mismatch(q, ModeP2P, p, ModeP2P), "arena 56x40 at 15/s, first to 5; yours 56x40 at 15/s, no matches (--first-to 5)"; got != want {
+		t.Errorf("Mismatch = %q, want %q", got, want)
+	}
+	if got, want := Mismatch(p, ModeP2P, q, ModeP2P), "arena 56x40 at 15/s, no matches; yours 56x40 at 15/s, first to 5 (--first-to 0)"; got != want {
+		t.Errorf("Mismatch = %q, want %q", got, want)
+	}
+}

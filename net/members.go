@@ -47,6 +47,8 @@ func (l *core) hello(flags uint8) *wire.Hello {
 		Params: cfg.Params,
 		Name:   cfg.Name,
 		Room:   cfg.Room,
+		Match:  l.st.Match,
+		Winner: l.st.Winner,
 	}
 	if cfg.Bot {
 		h.Flags |= wire.HelloBot
@@ -91,7 +93,10 @@ func (l *core) handleHello(h wire.Header, hello *wire.Hello, from netip.AddrPort
 		l.update(m, hello, from)
 	}
 	l.gossip(hello.Peers, from, now)
-	l.model.heardHello(m, hello.Ledger)
+	l.st.HearMatch(hello.Match, hello.Winner)
+	if hello.Match == l.st.Match {
+		l.model.heardHello(m, hello.Ledger)
+	}
 	l.model.membersChanged()
 }
 
@@ -153,7 +158,7 @@ func (l *core) join(h wire.Header, hello *wire.Hello, from netip.AddrPort, size 
 	if m.name == "" {
 		m.name = "player"
 	}
-	m.wantColor = int(hello.Color)
+	m.wantColor = wantedColor(hello.Color)
 	m.bot = hello.Flags&wire.HelloBot != 0
 	m.spectator = hello.Flags&wire.HelloSpectator != 0
 	m.host = hello.Flags&wire.HelloHost != 0
@@ -173,8 +178,8 @@ func (l *core) join(h wire.Header, hello *wire.Hello, from netip.AddrPort, size 
 // Hello that asks for one.
 func (l *core) update(m *member, hello *wire.Hello, from netip.AddrPort) {
 	name := game.CleanName(hello.Name)
-	if name != "" && (name != m.name || int(hello.Color) != m.wantColor) {
-		m.name, m.wantColor = name, int(hello.Color)
+	if name != "" && (name != m.name || wantedColor(hello.Color) != m.wantColor) {
+		m.name, m.wantColor = name, wantedColor(hello.Color)
 		l.assignColors()
 	}
 	m.host = hello.Flags&wire.HelloHost != 0
@@ -193,13 +198,25 @@ func (l *core) gossip(peers []wire.PeerAddr, from netip.AddrPort, now time.Time)
 	}
 }
 
-// preferredColor is the color this player asks for: --color, or one
-// drawn from its id.
+// noColor is the Hello color of a player without a preference.
+const noColor = 0xff
+
+// preferredColor is the color this player asks for in its Hellos: --color,
+// or noColor.
 func (l *core) preferredColor() int {
 	if c := l.p.cfg.Color; c >= 0 {
 		return c % game.Colors
 	}
-	return int(uint32(l.p.id) % game.Colors)
+	return noColor
+}
+
+// wantedColor is the preference a Hello's color byte says: a palette index,
+// or -1 for none.
+func wantedColor(c uint8) int {
+	if c == noColor {
+		return -1
+	}
+	return int(c) % game.Colors
 }
 
 // dropMember gives up on a member that went silent: it is told so,
@@ -240,7 +257,7 @@ func (l *core) assignColors() {
 	}
 	var ps []player
 	if !l.p.cfg.Spectator {
-		ps = append(ps, player{l.p.id, l.p.name, l.preferredColor()})
+		ps = append(ps, player{l.p.id, l.p.name, wantedColor(uint8(l.preferredColor()))})
 	}
 	for id, m := range l.members {
 		if !m.spectator {
@@ -256,17 +273,18 @@ func (l *core) assignColors() {
 		}
 		return 0
 	})
-	taken := make([]bool, game.Colors)
 	names := map[game.Text]int{}
-	for _, p := range ps {
+	wants := make([]int, len(ps))
+	for i, p := range ps {
 		names[p.name]++
+		wants[i] = p.wantColor
 	}
-	for _, p := range ps {
-		c := ((p.wantColor % game.Colors) + game.Colors) % game.Colors
-		for i := 0; i < game.Colors && taken[c]; i++ {
-			c = (c + 1) % game.Colors
+	colors := game.AssignColors(wants)
+	for i, p := range ps {
+		c := colors[i]
+		if p.id == l.p.id {
+			l.tellColor(p.wantColor, c)
 		}
-		taken[c] = true
 		display := p.name
 		if names[p.name] > 1 {
 			display = game.Text(fmt.Sprintf("%s#%04x", p.name, uint32(p.id)&0xffff)) // clean, and hex
@@ -290,4 +308,27 @@ func (l *core) assignColors() {
 			m.display = m.name
 		}
 	}
+}
+
+// tellColor tells the player, once per change, that its preferred colour
+// want is taken and it plays as got instead.
+func (l *core) tellColor(want, got int) {
+	if want < 0 || want == got {
+		l.colorTold = 0
+		return
+	}
+	if l.colorTold != got+1 {
+		l.colorTold = got + 1
+		text := fmt.Sprintf("colour %d is taken: you are colour %d", want, got)
+		l.logf("%s", text) // not caused by one packet: logged as it is, once per change
+		l.notice, l.noticeAt = game.Clean(text, maxNoticeRunes), l.now
+	}
+}
+
+// firstToText names a room's matches in a notice ("" for drop-in play).
+func firstToText(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", first to %d", n)
 }

@@ -137,6 +137,7 @@ func (n *Node) startMDNS(ctx context.Context, cfg NodeConfig, ifaces []stdnet.In
 		Width:    p.cfg.Params.Width,
 		Height:   p.cfg.Params.Height,
 		TickRate: p.cfg.Params.TickRate,
+		FirstTo:  p.cfg.Params.FirstTo,
 	}
 	// Advertise outside the lock (it opens sockets); the loop may change
 	// the role meanwhile, so install the advertiser, then bring it up to

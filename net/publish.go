@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"lanarena/game"
+	"lanarena/net/view"
 )
 
 // snapshot builds an immutable picture of what this loop knows now.
@@ -21,6 +22,7 @@ func (l *core) snapshot(now time.Time) Snapshot {
 		Impairment: l.p.cfg.Impairment,
 		Locked:     l.p.key != nil,
 		Notice:     l.notice,
+		Match:      l.match(),
 		Wire:       l.wireSnapshot(),
 	}
 	if s.Notice == "" {
@@ -73,4 +75,27 @@ func (l *core) snapshot(now time.Time) Snapshot {
 func (l *core) suspect(m *member) bool {
 	s := l.sources[m.addr]
 	return s != nil && s.bad >= suspectAfter
+}
+
+// match is the first-to-N match as this replica knows it (the zero value
+// in drop-in play).
+func (l *core) match() view.Match {
+	p := l.st.Params
+	if p.FirstTo == 0 {
+		return view.Match{}
+	}
+	m := view.Match{FirstTo: p.FirstTo, Number: int(l.st.Match), Winner: l.st.Winner, Last: l.st.LastWinner}
+	over, left := l.st.MatchOver()
+	if !over {
+		return m
+	}
+	m.NextIn = time.Duration(left) * time.Second / time.Duration(p.TickRate)
+	for _, f := range l.st.Final {
+		row := view.Standing{ID: f.ID, Kills: f.Kills, Deaths: f.Deaths, Name: l.name(f.ID)}
+		if c := l.st.Cycle(f.ID); c != nil {
+			row.Name, row.Color, row.Bot = c.Name, c.Color, c.Bot
+		}
+		m.Final = append(m.Final, row)
+	}
+	return m
 }

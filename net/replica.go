@@ -19,7 +19,8 @@ import (
 type replica struct {
 	stateSeq  uint32 // sequence of the newest state applied
 	haveState bool
-	ledger    []game.Tally // grow-only: max of every count announced
+	ledger    []game.Tally // grow-only within a match: max of every count announced
+	match     uint16       // the match ledger belongs to
 	repairAt  time.Time
 }
 
@@ -37,15 +38,19 @@ type shown struct {
 // game.Update).
 func (l *core) apply(owner game.PlayerID, look shown, r *replica, seq uint32, s *wire.State, slack int) DropReason {
 	ledger := r.ledger
+	if s.Match != r.match { // another match: its ledger starts afresh
+		ledger = nil
+	}
 	if s.Killer != 0 {
 		ledger = withTallies(ledger, []game.Tally{{Killer: s.Killer, Count: s.KillerCount}})
 	}
 	u := game.Update{
 		Name: look.name, Color: look.color, Bot: look.bot,
 		Tick: s.Tick, Life: s.Life, Alive: s.Alive, Dir: s.Dir, Head: s.Head,
-		DeadTicks: int(s.DeadTicks), Killer: s.Killer,
+		DeadTicks: int(s.DeadTicks), Ready: int(s.Ready), Killer: s.Killer,
 		Kills: s.Kills, Deaths: s.Deaths, Streak: s.Streak, Best: s.Best,
-		Ledger:    ledger,
+		Ledger: ledger,
+		Match:  s.Match, Winner: s.Winner,
 		VertTotal: int(s.VertTotal), Verts: s.Verts,
 		Follows: r.haveState, Slack: slack,
 	}
@@ -53,7 +58,7 @@ func (l *core) apply(owner game.PlayerID, look shown, r *replica, seq uint32, s 
 	if err != nil {
 		return applyDrop(err)
 	}
-	r.stateSeq, r.haveState, r.ledger = seq, true, ledger
+	r.stateSeq, r.haveState, r.ledger, r.match = seq, true, ledger, s.Match
 	l.events(evs)
 	return ""
 }
@@ -76,6 +81,12 @@ func applyDrop(err error) DropReason {
 // heardLedger folds a ledger a hello brings into r and, when the cycle is
 // in the arena already, into it.
 func (l *core) heardLedger(owner game.PlayerID, r *replica, ledger []game.Tally, from netip.AddrPort) {
+	if r.match != l.st.Match {
+		if r.haveState {
+			return // the replica is of another match: its next state restarts the ledger
+		}
+		r.ledger, r.match = nil, l.st.Match
+	}
 	grown := withTallies(r.ledger, ledger)
 	if len(grown) == len(r.ledger) && slices.Equal(grown, r.ledger) {
 		return

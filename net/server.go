@@ -289,8 +289,8 @@ func (s *serverModel) turn(d game.Dir) {
 		return
 	}
 	last := game.Dir(255)
-	if c := s.l.self(); c != nil && c.Alive {
-		last = c.Dir
+	if c := s.l.self(); c != nil && c.Alive && c.Ready == 0 {
+		last = c.Dir // a waiting cycle sets off whichever way it is sent
 	}
 	if n := len(s.queue); n > 0 {
 		last = s.queue[n-1]
@@ -316,18 +316,25 @@ func (s *serverModel) hostTick(now time.Time) {
 	if l.st.IsLocal(l.p.id) {
 		l.events(l.st.StepOwn(l.p.id, l.rng))
 	} else {
-		l.st.Tick++ // a spectating host: the clock still runs
+		l.st.StepOwn(l.p.id, l.rng) // a spectating host: the clock (and the matches) still run
 	}
 	for _, id := range l.st.IDs() {
 		c := l.st.Cycle(id)
 		if id == l.p.id || !l.st.IsLocal(id) {
 			continue
 		}
-		if !c.Alive {
-			l.events(l.st.Move(id, l.rng)) // respawn on the host's clock
+		hc := s.clients[id]
+		if !c.Alive || c.Ready > 0 && (hc == nil || hc.pending == nil) {
+			// Respawns and the ready phase run on the host's clock, one
+			// step a tick: a request during the phase is answered on the
+			// next tick (its turn sets the cycle off).
+			l.events(l.st.Move(id, l.rng))
+			if hc != nil {
+				hc.movedAt, hc.hasMoved = l.st.Tick, true
+			}
 			continue
 		}
-		if hc := s.clients[id]; hc != nil && hc.pending != nil {
+		if hc != nil && hc.pending != nil {
 			s.move(id, hc)
 		}
 	}
@@ -415,11 +422,12 @@ func (s *serverModel) ask(host *member, now time.Time) {
 	if c := l.self(); c != nil && c.Alive {
 		if l.p.cfg.Bot {
 			s.queue = s.queue[:0]
-			if d := game.BotDir(l.st, l.p.id, l.rng); d != c.Dir {
+			if d := game.BotDir(l.st, l.p.id, l.rng); d != c.Dir && c.Ready == 0 { // bots wait out the ready phase
 				s.queue = append(s.queue, d)
 			}
 		}
-		for len(s.queue) > 0 && (s.queue[0] == c.Dir || s.queue[0] == c.Dir.Opposite()) {
+		// A waiting cycle sets off whichever way it is sent.
+		for len(s.queue) > 0 && c.Ready == 0 && (s.queue[0] == c.Dir || s.queue[0] == c.Dir.Opposite()) {
 			s.queue = s.queue[1:]
 		}
 		if len(s.queue) > 0 {

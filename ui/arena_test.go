@@ -409,12 +409,23 @@ func TestScoreboard(t *testing.T) {
 			Head: game.Point{X: 5, Y: int(id) * 3}, Verts: []game.Point{{X: 1, Y: int(id) * 3}},
 			Kills: kills, Deaths: deaths, Streak: streak, Best: best}
 	}
+	// Kills come from the victims' ledgers (the kills given here are
+	// claims, which the game ignores): sus was got 7 times by botty and
+	// twice by me, botty 3 times by me, alice once by sus, laggy twice
+	// by alice.
+	ledgers := map[game.PlayerID][]game.Tally{
+		5: {{Killer: 2, Count: 2}, {Killer: 3, Count: 7}},
+		3: {{Killer: 2, Count: 3}},
+		1: {{Killer: 5, Count: 1}},
+		4: {{Killer: 1, Count: 2}},
+	}
+	withLedger := func(c *game.Cycle) *game.Cycle { c.KilledBy = ledgers[c.ID]; return c }
 	snap := arenaWith(t, p, 2,
-		cyc(1, "alice", 0, 2, 1, 1, 2, false),
-		cyc(2, "me", 1, 5, 0, 5, 5, false),
-		cyc(3, "botty", 2, 7, 3, 0, 4, true),
-		cyc(4, "laggy", 3, 0, 0, 0, 0, false),
-		cyc(5, "sus", 4, 1, 9, 0, 1, false),
+		withLedger(cyc(1, "alice", 0, 2, 1, 1, 2, false)),
+		withLedger(cyc(2, "me", 1, 5, 0, 5, 5, false)),
+		withLedger(cyc(3, "botty", 2, 7, 3, 0, 4, true)),
+		withLedger(cyc(4, "laggy", 3, 0, 2, 0, 0, false)),
+		withLedger(cyc(5, "sus", 4, 1, 9, 0, 1, false)),
 	)
 	snap.Peers = []view.PeerStats{{ID: 4, Name: "laggy", Lagging: true}, {ID: 5, Name: "sus", Suspect: true}}
 	m := arenaAt(t, &fakeController{}, colorprofile.ASCII, 80, 24, snap)
@@ -431,7 +442,7 @@ func TestScoreboard(t *testing.T) {
 		"*me         @  5  0  5",
 		"#alice         2  1  1",
 		"=sus        !  1  9  0",
-		"%laggy      ~  0  0  0",
+		"%laggy      ~  0  2  0",
 	}
 	if h := strings.TrimRight(strings.Split(lines[0], "┐")[1], " "); h != " player     b  K  D  S" {
 		t.Errorf("scoreboard header %q", h)

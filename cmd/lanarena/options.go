@@ -40,6 +40,7 @@ type options struct {
 	iface  string
 
 	width, height, tickRate int
+	firstTo                 int
 
 	mode     gamenet.Mode
 	modeName string // as given: --mode
@@ -108,6 +109,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.width, "width", def.Width, "arena width in cells (room parameter)")
 	fs.IntVar(&o.height, "height", def.Height, "arena height in cells (room parameter)")
 	fs.IntVar(&o.tickRate, "tick", def.TickRate, "ticks per second (room parameter)")
+	fs.IntVar(&o.firstTo, "first-to", 0, "play matches: the first to `N` kills wins, then scores reset (room parameter; 0: drop-in play)")
 	fs.StringVar(&o.modeName, "mode", "p2p", "synchronisation model: p2p (asynchronous) or server (blocking client-server)")
 	fs.BoolVar(&o.host, "host", false, "server mode: host the room")
 	fs.StringVar(&o.secret, "secret", "", "private room: authenticate every packet with this `SECRET`")
@@ -147,7 +149,7 @@ func (o *options) visit(fs *flag.FlagSet) error {
 	var err error
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
-		case "width", "height", "tick", "mode":
+		case "width", "height", "tick", "mode", "first-to":
 			o.strict = true
 		case "name":
 			o.nameSet = true
@@ -287,7 +289,7 @@ func (o *options) checkRanges() error {
 }
 
 func (o *options) params() game.Params {
-	return game.Params{Width: o.width, Height: o.height, TickRate: o.tickRate}
+	return game.Params{Width: o.width, Height: o.height, TickRate: o.tickRate, FirstTo: o.firstTo}
 }
 
 func (o *options) joinAddrs() []netip.AddrPort {

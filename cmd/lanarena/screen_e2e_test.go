@@ -139,7 +139,9 @@ func TestTUIFourPlayersFourColours(t *testing.T) {
 	// cell blinks: your head, while you ride.
 	board := map[string]bool{}
 	var blinking []string
-	waitFor(t, 10*time.Second, "your head blinks on the board", func() bool {
+	// Each life starts with a ready phase (two seconds on its spawn cell):
+	// wait for the trails.
+	waitFor(t, 10*time.Second, "your head blinks on the board, among everyone's trails", func() bool {
 		clear(board)
 		blinking = nil
 		for _, row := range parseScreen(s.screenEscapes()) {
@@ -154,6 +156,11 @@ func TestTUIFourPlayersFourColours(t *testing.T) {
 				if c.blink {
 					blinking = append(blinking, string(c.ch))
 				}
+			}
+		}
+		for fg := range colours {
+			if !board[fg] {
+				return false
 			}
 		}
 		return len(blinking) == 1

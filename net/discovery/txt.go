@@ -18,6 +18,7 @@ const (
 	MaxTokenBytes = 16   // mode and role
 	MaxSize       = 1000 // width and height
 	MaxTickRate   = 1000
+	MaxFirstTo    = 1000
 )
 
 // ErrBadTXT is wrapped by every error of ParseTXT and Announcement.TXT.
@@ -38,6 +39,8 @@ var ErrBadTXT = errors.New("not a valid lanarena TXT record")
 //	        travels), else "0"; "true" and "false" are accepted
 //	w, h    arena size in cells, decimal, 1..1000
 //	tick    ticks per second, decimal, 1..1000
+//	first   matches: kills that win one, decimal, 1..1000; absent for
+//	        drop-in play (protocol 2)
 //
 // Keys are case-insensitive; as RFC 6763 says, only the first occurrence
 // of a key counts. Unknown keys are ignored, so later versions may add
@@ -55,6 +58,7 @@ type Announcement struct {
 	Width    int
 	Height   int
 	TickRate int
+	FirstTo  int // 0: drop-in play, not written
 }
 
 // TXT encodes a as TXT strings, checking it against the rules ParseTXT
@@ -83,7 +87,7 @@ func (a Announcement) TXT() ([]string, error) {
 	for _, kv := range []struct {
 		k string
 		v int
-	}{{"w", a.Width}, {"h", a.Height}, {"tick", a.TickRate}} {
+	}{{"w", a.Width}, {"h", a.Height}, {"tick", a.TickRate}, {"first", a.FirstTo}} {
 		if kv.v != 0 {
 			txt = append(txt, kv.k+"="+strconv.Itoa(kv.v))
 		}
@@ -114,7 +118,7 @@ func (a Announcement) validate() error {
 	for _, f := range []struct {
 		key      string
 		val, max int
-	}{{"w", a.Width, MaxSize}, {"h", a.Height, MaxSize}, {"tick", a.TickRate, MaxTickRate}} {
+	}{{"w", a.Width, MaxSize}, {"h", a.Height, MaxSize}, {"tick", a.TickRate, MaxTickRate}, {"first", a.FirstTo, MaxFirstTo}} {
 		if f.val != 0 && (f.val < 1 || f.val > f.max) {
 			return fmt.Errorf("%s %d outside 1..%d: %w", f.key, f.val, f.max, ErrBadTXT)
 		}
@@ -207,6 +211,10 @@ var fields = map[string]func(a *Announcement, k, v string) error{
 	},
 	"tick": func(a *Announcement, k, v string) (err error) {
 		a.TickRate, err = number(k, v, 1, MaxTickRate)
+		return err
+	},
+	"first": func(a *Announcement, k, v string) (err error) {
+		a.FirstTo, err = number(k, v, 1, MaxFirstTo)
 		return err
 	},
 }

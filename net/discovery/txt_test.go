@@ -24,6 +24,8 @@ func TestTXTRoundTrip(t *testing.T) {
 		{ID: 1, Version: 1},
 		{ID: 0xffffffff, Version: 65535, Name: strings.Repeat("é", MaxNameBytes/2), Room: strings.Repeat("r", MaxRoomBytes),
 			Mode: "server", Role: "spectator", Width: MaxSize, Height: 1, TickRate: MaxTickRate},
+		{ID: 2, Version: 2, FirstTo: 5},
+		{ID: 3, Version: 2, FirstTo: MaxFirstTo},
 	} {
 		txt, err := a.TXT()
 		if err != nil {
@@ -62,6 +64,7 @@ func TestTXTRejects(t *testing.T) {
 		{ID: 1, Version: 1, Role: "a b"},
 		{ID: 1, Version: 1, Width: MaxSize + 1},
 		{ID: 1, Version: 1, TickRate: -1},
+		{ID: 1, Version: 2, FirstTo: MaxFirstTo + 1},
 	} {
 		if txt, err := a.TXT(); !errors.Is(err, ErrBadTXT) {
 			t.Errorf("%+v.TXT() = %q, %v; want ErrBadTXT", a, txt, err)
@@ -121,6 +124,8 @@ func TestParseTXT(t *testing.T) {
 		with("w=0"),
 		with("h=1001"),
 		with("tick=1.5"),
+		with("first=0"),
+		with("first=x"),
 		with(strings.Repeat("x", 256)),
 	}
 	for _, txt := range bad {

@@ -22,9 +22,18 @@ type Line struct {
 	Room    string            `json:"room"`
 	Mode    string            `json:"mode"`
 	Tick    uint32            `json:"tick"`
-	Players []Player          `json:"players"` // never null: every cycle the peer knows, its own included
-	Peers   []Peer            `json:"peers"`   // never null: every other peer of the room
-	Drops   map[string]uint64 `json:"drops"`   // never null: packets dropped, by reason
+	Players []Player          `json:"players"`         // never null: every cycle the peer knows, its own included
+	Peers   []Peer            `json:"peers"`           // never null: every other peer of the room
+	Drops   map[string]uint64 `json:"drops"`           // never null: packets dropped, by reason
+	Match   *Match            `json:"match,omitempty"` // only in a room of first-to-N matches
+}
+
+// Match is the room's current match.
+type Match struct {
+	FirstTo int    `json:"first_to"`
+	Number  int    `json:"number"`
+	Winner  uint32 `json:"winner"`      // while the result shows, else 0
+	Last    uint32 `json:"last_winner"` // the winner of the match before, 0 if none
 }
 
 // Self is the peer that writes the line.
@@ -41,6 +50,7 @@ type Player struct {
 	Color  int    `json:"color"`
 	Bot    bool   `json:"bot"`
 	Alive  bool   `json:"alive"`
+	Ready  bool   `json:"ready"` // waiting at its spawn cell, in the life's ready phase
 	X      int    `json:"x"`
 	Y      int    `json:"y"`
 	Dir    string `json:"dir"`
@@ -93,6 +103,9 @@ func NewLine(s view.Snapshot, selfName string, now time.Time) Line {
 		}
 		s.Arena.Cycles(func(c *game.Cycle) { line.Players = append(line.Players, newPlayer(c)) })
 	}
+	if m := s.Match; m.FirstTo > 0 {
+		line.Match = &Match{FirstTo: m.FirstTo, Number: m.Number, Winner: uint32(m.Winner), Last: uint32(m.Last)}
+	}
 	for _, p := range s.Peers {
 		line.Peers = append(line.Peers, newPeer(p))
 	}
@@ -106,7 +119,7 @@ func newPlayer(c *game.Cycle) Player {
 	return Player{
 		ID: uint32(c.ID), Name: string(c.Name), Color: c.Color, Bot: c.Bot, Alive: c.Alive,
 		X: c.Head.X, Y: c.Head.Y, Dir: c.Dir.String(), Trail: c.TrailLen(), Life: c.Life,
-		Kills: c.Kills, Deaths: c.Deaths, Streak: c.Streak, Best: c.Best,
+		Kills: c.Kills, Deaths: c.Deaths, Streak: c.Streak, Best: c.Best, Ready: c.Ready > 0,
 	}
 }
 

@@ -40,6 +40,7 @@ func snapshot(t *testing.T) view.Snapshot {
 		Self:  7,
 		Room:  "lab",
 		Mode:  gamenet.ModeP2P,
+		Match: view.Match{FirstTo: 5, Number: 2, Last: 7},
 		Addr:  netip.MustParseAddrPort("10.0.0.5:47001"),
 		Peers: []view.PeerStats{{
 			ID: 9, Name: "bob", Addr: netip.MustParseAddrPort("10.0.0.7:37617"), Bot: true, Lagging: true,
@@ -65,7 +66,7 @@ func TestNewLineDescribesTheSnapshot(t *testing.T) {
 	}
 	alice := s.Arena.Cycle(7)
 	wantAlice := Player{ID: 7, Name: "alice", Color: 5, Alive: true, X: alice.Head.X, Y: alice.Head.Y,
-		Dir: alice.Dir.String(), Trail: alice.TrailLen(), Life: alice.Life}
+		Dir: alice.Dir.String(), Trail: alice.TrailLen(), Life: alice.Life, Ready: true} // a new life waits
 	if got, ok := l.Player("alice"); !ok || got != wantAlice {
 		t.Errorf("player alice: got %+v %v, want %+v", got, ok, wantAlice)
 	}
@@ -77,6 +78,9 @@ func TestNewLineDescribesTheSnapshot(t *testing.T) {
 		BytesIn: 5918, BytesOut: 5355, PktsInPS: 17, PktsOutPS: 18, BytesInPS: 830, BytesOutPS: 810}
 	if got, ok := l.Peer("bob"); !ok || got != wantBob {
 		t.Errorf("peer bob:\n got %+v\nwant %+v", got, wantBob)
+	}
+	if want := (Match{FirstTo: 5, Number: 2, Last: 7}); l.Match == nil || *l.Match != want {
+		t.Errorf("match: got %+v, want %+v", l.Match, want)
 	}
 	if want := map[string]uint64{"rate-limit": 120, "stale": 3}; !mapsEqual(l.Drops, want) {
 		t.Errorf("drops: got %v, want %v", l.Drops, want)

@@ -43,6 +43,7 @@ type Match struct {
 	Winner  game.PlayerID // while the result is shown: who won; 0 while playing
 	Final   []Standing    // while the result is shown: the final table, best first
 	NextIn  time.Duration // while the result is shown: until the next match starts
+	Last    game.PlayerID // the winner of the match before this one, 0 if none
 }
 
 // Standing is one row of a match's final table.

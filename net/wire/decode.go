@@ -198,8 +198,8 @@ func decodeBody(t Type, body []byte) (Message, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	if len(r.b) != 0 {
-		return nil, ErrTrailing
+	if err := readExt(m, r.b); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -240,8 +240,11 @@ func (r *reader) helloInto(m *Hello) {
 	m.Params.Width = int(r.u8())
 	m.Params.Height = int(r.u8())
 	m.Params.TickRate = int(r.u8())
+	m.Params.FirstTo = int(r.u8())
 	m.Name = r.str8(MaxNameBytes)
 	m.Room = r.str8(MaxRoomBytes)
+	m.Match = r.u16()
+	m.Winner = game.PlayerID(r.u32())
 
 	if n := int(r.u8()); n > MaxPeers {
 		r.fail(ErrField)
@@ -290,6 +293,7 @@ func (r *reader) state(s *State, spare *[MaxStateVerts]game.Point) {
 	s.Dir = game.Dir(bits>>1) & 3
 	s.Head = r.point()
 	s.DeadTicks = r.u8()
+	s.Ready = r.u8()
 	s.Killer = game.PlayerID(r.u32())
 	s.KillerCount = r.u16()
 	s.Kills = r.u16()
@@ -371,6 +375,7 @@ func (r *reader) refusal() *Refusal {
 	m.Params.Width = int(r.u8())
 	m.Params.Height = int(r.u8())
 	m.Params.TickRate = int(r.u8())
+	m.Params.FirstTo = int(r.u8())
 	m.Players = r.u8()
 	m.Name = r.str8(MaxNameBytes)
 	m.Room = r.str8(MaxRoomBytes)

@@ -165,6 +165,9 @@ func appendBody(b []byte, m Message) ([]byte, error) {
 	default:
 		return b, fmt.Errorf("%w: %T", ErrType, m)
 	}
+	if w.err == nil {
+		w.ext(m)
+	}
 	return w.b, w.err
 }
 
@@ -189,8 +192,11 @@ func (w *writer) hello(m *Hello) {
 	w.byteInt(m.Params.Width, "width")
 	w.byteInt(m.Params.Height, "height")
 	w.byteInt(m.Params.TickRate, "tick rate")
+	w.byteInt(m.Params.FirstTo, "first-to")
 	w.str8(m.Name, MaxNameBytes, "name")
 	w.str8(m.Room, MaxRoomBytes, "room")
+	w.u16(m.Match)
+	w.u32(uint32(m.Winner))
 	w.u8(uint8(len(m.Peers)))
 	for _, p := range m.Peers {
 		w.peer(p)
@@ -242,6 +248,7 @@ func (w *writer) state(s *State) {
 	w.u8(bits)
 	w.point(s.Head, "head")
 	w.u8(s.DeadTicks)
+	w.u8(s.Ready)
 	w.u32(uint32(s.Killer))
 	w.u16(s.KillerCount)
 	w.u16(s.Kills)
@@ -298,6 +305,7 @@ func (w *writer) refusal(m *Refusal) {
 	w.byteInt(m.Params.Width, "width")
 	w.byteInt(m.Params.Height, "height")
 	w.byteInt(m.Params.TickRate, "tick rate")
+	w.byteInt(m.Params.FirstTo, "first-to")
 	w.u8(m.Players)
 	w.str8(m.Name, MaxNameBytes, "name")
 	w.str8(m.Room, MaxRoomBytes, "room")

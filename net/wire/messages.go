@@ -17,10 +17,14 @@ const (
 	MaxChatBytes  = 640 // Chat.Text
 	// MaxTrailVerts is the most vertices one Trail carries: as many as fit
 	// in a sealed packet.
-	MaxTrailVerts = (MaxPacket - HeaderLen - TagLen - trailFixed) / 2
+	MaxTrailVerts = (MaxPacket - HeaderLen - TagLen - MaxExtBytes - trailFixed) / 2
 	// MaxCycleTrailVerts is the most vertices one CycleTrail carries: as
 	// many as fit in a sealed packet.
-	MaxCycleTrailVerts = (MaxPacket - HeaderLen - TagLen - cycleTrailFixed) / 2
+	MaxCycleTrailVerts = (MaxPacket - HeaderLen - TagLen - MaxExtBytes - cycleTrailFixed) / 2
+	// MaxExtBytes is the room every message leaves for its extension area
+	// (see ext.go): the largest message, its tag and this many bytes of
+	// extensions always fit in MaxPacket.
+	MaxExtBytes = 32
 )
 
 // Hello flags.
@@ -36,12 +40,18 @@ const (
 // Hello introduces a peer, its room and what it knows. Peers send it on
 // discovery, as a heartbeat, and in answer to HelloReply.
 type Hello struct {
-	Flags  uint8 // HelloReply | HelloBot | HelloSpectator | HelloHost
-	Mode   Mode  // ModeP2P or ModeServer
-	Color  uint8 // palette index; the caller checks it against game.Colors
+	Flags uint8 // HelloReply | HelloBot | HelloSpectator | HelloHost
+	Mode  Mode  // ModeP2P or ModeServer
+	Color uint8 // palette index; the caller checks it against game.Colors
+	// Params are the room's rules: Width, Height, TickRate and FirstTo
+	// (0: drop-in play without matches).
 	Params game.Params
 	Name   string // raw bytes, at most MaxNameBytes; clean before display
 	Room   string // raw bytes, at most MaxRoomBytes
+	// Match is the sender's match: its epoch and, once decided, its
+	// winner (see State).
+	Match  uint16
+	Winner game.PlayerID
 	Peers  []PeerAddr
 	Ledger []game.Tally // the sender's deaths by killer
 }
@@ -62,14 +72,20 @@ type State struct {
 	Dir         game.Dir
 	Head        game.Point
 	DeadTicks   uint8
+	Ready       uint8 // ticks left of the life's ready phase: waiting at Head, heading Dir
 	Killer      game.PlayerID
 	KillerCount uint16 // how often Killer has got this cycle, all lives
 	Kills       uint16
 	Deaths      uint16
 	Streak      uint16
 	Best        uint16
-	VertTotal   uint16
-	Verts       []game.Point
+	// Match is the match epoch the cycle's ledger, kills and deaths belong
+	// to (0 in a room without matches). Winner is the winner of that
+	// match as the owner knows it, 0 while it is being played.
+	Match     uint16
+	Winner    game.PlayerID
+	VertTotal uint16
+	Verts     []game.Point
 }
 
 // Leave says the sender is leaving the room for good.

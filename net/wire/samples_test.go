@@ -35,7 +35,7 @@ func typicalState() *State {
 	return &State{
 		Tick: 12345, Life: 3, Alive: true, Dir: game.Left,
 		Head: game.Point{X: 12, Y: 22}, Killer: 9, KillerCount: 2,
-		Kills: 4, Deaths: 3, Streak: 1, Best: 3, VertTotal: 11,
+		Kills: 4, Deaths: 3, Streak: 1, Best: 3, Match: 2, VertTotal: 11,
 		Verts: []game.Point{{X: 30, Y: 5}, {X: 30, Y: 12}, {X: 17, Y: 12}, {X: 17, Y: 22}},
 	}
 }
@@ -43,9 +43,9 @@ func typicalState() *State {
 func maxState() State {
 	return State{
 		Tick: ^uint32(0), Life: ^uint16(0), Alive: true, Dir: game.Left,
-		Head: game.Point{X: 255, Y: 255}, DeadTicks: 255, Killer: ^game.PlayerID(0),
+		Head: game.Point{X: 255, Y: 255}, DeadTicks: 255, Ready: 255, Killer: ^game.PlayerID(0),
 		KillerCount: ^uint16(0), Kills: ^uint16(0), Deaths: ^uint16(0),
-		Streak: ^uint16(0), Best: ^uint16(0), VertTotal: ^uint16(0),
+		Streak: ^uint16(0), Best: ^uint16(0), Match: ^uint16(0), Winner: ^game.PlayerID(0), VertTotal: ^uint16(0),
 		Verts: points(MaxStateVerts, func(i int) game.Point { return game.Point{X: 255 - i, Y: i * 30} }),
 	}
 }
@@ -53,9 +53,10 @@ func maxState() State {
 func fullHello() *Hello {
 	h := &Hello{
 		Flags: knownHelloFlags, Mode: ModeServer, Color: 255,
-		Params: game.Params{Width: 255, Height: 255, TickRate: 255},
-		Name:   strings.Repeat("n", MaxNameBytes),
-		Room:   strings.Repeat("\xff", MaxRoomBytes),
+		Params: game.Params{Width: 255, Height: 255, TickRate: 255, FirstTo: 255},
+		Match:  ^uint16(0), Winner: ^game.PlayerID(0),
+		Name: strings.Repeat("n", MaxNameBytes),
+		Room: strings.Repeat("\xff", MaxRoomBytes),
 	}
 	for i := range MaxPeers {
 		a := netip.AddrFrom16([16]byte{0: 0xfe, 1: 0x80, 15: byte(i)}) // IPv6: the longest

@@ -19,7 +19,7 @@ import (
 )
 
 // Version is the protocol version this package speaks.
-const Version = 1
+const Version = 2
 
 // Sizes, in bytes.
 const (

@@ -46,15 +46,16 @@ func TestRoundTrip(t *testing.T) {
 func TestVectors(t *testing.T) {
 	b := mustAppend(sample{h: testHeader, m: typicalState()})
 	// The example of PROTOCOL.md.
-	const want = "4c41010200" + "04030201" + "07000000" + "10806056" +
-		"39300000" + "0300" + "07" + "0c16" + "00" + "09000000" + "0200" +
+	const want = "4c41020200" + "04030201" + "07000000" + "10806056" +
+		"39300000" + "0300" + "07" + "0c16" + "00" + "00" + "09000000" + "0200" +
 		"0400" + "0300" + "0100" + "0300" + "0b00" + "04" +
-		"1e05" + "1e0c" + "110c" + "1116"
+		"1e05" + "1e0c" + "110c" + "1116" +
+		"01" + "02" + "0200"
 	if got := hexString(b); got != want {
 		t.Errorf("state packet:\n got %s\nwant %s", got, want)
 	}
-	if len(b) != 52 {
-		t.Errorf("state with 4 verts is %d bytes, want 52", len(b))
+	if len(b) != 57 {
+		t.Errorf("state with 4 verts is %d bytes, want 57", len(b))
 	}
 
 	// The private-room example of PROTOCOL.md.
@@ -66,9 +67,30 @@ func TestVectors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantSealed := want[:8] + "01" + want[10:] + "aef669cfa0a838a2a5c093f2a43d1aad"
+	wantSealed := want[:8] + "01" + want[10:] + "4e1acdc09102c5294a804c2667fb53ba"
 	if got := hexString(sealed); got != wantSealed {
 		t.Errorf("sealed state packet:\n got %s\nwant %s", got, wantSealed)
+	}
+}
+
+// TestHelloVector pins the Hello example of PROTOCOL.md 10.4.
+func TestHelloVector(t *testing.T) {
+	b := mustAppend(sample{h: testHeader, m: &Hello{
+		Flags: HelloReply, Mode: ModeP2P, Color: 255,
+		Params: game.Params{Width: 56, Height: 40, TickRate: 15, FirstTo: 5},
+		Name:   "ada", Room: "lan", Match: 1,
+		Peers:  []PeerAddr{{ID: 0x0a0b0c0d, Addr: netip.MustParseAddrPort("10.0.0.7:37617")}},
+		Ledger: []game.Tally{{Killer: 9, Count: 2}},
+	}})
+	const want = "4c41020100" + "04030201" + "07000000" + "10806056" +
+		"01" + "00" + "ff" + "38" + "28" + "0f" + "05" + "03616461" + "036c616e" + "0100" + "00000000" +
+		"01" + "0d0c0b0a" + "04" + "0a000007" + "f192" +
+		"01" + "09000000" + "0200"
+	if got := hexString(b); got != want {
+		t.Errorf("hello packet:\n got %s\nwant %s", got, want)
+	}
+	if len(b) != 57 {
+		t.Errorf("hello is %d bytes, want 57", len(b))
 	}
 }
 
@@ -184,13 +206,27 @@ func TestPeerAddresses(t *testing.T) {
 }
 
 // TestTruncated cuts every sample at every length: each must fail as
-// truncated, without a panic.
+// truncated, without a panic; a cut inside the extension area leaves
+// bytes that are no extension (trailing), and a cut just before it a
+// packet without the extension.
 func TestTruncated(t *testing.T) {
 	for _, s := range samples() {
 		b := mustAppend(s)
+		end := bodyEnd(b)
+		whole := map[int]bool{end: true} // cuts between extensions
+		for i := end; i < len(b); i += extHeaderLen + int(b[i+1]) {
+			whole[i] = true
+		}
 		for n := range len(b) {
-			if _, m, err := Decode(b[:n]); !errors.Is(err, ErrShort) || m != nil {
-				t.Errorf("%s cut to %d of %d bytes: %v, %v; want %v", s.name, n, len(b), m, err, ErrShort)
+			want := ErrShort
+			switch {
+			case whole[n]:
+				want = nil
+			case n > end:
+				want = ErrTrailing
+			}
+			if _, m, err := Decode(b[:n]); !errors.Is(err, want) || (err == nil) != (m != nil) {
+				t.Errorf("%s cut to %d of %d bytes: %v, %v; want %v", s.name, n, len(b), m, err, want)
 			}
 		}
 	}
@@ -225,12 +261,15 @@ func TestCorrupt(t *testing.T) {
 		packet[s.name] = mustAppend(s)
 	}
 	state, hello := packet["state"], packet["hello"]
+	plain := typicalState()
+	plain.Match = 0 // no extension after the vertices
+	plainState := mustAppend(sample{h: testHeader, m: plain})
 	const (
 		stateBits  = HeaderLen + 6
-		stateCount = HeaderLen + 26
-		stateTotal = HeaderLen + 24
+		stateCount = HeaderLen + 27
+		stateTotal = HeaderLen + 25
 	)
-	helloPeers := HeaderLen + 6 + 1 + len("ada") + 1 + len("lan")
+	helloPeers := HeaderLen + 7 + 1 + len("ada") + 1 + len("lan") + 2 + 4
 	helloLedger := helloPeers + 1 + (4 + 1 + 4 + 2) + 2*(4+1+16+2)
 	tests := []struct {
 		name   string
@@ -243,20 +282,21 @@ func TestCorrupt(t *testing.T) {
 		{"magic 0", state, 0, 'l', ErrMagic, false},
 		{"magic 1", state, 1, 'B', ErrMagic, false},
 		{"version 0", state, 2, 0, ErrVersion, true},
-		{"version 2", state, 2, 2, ErrVersion, true},
+		{"version 1", state, 2, 1, ErrVersion, true},
+		{"version 3", state, 2, 3, ErrVersion, true},
 		{"type 0", state, 3, 0, ErrType, true},
 		{"type 18 (past the last)", state, 3, 18, ErrType, true},
 		{"type 255", state, 3, 255, ErrType, true},
 		{"flags", state, 4, 2, ErrField, true},
-		{"type changes length", state, 3, byte(TypePing), ErrTrailing, true},
+		{"type changes length", plainState, 3, byte(TypeChatAck), ErrTrailing, true},
 		{"state bits", state, stateBits, 1 << 3, ErrField, true},
 		{"state verts > max", state, stateCount, MaxStateVerts + 1, ErrField, true},
 		{"state verts > total", state, stateTotal, 3, ErrField, true},
-		{"state verts short", state, stateCount, 5, ErrShort, true},
+		{"state verts short", plainState, stateCount, 5, ErrShort, true},
 		{"hello flags", hello, HeaderLen, 0x10, ErrField, true},
 		{"hello mode", hello, HeaderLen + 1, 2, ErrField, true},
-		{"hello name len", hello, HeaderLen + 6, MaxNameBytes + 1, ErrField, true},
-		{"hello name short", hello, HeaderLen + 6, MaxNameBytes, ErrShort, true},
+		{"hello name len", hello, HeaderLen + 7, MaxNameBytes + 1, ErrField, true},
+		{"hello name short", packet["hello-min"], HeaderLen + 7, MaxNameBytes, ErrShort, true},
 		{"hello peer count", hello, helloPeers, MaxPeers + 1, ErrField, true},
 		{"hello peer count short", hello, helloPeers, MaxPeers, ErrShort, true},
 		{"hello peer id", hello, helloPeers + 1, 0, ErrField, true},
@@ -371,16 +411,16 @@ func TestPeekHeader(t *testing.T) {
 // TestSizes pins the packet sizes that PROTOCOL.md lists.
 func TestSizes(t *testing.T) {
 	want := map[string]int{
-		"hello-min": 27, "hello-max": 715,
-		"state-min": 44, "state": 52, "state-max": 60,
+		"hello-min": 34, "hello-max": 722,
+		"state-min": 45, "state": 57, "state-max": 71,
 		"leave": 17, "ping": 25, "pong": 25, "trail-req": 21,
-		"trail-empty": 25, "trail-max": 1183,
+		"trail-empty": 25, "trail-max": 1151,
 		"chat-empty": 23, "chat-max": 663, "chat-ack": 21,
-		"move-req": 23, "move-ack": 60, "move-ack-max": 68,
-		"cycle-state-max": 130,
+		"move-req": 23, "move-ack": 65, "move-ack-max": 79,
+		"cycle-state-max": 141,
 		"cycle-trail-req": 25, "cycle-trail-req-max": 25,
-		"cycle-trail-empty": 29, "cycle-trail-max": 1183,
-		"challenge": 33, "hello-proof": 49, "hello-proof-max": 731, "refusal": 31, "refusal-max": 153,
+		"cycle-trail-empty": 29, "cycle-trail-max": 1151,
+		"challenge": 33, "hello-proof": 56, "hello-proof-max": 738, "refusal": 32, "refusal-max": 154,
 	}
 	for _, s := range samples() {
 		if n, ok := want[s.name]; ok {
@@ -388,5 +428,85 @@ func TestSizes(t *testing.T) {
 				t.Errorf("%s: %d bytes, want %d", s.name, got, n)
 			}
 		}
+	}
+}
+
+// TestExtensions checks the extension area of version 2: extensions of
+// unknown kinds are skipped by their length, a critical one drops the
+// packet, and bytes that are not whole extensions are trailing bytes.
+func TestExtensions(t *testing.T) {
+	for _, s := range samples() {
+		b := mustAppend(s)
+		if len(b)+MaxExtBytes > MaxPacket-TagLen {
+			t.Errorf("%s: %d bytes leave no room for %d bytes of extensions and a tag", s.name, len(b), MaxExtBytes)
+		}
+	}
+	plain := func() *State { s := typicalState(); s.Match = 0; return s }
+	matched := func(m uint16, w game.PlayerID) *State { s := plain(); s.Match, s.Winner = m, w; return s }
+	base := mustAppend(sample{h: testHeader, m: plain()})
+	tests := []struct {
+		name string
+		ext  []byte
+		want error
+		m    *State
+	}{
+		{"none", nil, nil, plain()},
+		{"empty extension", []byte{0x03, 0}, nil, plain()},
+		{"PROTOCOL.md 10.5", []byte{0x05, 3, 'e', 'x', 't'}, nil, plain()},
+		{"two unknown", []byte{0x03, 2, 0xaa, 0xbb, 0x7f, 1, 0xcc}, nil, plain()},
+		{"full area", append([]byte{0x03, MaxExtBytes - 2}, make([]byte, MaxExtBytes-2)...), nil, plain()},
+		{"over the area", append([]byte{0x03, MaxExtBytes - 1}, make([]byte, MaxExtBytes-1)...), ErrTrailing, nil},
+		{"critical", []byte{0x81, 0}, ErrField, nil},
+		{"lone kind", []byte{0x03}, ErrTrailing, nil},
+		{"length past the end", []byte{0x03, 3, 0}, ErrTrailing, nil},
+		{"match and winner", []byte{ExtMatch, 2, 3, 0, ExtWinner, 4, 9, 0, 0, 0}, nil, matched(3, 9)},
+		{"winner first", []byte{ExtWinner, 4, 9, 0, 0, 0, ExtMatch, 2, 3, 0}, nil, matched(3, 9)},
+		{"match after an unknown one", []byte{0x7f, 0, ExtMatch, 2, 1, 1}, nil, matched(257, 0)},
+		{"match twice", []byte{ExtMatch, 2, 3, 0, ExtMatch, 2, 3, 0}, ErrField, nil},
+		{"match of another length", []byte{ExtMatch, 6, 3, 0, 9, 0, 0, 0}, ErrField, nil},
+		{"winner of another length", []byte{ExtWinner, 2, 9, 0}, ErrField, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, m, err := Decode(append(bytes.Clone(base), tt.ext...))
+			if !errors.Is(err, tt.want) || (err == nil) != (m != nil) {
+				t.Fatalf("Decode = %v, %v; want %v", m, err, tt.want)
+			}
+			if err == nil && !reflect.DeepEqual(m, tt.m) {
+				t.Errorf("message = %+v, want %+v", m, tt.m)
+			}
+		})
+	}
+	ping := mustAppend(sample{h: testHeader, m: &Ping{Nonce: 1}})
+	if _, _, err := Decode(append(ping, ExtMatch, 2, 1, 0)); !errors.Is(err, ErrField) {
+		t.Errorf("a match extension on a ping: %v, want %v", err, ErrField)
+	}
+	if b := mustAppend(sample{h: testHeader, m: plain()}); !bytes.Equal(b, base) || bodyEnd(b) != len(b) || len(b) != 53 {
+		t.Errorf("a state of no match: %x (%d bytes), want 53 bytes, no extension (PROTOCOL.md 10.1)", b, len(b))
+	}
+}
+
+// TestForeignName reads the name of a version-1 Hello (the layout of
+// version 1, PROTOCOL.md 3.1) and refuses what is not a Hello.
+func TestForeignName(t *testing.T) {
+	v1 := []byte{'L', 'A', 1, byte(TypeHello), 0, 4, 3, 2, 1, 7, 0, 0, 0, 0x10, 0x80, 0x60, 0x56,
+		0, 0, 3, 56, 40, 15, 3, 'b', 'o', 'b', 0, 0, 0}
+	if name, ok := ForeignName(v1); !ok || name != "bob" {
+		t.Errorf("ForeignName(v1 hello) = %q, %v; want bob", name, ok)
+	}
+	if _, ok := ForeignName(v1[:HeaderLen+8]); ok {
+		t.Error("ForeignName of a cut name succeeded")
+	}
+	v2 := mustAppend(sample{h: testHeader, m: &Hello{Name: "zoé", Room: "lan"}})
+	if name, ok := ForeignName(v2); !ok || name != "zoé" {
+		t.Errorf("ForeignName(v2 hello) = %q, %v; want zoé", name, ok)
+	}
+	v3 := bytes.Clone(v2)
+	v3[2] = 3
+	if _, ok := ForeignName(v3); ok {
+		t.Error("ForeignName read a version-3 hello, whose layout it cannot know")
+	}
+	if _, ok := ForeignName(mustAppend(sample{h: testHeader, m: &Ping{}})); ok {
+		t.Error("ForeignName read a ping")
 	}
 }

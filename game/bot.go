@@ -28,6 +28,7 @@ const (
 	botHuntRange   = 10    // Manhattan distance within which a head is prey
 	botHuntLead    = 3     // cells ahead of the prey to aim for
 	botHunt        = 30    // for closing in on that cell when it is safe
+	botRunway      = -3000 // a cell of the road a waiting cycle will take
 )
 
 // BotDir returns the heading the bot riding cycle id should take this tick:
@@ -81,7 +82,7 @@ func BotDir(s *State, id PlayerID, rng *rand.Rand) Dir {
 		case areas[i] == 0:
 			score += botDeath
 		case open:
-			score += botAreaWeight*areas[i] + headOnRisk(s, c.ID, next) +
+			score += botAreaWeight*areas[i] + headOnRisk(s, c.ID, next) + runwayRisk(s, c.ID, next) +
 				botRunWeight*s.run(c.Head, d, botRunLook) +
 				botCramp*s.blockedAround(next)
 			if i == 0 {
@@ -96,7 +97,7 @@ func BotDir(s *State, id PlayerID, rng *rand.Rand) Dir {
 		default:
 			// Shut in: fill the space by hugging its walls, not cutting
 			// it up, and keep the bigger part when a move must cut.
-			score += botAreaWeight*areas[i] + headOnRisk(s, c.ID, next) +
+			score += botAreaWeight*areas[i] + headOnRisk(s, c.ID, next) + runwayRisk(s, c.ID, next) +
 				botHug*s.blockedAround(next)
 		}
 		if score > bestScore {
@@ -146,6 +147,27 @@ func headOnRisk(s *State, self PlayerID, p Point) int {
 			// o cannot reverse into p.
 		default:
 			risk += botHeadOnTurn
+		}
+	}
+	return risk
+}
+
+// runwayRisk is the penalty for entering p when p lies on the road a
+// cycle in its ready phase will take: the cells of its first second of
+// straight travel. A newcomer is not killed by a bot before it has found
+// its cycle; a bot crosses that road only when every other way is worse.
+func runwayRisk(s *State, self PlayerID, p Point) int {
+	risk := 0
+	for _, id := range s.order {
+		o := s.cycles[id]
+		if id == self || !o.Alive || o.Ready == 0 {
+			continue
+		}
+		dx, dy := o.Dir.Delta()
+		rx, ry := p.X-o.Head.X, p.Y-o.Head.Y
+		k := rx*dx + ry*dy // cells ahead of the waiting head, if on its line
+		if rx*dy-ry*dx == 0 && k >= 1 && k <= s.Params.TickRate+1 {
+			risk += botRunway
 		}
 	}
 	return risk

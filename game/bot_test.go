@@ -97,6 +97,39 @@ func TestBotDirChoices(t *testing.T) {
 	}
 }
 
+// A bot does not ride across the road a waiting cycle (in its ready
+// phase) will take in its first second, when it can turn instead; behind
+// that cycle, or across a riding cycle's line, it rides on as usual
+// (turning only on a whim).
+func TestBotSparesTheReadyRoad(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		ready    int
+		head     Point // the other cycle's, heading Right
+		straight bool  // the bot mostly rides on down, across row 10
+	}{
+		{"road ahead of a waiting cycle", 20, Point{5, 10}, false},
+		{"behind a waiting cycle", 20, Point{12, 10}, true},
+		{"a riding cycle's line", 0, Point{5, 10}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := New(testParams)
+			bot := place(t, s, 1, Down, Point{8, 9}, Point{8, 2})
+			w := place(t, s, 2, Right, tt.head)
+			w.Ready = tt.ready
+			down := 0
+			for seed := range uint64(100) {
+				if BotDir(s, bot.ID, newRNG(seed)) == Down {
+					down++
+				}
+			}
+			if tt.straight && down < 80 || !tt.straight && down > 0 {
+				t.Errorf("the bot rode on across row 10 in %d of 100 seeds", down)
+			}
+		})
+	}
+}
+
 // TestBotDirDeterministic checks that the answer depends only on the state
 // and the random source.
 func TestBotDirDeterministic(t *testing.T) {

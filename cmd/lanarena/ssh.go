@@ -7,7 +7,6 @@ import (
 	"log"
 	"log/slog"
 	"net"
-	"net/netip"
 	"sync"
 	"sync/atomic"
 
@@ -17,6 +16,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	gamenet "lanarena/net"
+	"lanarena/net/fleet"
 )
 
 // gateway serves the game over SSH (--ssh): every session is a player of
@@ -166,27 +166,12 @@ func (g *gateway) enter() bool {
 	return true
 }
 
-// nodeConfig is the peer of an SSH player called name: in own's room with
-// its rules and secret, announced by mDNS as the player's peer is, and
-// joined to own over loopback so that it finds the room even without
-// mDNS.
+// nodeConfig is the peer of an SSH player called name, beside own; its
+// snapshots are published for the session's screen.
 func (g *gateway) nodeConfig(own *gamenet.Node, name string) gamenet.NodeConfig {
-	o := own.Peer.Config()
-	return gamenet.NodeConfig{
-		Peer: gamenet.Config{
-			Name:    name,
-			Color:   -1,
-			Room:    o.Room,
-			Params:  o.Params,
-			Mode:    o.Mode,
-			Secret:  o.Secret,
-			Logger:  o.Logger,
-			Publish: true,
-		},
-		Joins: []netip.AddrPort{netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), own.Addr().Port())},
-		MDNS:  !g.opts.noMDNS,
-		Iface: g.opts.iface,
-	}
+	c := fleet.Beside(own.Peer.Config(), own.Addr().Port(), name, !g.opts.noMDNS, g.opts.iface)
+	c.Peer.Publish = true
+	return c
 }
 
 // Close stops taking connections, disconnects every session and waits

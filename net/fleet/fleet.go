@@ -84,27 +84,34 @@ func newFleet(closeOwn func() error, startBot func(string) (io.Closer, error), l
 	return f
 }
 
-// botConfig is a bot beside own: in the same room with the same rules and
-// secret, announced by mDNS when own is, and joined to own over loopback
-// so that it finds the room even without mDNS. A bot has its own
-// randomness and never hosts: --host and --seed are the player's wishes.
-func botConfig(own gamenet.NodeConfig, ownPort uint16, name string) gamenet.NodeConfig {
-	o := own.Peer
+// Beside is the configuration of another player of this process beside
+// own (a bot, an SSH player): in own's room with its rules and secret,
+// logging where own logs, announced by mDNS when mdns is set, and joined
+// to own over loopback at ownPort so that it finds the room even without
+// mDNS. It has its own randomness and never hosts: --host and --seed are
+// the player's wishes.
+func Beside(own gamenet.Config, ownPort uint16, name string, mdns bool, iface string) gamenet.NodeConfig {
 	return gamenet.NodeConfig{
 		Peer: gamenet.Config{
 			Name:   name,
 			Color:  -1,
-			Room:   o.Room,
-			Params: o.Params,
-			Mode:   o.Mode,
-			Bot:    true,
-			Secret: o.Secret,
-			Logger: o.Logger,
+			Room:   own.Room,
+			Params: own.Params,
+			Mode:   own.Mode,
+			Secret: own.Secret,
+			Logger: own.Logger,
 		},
 		Joins: []netip.AddrPort{netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), ownPort)},
-		MDNS:  own.MDNS,
-		Iface: own.Iface,
+		MDNS:  mdns,
+		Iface: iface,
 	}
+}
+
+// botConfig is a bot beside own.
+func botConfig(own gamenet.NodeConfig, ownPort uint16, name string) gamenet.NodeConfig {
+	c := Beside(own.Peer, ownPort, name, own.MDNS, own.Iface)
+	c.Peer.Bot = true
+	return c
 }
 
 // Own is this process's own peer.

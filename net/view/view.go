@@ -33,6 +33,10 @@ type Snapshot struct {
 	Notice     game.Text     // a line the player must see (host lost, incompatible peers…)
 	Match      Match         // first-to-N matches; the zero value is drop-in play
 	Wire       *WireLog      // recent packets, while a wire view asked for them (Peer.WireLog); nil otherwise
+	// Predictions: in a peer-to-peer room, each live remote cycle that is
+	// riding, drawn where it is now (sorted by id). Nil in server mode,
+	// where the waiting must stay visible.
+	Predictions []Prediction
 }
 
 // Match is a first-to-N match as this peer knows it. The zero value is
@@ -74,6 +78,12 @@ type PeerStats struct {
 	BytesInPerSec, BytesOutPerSec     float64
 	BytesIn, BytesOut                 uint64          // totals, UDP/IP headers not included
 	RTTHistory                        []time.Duration // recent RTT samples, oldest first
+
+	// Correction is how far, in cells (the larger of the x and y gaps),
+	// the drawn head of its cycle jumped when its latest state arrived:
+	// the prediction's error, 0 when the prediction was right.
+	// CorrectionMax is the largest over the last few seconds.
+	Correction, CorrectionMax int
 }
 
 // LogLine is one entry of the on-screen event log.
@@ -108,4 +118,46 @@ type RoomInfo struct {
 	Locked     bool      // needs a secret
 	Compatible bool
 	Reason     game.Text // why it is incompatible, with the flag that fixes it ("arena 80x40 at 15/s; yours 56x40 at 15/s (--width 80)")
+}
+
+// Prediction is where a remote cycle of a peer-to-peer room is drawn now:
+// its last heard state advanced straight by the ticks its owner has run
+// since (estimated on the room clock). The cells from Heard to Head run
+// straight in the cycle's direction; they are drawn, never collided with.
+type Prediction struct {
+	ID    game.PlayerID
+	Heard game.Point // the head of the last state heard: the ghost
+	Head  game.Point // where the cycle is drawn now
+	Ahead int        // ticks predicted beyond the last heard state (0: Head == Heard)
+}
+
+// DrawnHead is the cell the screen draws as cycle id's head: its predicted
+// head when predict is on and the cycle has a prediction, else the head of
+// its last heard state. ok is false when the cycle is unknown or not on
+// the board (dead). Screens and the bench harness both use it, so the view
+// error the harness reports is the one a player sees.
+func (s *Snapshot) DrawnHead(id game.PlayerID, predict bool) (head game.Point, ok bool) {
+	if s.Arena == nil {
+		return game.Point{}, false
+	}
+	c := s.Arena.Cycle(id)
+	if c == nil || !c.Alive {
+		return game.Point{}, false
+	}
+	if predict {
+		if p, found := s.Prediction(id); found {
+			return p.Head, true
+		}
+	}
+	return c.Head, true
+}
+
+// Prediction returns the prediction of cycle id, if it has one.
+func (s *Snapshot) Prediction(id game.PlayerID) (Prediction, bool) {
+	for _, p := range s.Predictions {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Prediction{}, false
 }

@@ -195,6 +195,11 @@ func (n *Node) hosting(host bool) {
 // first address of a discovery interface, else on loopback).
 func (n *Node) Addr() netip.AddrPort { return n.Peer.Addr() }
 
+// Traffic counts every datagram this node's socket sent and received,
+// whatever its kind (mDNS, on sockets of its own, is not included): the
+// bench harness reads it through lanarena --trace.
+func (n *Node) Traffic() transport.Stats { return n.udp.Stats() }
+
 // Close tells the room this peer leaves, stops discovery and closes the
 // socket, in that order. It is idempotent and waits for every goroutine.
 func (n *Node) Close() error {

@@ -63,6 +63,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer closeLog()
+	if o.traceFile != "" {
+		if o.tracer, err = openTrace(o.traceFile); err != nil {
+			return err
+		}
+		defer o.tracer.close()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if o.bot {
@@ -112,12 +118,21 @@ func runBot(ctx context.Context, o *options, logger *log.Logger) error {
 	}
 	stats := startStats(ctx, o.statsFile, n.Peer, logger)
 	defer stats()
-	select {
-	case <-ctx.Done():
-	case <-n.Peer.Done():
-		return n.Err()
+	var snaps <-chan gamenet.Snapshot // published only for --trace
+	if o.tracer != nil {
+		o.tracer.follow(n)
+		snaps = n.Peer.Snapshots()
 	}
-	return nil
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-n.Peer.Done():
+			return n.Err()
+		case s := <-snaps:
+			o.tracer.snapshot(s)
+		}
+	}
 }
 
 // runTUI plays in the terminal: the lobby first unless --room was given.
@@ -227,6 +242,9 @@ func pump(ctx context.Context, prog *tea.Program, started <-chan *gamenet.Node, 
 func pumpRoom(ctx context.Context, prog *tea.Program, n *gamenet.Node, o *options, logger *log.Logger) {
 	stats := startStats(ctx, o.statsFile, n.Peer, logger)
 	defer stats()
+	if o.tracer != nil {
+		o.tracer.follow(n)
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -234,6 +252,9 @@ func pumpRoom(ctx context.Context, prog *tea.Program, n *gamenet.Node, o *option
 		case <-n.Peer.Done():
 			return
 		case s := <-n.Peer.Snapshots():
+			if o.tracer != nil {
+				o.tracer.snapshot(s) // a file: nothing reaches the terminal
+			}
 			prog.Send(ui.SnapshotMsg{Snapshot: s})
 		}
 	}

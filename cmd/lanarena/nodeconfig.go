@@ -8,9 +8,9 @@ import (
 
 // nodeConfig is this process's own peer as the flags describe it: the
 // player's, or with --bot a headless AI, which publishes no snapshots
-// since no screen reads them.
+// since no screen reads them, unless --trace wants them.
 func (o *options) nodeConfig(room string, logger *log.Logger) gamenet.NodeConfig {
-	return gamenet.NodeConfig{
+	cfg := gamenet.NodeConfig{
 		Peer: gamenet.Config{
 			Name:      o.name,
 			Color:     o.color,
@@ -23,7 +23,7 @@ func (o *options) nodeConfig(room string, logger *log.Logger) gamenet.NodeConfig
 			Secret:    o.secret,
 			Seed:      o.seed,
 			Logger:    logger,
-			Publish:   !o.bot,
+			Publish:   !o.bot || o.tracer != nil,
 		},
 		Port:   o.port,
 		Joins:  o.joinAddrs(),
@@ -31,4 +31,8 @@ func (o *options) nodeConfig(room string, logger *log.Logger) gamenet.NodeConfig
 		Iface:  o.iface,
 		Impair: o.impair,
 	}
+	if o.tracer != nil {
+		cfg.Peer.Probe = o.tracer
+	}
+	return cfg
 }

@@ -32,6 +32,8 @@ type options struct {
 	spectate  bool
 	logFile   string
 	statsFile string
+	traceFile string
+	tracer    *tracer // open while the process runs with --trace
 	version   bool
 
 	port   int
@@ -101,6 +103,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.spectate, "spectate", false, "join the room without a cycle (e.g. to project the game)")
 	fs.StringVar(&o.logFile, "log", "", "write a debug log to `FILE` (nothing ever goes to the terminal)")
 	fs.StringVar(&o.statsFile, "stats", "", "append one JSON object per second describing what this peer sees to `FILE`")
+	fs.StringVar(&o.traceFile, "trace", "", "for the bench harness (lanarena-bench --procs): write every tick's own head and drawn remote heads to `FILE`")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.IntVar(&o.port, "port", 0, "UDP `PORT` to listen on (default: any free port)")
 	fs.Var(&o.joins, "join", "add a peer by `HOST:PORT` (repeatable; works with or without mDNS)")

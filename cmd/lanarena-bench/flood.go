@@ -25,6 +25,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -88,6 +89,7 @@ func freePort() (int, error) {
 type benchProc struct {
 	cmd    *exec.Cmd
 	exited chan error
+	once   sync.Once
 }
 
 func startProc(name string, args []string, env ...string) (*benchProc, error) {
@@ -100,6 +102,9 @@ func startProc(name string, args []string, env ...string) (*benchProc, error) {
 	go func() { p.exited <- cmd.Wait() }()
 	return p, nil
 }
+
+// stopOnce is stop, doing nothing the second time.
+func (p *benchProc) stopOnce() { p.once.Do(p.stop) }
 
 func (p *benchProc) stop() {
 	p.cmd.Process.Signal(syscall.SIGTERM)

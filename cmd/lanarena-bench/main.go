@@ -13,6 +13,7 @@
 //	go run ./cmd/lanarena-bench --loss 5 --delay 20ms --jitter 5ms --peers 8
 //	go run ./cmd/lanarena-bench --models [--mode p2p|server|both] [--presses 30]
 //	go run ./cmd/lanarena-bench --terminal
+//	go run ./cmd/lanarena-bench --procs [--procs-suite view,room32,cpu] [--procs-perf] [--duration 10s]
 //	go run ./cmd/lanarena-bench --flood [--flood-rate 100000] [--flood-sources 1000] [--duration 10s]
 package main
 
@@ -66,6 +67,10 @@ type options struct {
 
 	lab bool
 
+	procs      bool
+	procSuites []string
+	procsPerf  bool
+
 	terminal    bool
 	termWindow  time.Duration
 	keepCapture bool
@@ -99,6 +104,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 // once converted and checked.
 type rawFlags struct {
 	peers, delays      string
+	suites             string
 	loss, dup, reorder float64
 }
 
@@ -124,6 +130,9 @@ func newFlagSet(o *options, raw *rawFlags, stderr io.Writer) *flag.FlagSet {
 	fs.IntVar(&o.presses, "presses", 30, "with --models: turns pressed per model and delay")
 	fs.StringVar(&raw.delays, "delays", "0,50ms,100ms,200ms", "with --models: one-way delays applied on the player's peer")
 	fs.BoolVar(&o.lab, "lab", false, "measure the figures of the README's lab for teachers (chat under loss, wire-view marks)")
+	fs.BoolVar(&o.procs, "procs", false, "run each peer as a lanarena process of its own (built once) on loopback; report view error, traffic, latency and CPU from their --trace and --stats files and /proc")
+	fs.StringVar(&raw.suites, "procs-suite", strings.Join(procSuiteOrder, ","), "with --procs: the runs, a `LIST` of view (4 processes at 0, 50, 100, 200 ms and 5% loss), room32 (32 processes), cpu (8 processes, clean and impaired)")
+	fs.BoolVar(&o.procsPerf, "procs-perf", false, "with --procs: profile one process of each cpu run with perf for 10 s")
 	fs.BoolVar(&o.terminal, "terminal", false, "measure the real TUI's terminal output through tmux")
 	fs.DurationVar(&o.termWindow, "terminal-window", 10*time.Second, "with --terminal: measurement window per screen size")
 	fs.BoolVar(&o.keepCapture, "keep-capture", false, "with --terminal: keep the captured terminal output files")
@@ -131,7 +140,7 @@ func newFlagSet(o *options, raw *rawFlags, stderr io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.flood, "flood", false, "flood a running lanarena peer with junk over loopback; report its CPU, tick rate and a legitimate peer's view of it")
 	fs.IntVar(&o.floodRate, "flood-rate", 100000, "with --flood: junk datagrams a second")
 	fs.IntVar(&o.floodSources, "flood-sources", 1000, "with --flood: source addresses of the many-source case")
-	fs.StringVar(&o.lanarenaBin, "lanarena-bin", "", "with --flood: the lanarena binary to measure (default: build this tree's)")
+	fs.StringVar(&o.lanarenaBin, "lanarena-bin", "", "with --flood and --procs: the lanarena binary to run (default: build this tree's)")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to `FILE`")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile at the end to `FILE`")
 	fs.StringVar(&o.trace, "trace", "", "write a runtime execution trace of the whole run to `FILE` (go tool trace; large: keep --duration short)")
@@ -150,6 +159,9 @@ func (o *options) finish(raw rawFlags) error {
 	}
 	if o.delays, err = parseDurations(raw.delays); err != nil {
 		return fmt.Errorf("--delays: %w", err)
+	}
+	if o.procSuites, err = parseSuites(raw.suites); err != nil {
+		return fmt.Errorf("--procs-suite: %w", err)
 	}
 	o.impair.Loss, o.impair.Dup, o.impair.Reorder = raw.loss/100, raw.dup/100, raw.reorder/100
 	o.impair.Seed = o.seed
@@ -237,6 +249,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runFlood(ctx, o, stdout, stderr)
 	case o.lab:
 		return runLab(ctx, o, stdout, stderr)
+	case o.procs:
+		return runProcs(ctx, o, stdout, stderr)
 	}
 	return runSweep(ctx, o, stdout, stderr)
 }

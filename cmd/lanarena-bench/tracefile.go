@@ -335,6 +335,12 @@ type procViewError struct {
 // steps, and it takes its snapshot right after). Only pairs where both
 // sides show the cycle alive and riding (out of the ready phase) count.
 func computeViewError(traces []*traceFile, w span) procViewError {
+	return viewErrorBy(traces, w, (*traceFile).viewAt, cells)
+}
+
+// viewErrorBy is computeViewError with the owner's truth at an instant
+// and the distance given: the tests check that other choices fail them.
+func viewErrorBy(traces []*traceFile, w span, at func(*traceFile, int64) (viewRec, bool), dist func(a, b game.Point) int) procViewError {
 	var ve procViewError
 	owners := map[uint32]*traceFile{}
 	for _, tf := range traces {
@@ -346,27 +352,21 @@ func computeViewError(traces []*traceFile, w span) procViewError {
 				continue
 			}
 			for _, r := range v.remotes {
-				if r.ready {
-					continue
-				}
 				o := owners[r.id]
-				if o == nil {
-					continue // not a traced process (a bot beside one)
+				if r.ready || o == nil { // o: a bot beside a traced peer is not traced
+					continue
 				}
-				truth, ok := o.viewAt(v.t)
-				if !ok {
+				truth, ok := at(o, v.t)
+				switch {
+				case !ok:
 					ve.noOwner++
-					continue
-				}
-				if !truth.alive || truth.ready {
-					continue
-				}
-				if truth.life != r.life {
+				case !truth.alive || truth.ready:
+				case truth.life != r.life:
 					ve.otherLife++
-					continue
+				default:
+					ve.off.add(dist(truth.head, r.off))
+					ve.on.add(dist(truth.head, r.on))
 				}
-				ve.off.add(cells(truth.head, r.off))
-				ve.on.add(cells(truth.head, r.on))
 			}
 		}
 	}

@@ -304,8 +304,9 @@ func fillFromTraces(res *procResult, traces []*traceFile, w span) {
 	res.TurnsPerSec = turnsPerSec(traces, w)
 }
 
-// profile records where process pid spends its CPU for a few seconds with
-// perf, and returns the top of the report ("" without perf).
+// profile records where process pid spends its CPU for 10 s with perf,
+// and returns the share of the samples under each of profileParts ("" without
+// perf).
 func profile(ctx context.Context, pid int, dir string, stderr io.Writer) string {
 	if _, err := exec.LookPath("perf"); err != nil {
 		fmt.Fprintln(stderr, "lanarena-bench: no perf: no profile")
@@ -317,19 +318,48 @@ func profile(ctx context.Context, pid int, dir string, stderr io.Writer) string 
 		fmt.Fprintf(stderr, "lanarena-bench: perf record: %v: %s\n", err, out)
 		return ""
 	}
-	rep := exec.CommandContext(ctx, "perf", "report", "-i", data, "--stdio", "--no-children", "--sort", "dso,sym", "-g", "none", "--percent-limit", "1.5")
+	rep := exec.CommandContext(ctx, "perf", "report", "-i", data, "--stdio", "--children", "--sort", "sym", "-g", "none")
 	out, err := rep.Output()
 	if err != nil {
 		fmt.Fprintf(stderr, "lanarena-bench: perf report: %v\n", err)
 		return ""
 	}
-	var keep []string
-	for _, l := range strings.Split(string(out), "\n") {
-		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-			keep = append(keep, l)
+	return profileSummary(string(out))
+}
+
+// profileParts are the functions whose share (their callees included)
+// says where a headless peer's CPU goes.
+var profileParts = []struct{ sym, what string }{
+	{"lanarena/net.(*Peer).drive", "the peer loop"},
+	{"lanarena/net.(*core).tick", "  its ticks (step, send)"},
+	{"lanarena/net.(*core).broadcast", "    sending states (sendmmsg)"},
+	{"lanarena/net.(*core).handle", "  handling packets"},
+	{"lanarena/net/transport.(*UDP).routineRead", "the UDP reader (recvmmsg)"},
+	{"lanarena/net/stats.Start.func1", "the --stats writer"},
+	{"runtime.schedule", "Go scheduler looking for work (idle wakeups)"},
+	{"runtime.sysmon", "Go's sysmon thread"},
+	{"runtime.gcBgMarkWorker", "garbage collection"},
+	{"runtime.mallocgc", "allocation"},
+}
+
+// profileSummary picks profileParts out of a perf report --children.
+func profileSummary(report string) string {
+	children := map[string]string{}
+	for _, l := range strings.Split(report, "\n") {
+		f := strings.Fields(l)
+		if len(f) >= 4 && strings.HasSuffix(f[0], "%") && (f[2] == "[.]" || f[2] == "[k]") {
+			children[strings.Join(f[3:], " ")] = f[0]
 		}
 	}
-	return strings.Join(keep, "\n")
+	var b strings.Builder
+	for _, p := range profileParts {
+		pct := children[p.sym]
+		if pct == "" {
+			pct = "0%"
+		}
+		fmt.Fprintf(&b, "%7s  %-46s %s\n", pct, p.what, p.sym)
+	}
+	return strings.TrimRight(b.String(), "\n")
 }
 
 // printProcs prints the runs' figures as tables.
@@ -355,7 +385,7 @@ func printProcs(w io.Writer, rs []procResult) {
 		}
 		fmt.Fprintf(w, "\n%s: CPU of each process over %.0f s, %% of one core: mean %.2f, max %.2f (%s)\n", r.Case, r.Secs, mean, hi, formatPcts(r.CPU))
 		if r.Profile != "" {
-			fmt.Fprintf(w, "perf profile of process 0 (10 s, self time):\n%s\n", r.Profile)
+			fmt.Fprintf(w, "perf profile of process 0, 10 s: share of its CPU under each function, callees included:\n%s\n", r.Profile)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -82,6 +83,21 @@ func TestProcsEndToEnd(t *testing.T) {
 	for i, c := range res.CPU {
 		if c <= 0 || c > 100 {
 			t.Errorf("process %d: %v %% CPU", i, c)
+		}
+	}
+}
+
+func TestProfileSummary(t *testing.T) {
+	report := `# Samples: 239
+    41.84%     0.42%  [k] __schedule
+    37.66%     0.00%  [.] runtime.schedule
+    24.69%     0.00%  [.] lanarena/net.(*Peer).drive
+    14.23%     0.00%  [.] lanarena/net.(*core).tick
+`
+	got := profileSummary(report)
+	for _, want := range []string{"24.69%  the peer loop", "37.66%  Go scheduler", "0%  garbage collection"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %q in\n%s", want, got)
 		}
 	}
 }

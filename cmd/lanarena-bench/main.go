@@ -70,6 +70,7 @@ type options struct {
 	procs      bool
 	procSuites []string
 	procsPerf  bool
+	procsDir   string
 
 	terminal    bool
 	termWindow  time.Duration
@@ -132,6 +133,7 @@ func newFlagSet(o *options, raw *rawFlags, stderr io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.lab, "lab", false, "measure the figures of the README's lab for teachers (chat under loss, wire-view marks)")
 	fs.BoolVar(&o.procs, "procs", false, "run each peer as a lanarena process of its own (built once) on loopback; report view error, traffic, latency and CPU from their --trace and --stats files and /proc")
 	fs.StringVar(&raw.suites, "procs-suite", strings.Join(procSuiteOrder, ","), "with --procs: the runs, a `LIST` of view (4 processes at 0, 50, 100, 200 ms and 5% loss), room32 (32 processes), cpu (8 processes, clean and impaired)")
+	fs.StringVar(&o.procsDir, "procs-dir", "", "with --procs: keep each run's traces, stats and logs under `DIR` (default: a temporary directory, removed)")
 	fs.BoolVar(&o.procsPerf, "procs-perf", false, "with --procs: profile one process of each cpu run with perf for 10 s")
 	fs.BoolVar(&o.terminal, "terminal", false, "measure the real TUI's terminal output through tmux")
 	fs.DurationVar(&o.termWindow, "terminal-window", 10*time.Second, "with --terminal: measurement window per screen size")

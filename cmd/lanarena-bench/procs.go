@@ -85,6 +85,7 @@ type procResult struct {
 	TurnsPerSec  float64   `json:"turns_per_s"` // per cycle while riding
 	ViewOff      cellSum   `json:"view_off"`
 	ViewOn       cellSum   `json:"view_on"`
+	ViewOnLater  cellSum   `json:"view_on_5ms"`     // against the owner's head 5 ms after the viewer's instant
 	OtherLife    uint64    `json:"view_other_life"` // samples left out: a respawn not heard yet
 	RepN         uint64    `json:"rep_n"`
 	RepP50       float64   `json:"rep_p50_ms"`
@@ -113,11 +114,15 @@ func summarise(c *cellStats) cellSum {
 
 // runProcs runs the suites of --procs-suite and prints their figures.
 func runProcs(ctx context.Context, o *options, stdout, stderr io.Writer) error {
-	dir, err := os.MkdirTemp("", "lanarena-bench-procs-")
-	if err != nil {
-		return err
+	dir := o.procsDir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "lanarena-bench-procs-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
 	}
-	defer os.RemoveAll(dir)
 	bin, err := lanarenaBinary(ctx, o.lanarenaBin, dir, stderr)
 	if err != nil {
 		return err
@@ -144,6 +149,10 @@ func runProcs(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 	return nil
 }
+
+// laterBy is how much later than a viewer's instant the second view
+// error looks at the owner's head (computeViewErrorLater).
+const laterBy = 5 * time.Millisecond
 
 // procRun is everything one run needs.
 type procRun struct {
@@ -296,6 +305,8 @@ func readTraces(res *procResult, dir string, n int, w span) error {
 func fillFromTraces(res *procResult, traces []*traceFile, w span) {
 	ve := computeViewError(traces, w)
 	res.ViewOff, res.ViewOn, res.OtherLife = summarise(&ve.off), summarise(&ve.on), ve.otherLife
+	later := computeViewErrorLater(traces, w, laterBy)
+	res.ViewOnLater = summarise(&later.on)
 	rep := computeReplication(traces, w)
 	res.RepN, res.RepUnmatched = rep.lat.n, rep.unmatched
 	res.RepP50, res.RepP99, res.RepMean = rep.lat.quantile(0.5), rep.lat.quantile(0.99), rep.lat.meanMs()
@@ -365,13 +376,14 @@ func profileSummary(report string) string {
 // printProcs prints the runs' figures as tables.
 func printProcs(w io.Writer, rs []procResult) {
 	fmt.Fprintln(w, "each peer its own lanarena process (--bot, --no-mdns, --join on 127.0.0.1); delay and loss per pair, each way")
-	fmt.Fprintf(w, "%-28s %5s %6s | %-22s | %-22s | %7s | %-17s | %7s %8s %8s\n", "case", "procs", "turns", "view error off p50/p99/mean", "view error on p50/p99/mean", "skipped", "latency p50/p99 ms", "pkt/pr/s", "B/pr/s", "LAN pkt/s")
+	fmt.Fprintf(w, "view error in cells, p50 p99 mean: off, on (prediction), and on against the owner's head %v later\n", laterBy)
+	fmt.Fprintf(w, "%-28s %5s %6s | %-16s | %-16s | %-16s | %7s | %-15s | %7s %8s %8s\n", "case", "procs", "turns/s", "view off", "view on", "view on +5ms", "skipped", "latency p50/p99", "pkt/pr/s", "B/pr/s", "LAN pkt/s")
 	for _, r := range rs {
 		if r.CPU != nil {
 			continue
 		}
-		fmt.Fprintf(w, "%-28s %5d %6.2f | %4d %4d %6.2f cells  | %4d %4d %6.2f cells  | %7d | %7.2f %7.2f   | %7.2f %8.0f %8.0f\n",
-			r.Case, r.Procs, r.TurnsPerSec, r.ViewOff.P50, r.ViewOff.P99, r.ViewOff.Mean, r.ViewOn.P50, r.ViewOn.P99, r.ViewOn.Mean,
+		fmt.Fprintf(w, "%-28s %5d %7.2f | %s | %s | %s | %7d | %6.2f %6.2f ms | %7.2f %8.0f %8.0f\n",
+			r.Case, r.Procs, r.TurnsPerSec, fmtCells(r.ViewOff), fmtCells(r.ViewOn), fmtCells(r.ViewOnLater),
 			r.OtherLife, r.RepP50, r.RepP99, r.PairPkts, r.PairBytes, r.LANPkts)
 	}
 	for _, r := range rs {
@@ -388,6 +400,10 @@ func printProcs(w io.Writer, rs []procResult) {
 			fmt.Fprintf(w, "perf profile of process 0, 10 s: share of its CPU under each function, callees included:\n%s\n", r.Profile)
 		}
 	}
+}
+
+func fmtCells(c cellSum) string {
+	return fmt.Sprintf("%3d %3d %6.2f   ", c.P50, c.P99, c.Mean)
 }
 
 func formatPcts(ps []float64) string {

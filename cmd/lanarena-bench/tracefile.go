@@ -338,6 +338,16 @@ func computeViewError(traces []*traceFile, w span) procViewError {
 	return viewErrorBy(traces, w, (*traceFile).viewAt, cells)
 }
 
+// computeViewErrorLater is computeViewError against each owner's head a
+// little later than the viewer's instant. Peers whose tick phases are
+// lined up tick within a millisecond or two of each other, so "latest at
+// or before t" is a coin flip between the owner's tick just done and the
+// one about to be done; the screen shows the frame for a whole tick.
+func computeViewErrorLater(traces []*traceFile, w span, later time.Duration) procViewError {
+	at := func(tf *traceFile, t int64) (viewRec, bool) { return tf.viewAt(t + int64(later)) }
+	return viewErrorBy(traces, w, at, cells)
+}
+
 // viewErrorBy is computeViewError with the owner's truth at an instant
 // and the distance given: the tests check that other choices fail them.
 func viewErrorBy(traces []*traceFile, w span, at func(*traceFile, int64) (viewRec, bool), dist func(a, b game.Point) int) procViewError {

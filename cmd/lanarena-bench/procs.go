@@ -343,7 +343,7 @@ func profile(ctx context.Context, pid int, dir string, stderr io.Writer) string 
 var profileParts = []struct{ sym, what string }{
 	{"lanarena/net.(*Peer).drive", "the peer loop"},
 	{"lanarena/net.(*core).tick", "  its ticks (step, send)"},
-	{"lanarena/net.(*core).broadcast", "    sending states (sendmmsg)"},
+	{"lanarena/net/transport.(*UDP).WriteBatch", "    sending (sendmmsg)"},
 	{"lanarena/net.(*core).handle", "  handling packets"},
 	{"lanarena/net/transport.(*UDP).routineRead", "the UDP reader (recvmmsg)"},
 	{"lanarena/net/stats.Start.func1", "the --stats writer"},

@@ -376,11 +376,15 @@ func profileSummary(report string) string {
 // printProcs prints the runs' figures as tables.
 func printProcs(w io.Writer, rs []procResult) {
 	fmt.Fprintln(w, "each peer its own lanarena process (--bot, --no-mdns, --join on 127.0.0.1); delay and loss per pair, each way")
-	fmt.Fprintf(w, "view error in cells, p50 p99 mean: off, on (prediction), and on against the owner's head %v later\n", laterBy)
-	fmt.Fprintf(w, "%-28s %5s %6s | %-16s | %-16s | %-16s | %7s | %-15s | %7s %8s %8s\n", "case", "procs", "turns/s", "view off", "view on", "view on +5ms", "skipped", "latency p50/p99", "pkt/pr/s", "B/pr/s", "LAN pkt/s")
+	header := false
 	for _, r := range rs {
 		if r.CPU != nil {
 			continue
+		}
+		if !header {
+			fmt.Fprintf(w, "view error in cells, p50 p99 mean: off, on (prediction), and on against the owner's head %v later\n", laterBy)
+			fmt.Fprintf(w, "%-28s %5s %6s | %-16s | %-16s | %-16s | %7s | %-15s | %7s %8s %8s\n", "case", "procs", "turns/s", "view off", "view on", "view on +5ms", "skipped", "latency p50/p99", "pkt/pr/s", "B/pr/s", "LAN pkt/s")
+			header = true
 		}
 		fmt.Fprintf(w, "%-28s %5d %7.2f | %s | %s | %s | %7d | %6.2f %6.2f ms | %7.2f %8.0f %8.0f\n",
 			r.Case, r.Procs, r.TurnsPerSec, fmtCells(r.ViewOff), fmtCells(r.ViewOn), fmtCells(r.ViewOnLater),

@@ -95,6 +95,7 @@ type benchProc struct {
 func startProc(name string, args []string, env ...string) (*benchProc, error) {
 	cmd := exec.Command(name, args...)
 	cmd.Env = append(os.Environ(), env...)
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -223,6 +224,7 @@ func startProcPeers(r procRun) ([]*benchProc, error) {
 		ports[i] = p
 	}
 	room := fmt.Sprintf("procs-%d", os.Getpid())
+	rng := rand.New(rand.NewPCG(r.seed, 15))
 	var procs []*benchProc
 	for i := range n {
 		args := []string{"--bot", "--no-mdns", "--room", room, "--name", fmt.Sprintf("p%02d", i),
@@ -243,6 +245,12 @@ func startProcPeers(r procRun) ([]*benchProc, error) {
 			return procs, err
 		}
 		procs = append(procs, p)
+		// Each process ticks on its own clock from its start: started
+		// back to back, they would tick within a few milliseconds of each
+		// other, which a LAN of laptops never does (and which hides the
+		// half tick a remote head moves on average between two frames).
+		// A pause of a random part of a tick spreads their phases.
+		time.Sleep(time.Duration(rng.Int64N(int64(time.Second / 15))))
 	}
 	return procs, nil
 }

@@ -110,8 +110,14 @@ func parseTrace(r io.Reader) (*traceFile, error) {
 	if err := sc.Err(); err != nil {
 		return nil, err
 	}
-	// Bots beside the traced peer in its process are not traced: keep
-	// the records of the peer the V lines describe.
+	tf.keep(steps, applied)
+	return tf, nil
+}
+
+// keep files the steps and applied states of the peer the V lines
+// describe (bots beside it in its process are not traced) and sorts every
+// record by time.
+func (tf *traceFile) keep(steps []stepFull, applied []applyFull) {
 	for _, s := range steps {
 		if s.id == tf.self {
 			tf.steps = append(tf.steps, s.stepRec)
@@ -126,7 +132,6 @@ func parseTrace(r io.Reader) (*traceFile, error) {
 	slices.SortStableFunc(tf.steps, func(a, b stepRec) int { return cmpInt64(a.t, b.t) })
 	slices.SortStableFunc(tf.applied, func(a, b applyRec) int { return cmpInt64(a.t, b.t) })
 	slices.SortStableFunc(tf.nets, func(a, b netRec) int { return cmpInt64(a.t, b.t) })
-	return tf, nil
 }
 
 type stepFull struct {

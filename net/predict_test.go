@@ -193,6 +193,7 @@ func TestCorrectionsBounded(t *testing.T) {
 				n := newTimeNet(t, uint64(cases), 4)
 				n.delay, n.jitter, n.loss, n.onChange = d, d/10+time.Millisecond, loss, onChange
 				tl := newTurnLog(n)
+				start := n.now
 				var seen, nonzero, worst int
 				n.corrected = func(vi, oi, cells int, prevTick uint32, held int) {
 					seen++
@@ -203,7 +204,7 @@ func TestCorrectionsBounded(t *testing.T) {
 					first, turns := tl.after(oi, prevTick)
 					bound := correctionBound(int(n.cores[oi].st.Tick-first)+1, turns, held)
 					if cells > bound {
-						t.Errorf("on change %v delay %v loss %.0f%%: %s's correction of %s is %d cells, bound %d",
+						t.Errorf("at %v: on change %v delay %v loss %.0f%%: %s's correction of %s is %d cells, bound %d", n.now.Sub(start),
 							onChange, d, loss*100, n.cores[vi].p.cfg.Name, n.cores[oi].p.cfg.Name, cells, bound)
 					}
 				}

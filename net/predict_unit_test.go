@@ -11,20 +11,28 @@ import (
 const testPeriod = time.Second / 15
 
 // TestOwnerClockIgnoresJitter: States every few ticks, some lost, each
-// delayed by 50 ms plus up to 30 ms of jitter; the owner's tick nearest
-// to any instant is the true one, given the least delay.
+// delayed by 50 ms plus up to 30 ms of jitter, round trips of 100 ms plus
+// up to 20; the owner's tick nearest to any instant is the true one.
 func TestOwnerClockIgnoresJitter(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	origin := time.Unix(1_700_000_000, 0) // the owner's tick 0
 	const delay = 50 * time.Millisecond
 	var c ownerClock
-	if _, ok := c.tickAt(origin, 0, testPeriod); ok {
+	if _, ok := c.tickAt(origin, testPeriod); ok {
 		t.Fatal("a clock without samples has a tick")
+	}
+	c.add(1, origin.Add(testPeriod), testPeriod, -1)
+	if _, ok := c.tickAt(origin, testPeriod); ok {
+		t.Fatal("a clock without a round trip has a tick")
 	}
 	wrong := 0
 	for tick := uint32(1000); tick < 1600; tick += uint32(1 + rng.IntN(5)) {
 		at := origin.Add(time.Duration(tick)*testPeriod + delay + time.Duration(rng.Int64N(int64(30*time.Millisecond))))
-		c.add(tick, at, testPeriod)
+		rtt := 2*delay + time.Duration(rng.Int64N(int64(20*time.Millisecond)))
+		if tick%15 == 0 {
+			rtt = 2 * delay // the least round trip, once a second
+		}
+		c.add(tick, at, testPeriod, rtt)
 		if tick < 1030 {
 			continue // the window fills
 		}
@@ -32,7 +40,7 @@ func TestOwnerClockIgnoresJitter(t *testing.T) {
 		for _, off := range []time.Duration{-15 * time.Millisecond, 0, 15 * time.Millisecond} {
 			want := int64(tick) + 2
 			now := origin.Add(time.Duration(want)*testPeriod + off)
-			if got, _ := c.tickAt(now, delay, testPeriod); got != want {
+			if got, _ := c.tickAt(now, testPeriod); got != want {
 				wrong++
 				t.Logf("tick %d off %v: estimated %d", want, off, got)
 			}
@@ -55,10 +63,10 @@ func TestOwnerClockFollowsAShift(t *testing.T) {
 			if tick >= 100 {
 				at = at.Add(shift)
 			}
-			c.add(tick, at, testPeriod)
+			c.add(tick, at, testPeriod, 2*time.Millisecond)
 		}
 		x, _ := c.origin()
-		if got := x.Sub(origin); got != shift {
+		if got := x.Sub(origin); got != shift-time.Millisecond {
 			t.Errorf("shift %v: origin moved by %v", shift, got)
 		}
 	}
@@ -212,6 +220,35 @@ func TestSnapshotPredictions(t *testing.T) {
 		s := l.snapshot(srv.now)
 		if s.Arena.Len() < 2 || s.Predictions != nil {
 			t.Errorf("server mode: %d cycles, predictions %v", s.Arena.Len(), s.Predictions)
+		}
+	}
+}
+
+// TestOwnerClockFollowsADelayChange: when the delay grows by 200 ms (the
+// player bends the network), the estimate holds while the window still
+// has packets of the old delay and the round trips to match, and is right
+// again once it has only new ones: it never takes the new delay with the
+// old round trip.
+func TestOwnerClockFollowsADelayChange(t *testing.T) {
+	origin := time.Unix(1_700_000_000, 0)
+	var c ownerClock
+	delay := 10 * time.Millisecond
+	rtt := time.Duration(0)
+	for tick := uint32(0); tick < 150; tick++ {
+		if tick == 60 {
+			delay = 210 * time.Millisecond
+		}
+		at := origin.Add(time.Duration(tick)*testPeriod + delay)
+		if tick%15 == 0 || rtt == 0 { // a ping a second; its answer comes after its round trip
+			rtt = 2 * delay
+		}
+		c.add(tick, at, testPeriod, rtt)
+		if tick < 5 {
+			continue
+		}
+		want := int64(tick) + 3
+		if got, _ := c.tickAt(origin.Add(time.Duration(want)*testPeriod), testPeriod); got != want {
+			t.Errorf("tick %d: estimated %d", want, got)
 		}
 	}
 }

@@ -128,10 +128,10 @@ func roundDiv(a, b int64) int64 {
 // owner's clock, its last state's tick and life, and its corrections.
 type predictor struct {
 	period time.Duration
-	owners map[game.PlayerID]*owned
+	owners map[game.PlayerID]*heardCycle
 }
 
-type owned struct {
+type heardCycle struct {
 	clock       ownerClock
 	tick        uint32 // of the last state applied
 	life        uint16
@@ -145,7 +145,7 @@ type correction struct {
 }
 
 func newPredictor(p game.Params) *predictor {
-	return &predictor{period: time.Second / time.Duration(p.TickRate), owners: map[game.PlayerID]*owned{}}
+	return &predictor{period: time.Second / time.Duration(p.TickRate), owners: map[game.PlayerID]*heardCycle{}}
 }
 
 // drawn is where cycle id is drawn with prediction on: its predicted head
@@ -191,7 +191,7 @@ func (pr *predictor) predict(l *core, c *game.Cycle, now time.Time) (view.Predic
 func (pr *predictor) heard(l *core, m *member, tick uint32, before drawnHead, now time.Time) {
 	o := pr.owners[m.id]
 	if o == nil {
-		o = &owned{}
+		o = &heardCycle{}
 		pr.owners[m.id] = o
 	}
 	_, known := o.clock.origin()
@@ -224,7 +224,7 @@ func (pr *predictor) before(l *core, id game.PlayerID, now time.Time) drawnHead 
 }
 
 // record keeps one correction of cells.
-func (o *owned) record(cells int, now time.Time) {
+func (o *heardCycle) record(cells int, now time.Time) {
 	o.correction = cells
 	o.corrections = append(o.corrections, correction{at: now, cells: cells})
 	o.prune(now)
@@ -232,7 +232,7 @@ func (o *owned) record(cells int, now time.Time) {
 
 // prune forgets corrections older than the window, and the oldest beyond
 // maxCorrections.
-func (o *owned) prune(now time.Time) {
+func (o *heardCycle) prune(now time.Time) {
 	drop := max(0, len(o.corrections)-maxCorrections)
 	for drop < len(o.corrections) && now.Sub(o.corrections[drop].at) > correctionWindow {
 		drop++
@@ -243,7 +243,7 @@ func (o *owned) prune(now time.Time) {
 }
 
 // largest is the largest correction within the window.
-func (o *owned) largest(now time.Time) int {
+func (o *heardCycle) largest(now time.Time) int {
 	n := 0
 	for _, c := range o.corrections {
 		if now.Sub(c.at) <= correctionWindow {

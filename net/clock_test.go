@@ -43,8 +43,8 @@ type timeNet struct {
 	rngs     map[[2]netip.AddrPort]*rand.Rand // each link's, so that the order of sends changes nothing
 	seed     uint64
 	// corrected, when set, is told of every correction recorded.
-	// held is how many cells the stop rule held the drawn head back
-	// before the state came.
+	// held is how many cells the stop rule or the horizon held the drawn
+	// head back before the state came.
 	corrected func(viewer, owner int, cells int, prevTick uint32, held int)
 	// afterTick, when set, is told of every tick, after it ran.
 	afterTick func(i int)
@@ -383,10 +383,11 @@ func (n *timeNet) deliver(pk timePacket) {
 	if o := pr.owners[owner]; o != nil {
 		prevTick = o.tick
 	}
-	held := 0
-	if c := l.st.Cycle(owner); c != nil {
+	held := 0 // the cells the stop rule or the horizon held the drawn head back
+	if c, o := l.st.Cycle(owner), pr.owners[owner]; c != nil && o != nil {
 		if p, ok := pr.predict(l, c, n.now); ok {
-			held = max(0, p.Ahead-c.Ready-chebyshev(p.Head, p.Heard))
+			tick, _ := o.clock.tickAt(n.now, pr.period)
+			held = max(0, int(tick-int64(o.tick))-c.Ready-chebyshev(p.Head, p.Heard))
 		}
 	}
 	l.handle(transport.Packet{Data: pk.data, From: pk.from, At: n.now}, n.now)

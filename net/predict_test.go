@@ -163,7 +163,7 @@ func (tl *turnLog) after(i int, tick uint32) (first uint32, turns int) {
 // correctionBound is the largest correction of a cycle that rode r cells
 // since the first turn the viewer had not heard of (that turn's cell
 // included) and turned turns times since, with held the cells the stop
-// rule held the drawn head back: a single turn is perpendicular to the
+// rule or the horizon held the drawn head back: a single turn is perpendicular to the
 // line drawn, so the heads are r apart; after more, the cycle may head
 // back along it (a U-turn), r + r. One more for the estimate of the
 // owner's tick (the drawn head may be a tick ahead).
@@ -182,8 +182,8 @@ func correctionBound(r, turns, held int) int {
 // correction is at most the cells the cycle rode between its first turn
 // the viewer had not heard of and now (the turn's own cell included),
 // twice that after a U-turn, plus one for the estimate of the owner's
-// tick and the cells the stop rule held the head back; a cycle that did
-// not turn is corrected by a cell at most.
+// tick and the cells the stop rule or the horizon held the head back; a
+// cycle that did not turn is corrected by a cell at most.
 func TestCorrectionsBounded(t *testing.T) {
 	cases := 0
 	for _, onChange := range []bool{false, true} {

@@ -163,10 +163,10 @@ func (tl *turnLog) after(i int, tick uint32) (first uint32, turns int) {
 // correctionBound is the largest correction of a cycle that rode r cells
 // since the first turn the viewer had not heard of (that turn's cell
 // included) and turned turns times since, with held the cells the stop
-// rule or the horizon held the drawn head back: a single turn is perpendicular to the
-// line drawn, so the heads are r apart; after more, the cycle may head
-// back along it (a U-turn), r + r. One more for the estimate of the
-// owner's tick (the drawn head may be a tick ahead).
+// rule or the horizon held the drawn head back: a single turn is
+// perpendicular to the line drawn, so the heads are r apart; after more,
+// the cycle may head back along it (a U-turn), r + r. One more for the
+// estimate of the owner's tick (the drawn head may be a tick ahead).
 func correctionBound(r, turns, held int) int {
 	switch {
 	case turns == 0:

@@ -66,12 +66,14 @@ func (pr *predictor) shift(l *core, now time.Time) time.Duration {
 }
 
 // leaderOrigin is when the leader's tick 0 happened on this peer's clock:
-// the leader is the lowest id among the members whose clock is known,
-// unless this peer plays with a lower id.
+// the leader is the lowest id among the members whose clock is known and
+// who are not lagging (a stalled peer is not followed), unless this peer
+// plays with a lower id.
 func (pr *predictor) leaderOrigin(l *core) (time.Time, bool) {
 	var leader game.PlayerID
 	for id, o := range pr.owners {
-		if o.clock.n > 0 && l.members[id] != nil && (leader == 0 || id < leader) {
+		m := l.members[id]
+		if _, known := o.clock.origin(); known && m != nil && !m.lagging && (leader == 0 || id < leader) {
 			leader = id
 		}
 	}

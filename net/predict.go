@@ -50,7 +50,7 @@ const (
 	clockWindow      = 2 * time.Second // samples of an owner's clock kept
 	clockSamples     = 32              // at most, whatever the rate of States
 	correctionWindow = 5 * time.Second // CorrectionMax is the largest over this
-	maxCorrections   = 64              // kept within correctionWindow, newest first to go
+	maxCorrections   = 64              // kept within correctionWindow, the oldest dropped first
 )
 
 // predictHorizon is how many ticks a cycle is predicted beyond its last

@@ -14,8 +14,8 @@ import (
 // never waiting for an answer; it keeps a replica of each member's cycle.
 type p2p struct {
 	l        *core
-	replicas map[game.PlayerID]*replica
 	pred     *predictor // remote cycles drawn where they are now (predict.go)
+	replicas map[game.PlayerID]*replica
 }
 
 func newP2P(l *core) *p2p {
@@ -104,10 +104,10 @@ func (p *p2p) handleState(m *member, h wire.Header, s *wire.State, now time.Time
 		l.drop(reason, m.addr)
 		return
 	}
-	p.pred.heard(l, m, s.Tick, drawn, now)
 	if l.p.cfg.Probe != nil {
 		l.p.cfg.Probe.Applied(l.p.id, m.id, s.Tick, s.Head, s.Alive, now)
 	}
+	p.pred.heard(l, m, s.Tick, drawn, now)
 	p.repair(m, r, now)
 }
 

@@ -86,6 +86,10 @@ type State struct {
 	Winner    game.PlayerID
 	VertTotal uint16
 	Verts     []game.Point
+	// Stream is the send-on-change stream's part of a State message
+	// (extensions ExtAck, ExtTime, ExtEcho). The State inside a MoveAck or
+	// CycleState carries none: leave it zero there.
+	Stream Stream
 }
 
 // Leave says the sender is leaving the room for good.

@@ -316,7 +316,7 @@ func (l *core) keep(m *member, now time.Time) {
 		m.lastHello = now
 		l.send(m.addr, l.hello(0))
 	}
-	if now.Sub(m.lastPing) >= pingEvery {
+	if now.Sub(m.lastPing) >= pingEvery && !m.stream.probes(now) { // else RTT rides on the stream
 		m.lastPing = now
 		l.send(m.addr, &wire.Ping{Nonce: uint64(now.Sub(l.start))})
 	}

@@ -162,7 +162,14 @@ func (n *simNet) advance(frozen bool) {
 	n.now = n.now.Add(time.Second / 15)
 	for _, l := range n.cores {
 		if frozen {
-			l.broadcast()
+			// The send-on-change rules as a tick applies them, without
+			// the step.
+			l.now = n.now
+			if p, ok := l.model.(*p2p); ok {
+				p.send(n.now, false)
+			} else {
+				l.broadcast()
+			}
 		} else {
 			l.tick(n.now)
 		}

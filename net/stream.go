@@ -93,6 +93,10 @@ type stream struct {
 	heardAt   time.Time
 	echoDue   bool
 	probedAt  time.Time // when its newest probe came
+
+	// The members gossiped to it last, and when (heartbeat).
+	gossipSig uint64
+	gossipAt  time.Time
 }
 
 // probes reports whether the member measures RTT on the stream: it gets
@@ -246,4 +250,41 @@ func (st *stream) record(seq, ver uint32, s *wire.State) {
 	st.sent[st.nsent%sentRing] = sentState{seq: seq, ver: ver, life: s.Life, verts: s.VertTotal}
 	st.nsent++
 	st.sentVer, st.everSent = ver, true
+}
+
+// gossipEvery is how often a peer-to-peer heartbeat repeats an unchanged
+// list of members (PROTOCOL.md 4.1).
+const gossipEvery = 10 * time.Second
+
+// heartbeat is the Hello a member gets every heartbeatEvry. In a
+// peer-to-peer room it gossips the members only when they changed since
+// the member last got them, or every gossipEvery: a room of 32 would
+// otherwise spend a third of its bytes repeating the same addresses.
+func (l *core) heartbeat(m *member, now time.Time) *wire.Hello {
+	h := l.hello(0)
+	if _, p2p := l.model.(*p2p); !p2p {
+		return h
+	}
+	sig := l.membersSig()
+	if sig == m.stream.gossipSig && now.Sub(m.stream.gossipAt) < gossipEvery {
+		h.Peers = nil
+		return h
+	}
+	m.stream.gossipSig, m.stream.gossipAt = sig, now
+	return h
+}
+
+// membersSig is a digest of the members and their addresses, to notice a
+// change of what a Hello gossips (all of them, or any 16).
+func (l *core) membersSig() uint64 {
+	var s uint64
+	for id, m := range l.members {
+		a := m.addr.Addr().As16()
+		x := uint64(id)<<16 ^ uint64(m.addr.Port())
+		for _, b := range a {
+			x = x*1099511628211 ^ uint64(b)
+		}
+		s += x * 0x9e3779b97f4a7c15 // order-free: a map's order varies
+	}
+	return s + uint64(len(l.members))
 }

@@ -291,3 +291,40 @@ func TestLossWindow(t *testing.T) {
 		t.Errorf("loss %.3f after 10 s of a clean trickle: the window should close after 10 s", s.loss)
 	}
 }
+
+// A peer-to-peer heartbeat gossips the members when they changed, or
+// every 10 s; the heartbeats between carry none.
+func TestHeartbeatGossipsChanges(t *testing.T) {
+	n := newSimNet(t, 8, 3, true)
+	met(t, n)
+	pkts := runTapped(t, n, 300) // 20 s
+	a, b := n.cores[0], n.cores[1]
+	hellos, gossip := 0, 0
+	for _, p := range pkts {
+		if h, ok := p.msg.(*wire.Hello); ok && p.from == a && p.to == b {
+			hellos++
+			if len(h.Peers) > 0 {
+				gossip++
+			}
+		}
+	}
+	if hellos < 8 || gossip < 1 || gossip > 3 {
+		t.Errorf("%d heartbeats in 20 s, %d of them with members; want about 10, 2", hellos, gossip)
+	}
+	// A member leaves: the next heartbeat says who is left.
+	c := n.cores[2]
+	n.cores = n.cores[:2]
+	delete(n.byAddr, c.p.Addr()) // c is gone for good
+	a.removeMember(c.p.id)
+	for range 40 {
+		for _, p := range runTapped(t, n, 1) {
+			if h, ok := p.msg.(*wire.Hello); ok && p.from == a && p.to == b {
+				if len(h.Peers) != 1 || h.Peers[0].ID != b.p.id {
+					t.Fatalf("a's heartbeat after c left gossips %v, want b alone", h.Peers)
+				}
+				return
+			}
+		}
+	}
+	t.Error("no heartbeat in 40 ticks")
+}

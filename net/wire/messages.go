@@ -62,7 +62,8 @@ type PeerAddr struct {
 	Addr netip.AddrPort
 }
 
-// State is the owner's announcement of its cycle, sent every tick. Verts
+// State is the owner's announcement of its cycle, sent on change (see
+// stream.go; every tick in an earlier revision). Verts
 // are the last len(Verts) vertices of a trail polyline of VertTotal
 // vertices: indices VertTotal-len(Verts) .. VertTotal-1.
 type State struct {

@@ -33,6 +33,7 @@ type simNet struct {
 	dropped  int
 	seed     uint64
 	links    map[[2]netip.AddrPort]*rand.Rand
+	onSend   func(from netip.AddrPort, b []byte) // when set, sees every packet sent
 }
 
 func (n *simNet) linkRNG(from, to netip.AddrPort) *rand.Rand {
@@ -69,6 +70,9 @@ func (t *simTransport) Close() error                     { return nil }
 
 func (n *simNet) enqueue(from, to netip.AddrPort, b []byte) {
 	n.sent++
+	if n.onSend != nil {
+		n.onSend(from, b)
+	}
 	rng := n.linkRNG(from, to)
 	copies := 1
 	if rng.Float64() < n.dup {

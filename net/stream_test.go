@@ -1,6 +1,7 @@
 package net
 
 import (
+	"net/netip"
 	"testing"
 	"time"
 
@@ -327,4 +328,40 @@ func TestHeartbeatGossipsChanges(t *testing.T) {
 		}
 	}
 	t.Error("no heartbeat in 40 ticks")
+}
+
+// States leave only from the tick handler, right after the step: never
+// while a packet is handled nor at housekeeping, so that a receiver can
+// take their arrivals for the owner's tick instants.
+func TestStatesLeaveOnlyAtTicks(t *testing.T) {
+	n := newSimNet(t, 10, 4, true)
+	n.loss, n.maxDelay = 0.2, 3 // losses bring repeats and repairs
+	ticking, states := false, 0
+	n.onSend = func(from netip.AddrPort, b []byte) {
+		if h, err := wire.PeekHeader(b); err == nil && h.Type == wire.TypeState {
+			states++
+			if !ticking {
+				t.Fatalf("step %d: %v sent a state outside its tick", n.step, from)
+			}
+		}
+	}
+	for range 300 {
+		n.step++
+		n.now = n.now.Add(time.Second / 15)
+		ticking = true
+		for _, l := range n.cores {
+			l.tick(n.now)
+		}
+		ticking = false
+		n.deliver()
+		if n.step%4 == 0 {
+			for _, l := range n.cores {
+				l.housekeep(n.now)
+			}
+			n.deliver()
+		}
+	}
+	if states < 300 {
+		t.Errorf("%d states in 300 ticks of 4 bots", states)
+	}
 }

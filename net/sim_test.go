@@ -91,16 +91,16 @@ func (n *simNet) enqueue(from, to netip.AddrPort, b []byte) {
 	}
 }
 
-func newSimNet(t *testing.T, seed uint64, peers int, bots bool) *simNet {
+func newSimNet(t testing.TB, seed uint64, peers int, bots bool) *simNet {
 	return newSimNetMode(t, seed, peers, bots, ModeP2P)
 }
 
-func newSimNetMode(t *testing.T, seed uint64, peers int, bots bool, mode Mode) *simNet {
+func newSimNetMode(t testing.TB, seed uint64, peers int, bots bool, mode Mode) *simNet {
 	return newSimNetWith(t, seed, peers, func(i int, c *Config) { c.Bot, c.Mode = bots, mode })
 }
 
 // newSimNetWith builds peers whose configuration tune adjusts.
-func newSimNetWith(t *testing.T, seed uint64, peers int, tune func(i int, c *Config)) *simNet {
+func newSimNetWith(t testing.TB, seed uint64, peers int, tune func(i int, c *Config)) *simNet {
 	t.Helper()
 	n := &simNet{
 		rng:    rand.New(rand.NewPCG(seed, 7)),

@@ -365,3 +365,51 @@ func TestStatesLeaveOnlyAtTicks(t *testing.T) {
 		t.Errorf("%d states in 300 ticks of 4 bots", states)
 	}
 }
+
+// FuzzStream feeds a member's State and KeepAlive any stream extension
+// values: the receiver never panics, never takes a negative or absurd
+// RTT, and drops exactly the acks past what it sent and the echoes of
+// times it never sent.
+func FuzzStream(f *testing.F) {
+	f.Add(uint32(1), true, uint32(0), true, uint32(0), uint32(0), false)
+	f.Add(^uint32(0), false, uint32(5), true, ^uint32(0), ^uint32(0), true)
+	f.Add(uint32(0), true, ^uint32(0), true, uint32(1000), uint32(2000), true)
+	n := newSimNet(f, 11, 2, true)
+	for range 40 {
+		n.advance(false)
+	}
+	a, b := n.cores[0], n.cores[1]
+	f.Fuzz(func(t *testing.T, ack uint32, probe bool, tm uint32, echoed bool, echo, hold uint32, keepalive bool) {
+		m := b.members[a.p.id]
+		if m == nil {
+			t.Skip("not met")
+		}
+		st := wire.Stream{Ack: ack, Probe: probe, Time: tm, Echoed: echoed, Echo: echo, Hold: hold}
+		var msg wire.Message = &wire.KeepAlive{Stream: st}
+		if !keepalive {
+			s := ownState(a.st, a.self())
+			s.Stream = st
+			msg = s
+		}
+		a.members[b.p.id].txSeq++
+		pkt, err := wire.Append(nil, wire.Header{Sender: a.p.id, Seq: a.members[b.p.id].txSeq, Room: a.p.room}, msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bad, echoes := b.drops[DropBadAck], b.drops[DropBadEcho]
+		n.now = n.now.Add(10 * time.Millisecond) // under the source's rate limit
+		b.handle(transport.Packet{Data: pkt, From: a.p.Addr(), At: n.now}, n.now)
+		age := time.Duration(b.micros(n.now)-echo) * time.Microsecond
+		wantBadAck := ack > m.txSeq
+		wantBadEcho := !wantBadAck && echoed && age > maxEchoAge
+		if got := b.drops[DropBadAck] - bad; got != map[bool]uint64{true: 1}[wantBadAck] {
+			t.Errorf("ack %d (sent up to %d): %d bad-ack drops", ack, m.txSeq, got)
+		}
+		if got := b.drops[DropBadEcho] - echoes; got != map[bool]uint64{true: 1}[wantBadEcho] {
+			t.Errorf("echo aged %v: %d bad-echo drops", age, got)
+		}
+		if m.rtt < 0 || m.rtt > maxEchoAge {
+			t.Errorf("RTT %v", m.rtt)
+		}
+	})
+}

@@ -233,7 +233,7 @@ func TestBoardHalfBlocks(t *testing.T) {
 			Head: game.Point{X: 4, Y: 9}, Verts: []game.Point{{X: 1, Y: 9}}},
 	)
 	b := newBoard(colorprofile.TrueColor)
-	b.update(snap.Arena, snap.Self)
+	b.update(&snap, true)
 	if got, want := len(b.rows), 16/2+2; got != want {
 		t.Fatalf("%d rows, want %d", got, want)
 	}
@@ -288,7 +288,7 @@ func TestBoardTwoColoursInOneCharacter(t *testing.T) {
 			Head: game.Point{X: 5, Y: 5}, Verts: []game.Point{{X: 1, Y: 5}}},
 	)
 	b := newBoard(colorprofile.ANSI256)
-	b.update(snap.Arena, snap.Self)
+	b.update(&snap, true)
 	want := b.esc.get(trailPaint(0), trailPaint(1)) + "▀▀▀▀"
 	if !strings.Contains(b.rows[3], want) {
 		t.Errorf("row 3 = %q, want it to hold %q", b.rows[3], want)

@@ -100,8 +100,8 @@ func (d *Demo) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		d.width, d.height = msg.Width, msg.Height
 	case DemoMsg:
 		d.msg, d.has = msg, true
-		d.you.update(msg.You.Arena, msg.You.Self)
-		d.far.update(msg.Far.Arena, msg.Far.Self)
+		d.you.update(&msg.You, false)
+		d.far.update(&msg.Far, false)
 	case tea.KeyPressMsg:
 		if key.Matches(msg, demoKeys.Quit) {
 			return d, tea.Quit

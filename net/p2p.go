@@ -15,9 +15,12 @@ import (
 type p2p struct {
 	l        *core
 	replicas map[game.PlayerID]*replica
+	pred     *predictor // remote cycles drawn where they are now (predict.go)
 }
 
-func newP2P(l *core) *p2p { return &p2p{l: l, replicas: map[game.PlayerID]*replica{}} }
+func newP2P(l *core) *p2p {
+	return &p2p{l: l, replicas: map[game.PlayerID]*replica{}, pred: newPredictor(l.p.cfg.Params)}
+}
 
 // tick advances this peer's own cycle and sends its state to every member.
 func (p *p2p) tick(now time.Time) {
@@ -54,8 +57,11 @@ func (p *p2p) heardHello(m *member, ledger []game.Tally) {
 	p.l.heardLedger(m.id, p.replica(m.id), ledger, m.addr)
 }
 
-func (p *p2p) membersChanged()          {}
-func (p *p2p) removed(id game.PlayerID) { delete(p.replicas, id) }
+func (p *p2p) membersChanged() {}
+func (p *p2p) removed(id game.PlayerID) {
+	delete(p.replicas, id)
+	delete(p.pred.owners, id)
+}
 
 // housekeep asks for the part of a member's trail still missing.
 func (p *p2p) housekeep(m *member, now time.Time) {
@@ -93,10 +99,12 @@ func (p *p2p) handleState(m *member, h wire.Header, s *wire.State, now time.Time
 		l.drop(DropStale, m.addr)
 		return
 	}
+	drawn := p.pred.before(l, m.id, now)
 	if reason := l.apply(m.id, shown{m.display, m.color, m.bot}, r, h.Seq, s, 0); reason != "" {
 		l.drop(reason, m.addr)
 		return
 	}
+	p.pred.heard(l, m, s.Tick, drawn, now)
 	if l.p.cfg.Probe != nil {
 		l.p.cfg.Probe.Applied(l.p.id, m.id, s.Tick, s.Head, s.Alive, now)
 	}

@@ -311,3 +311,43 @@ func TestGoldenPrediction(t *testing.T) {
 		})
 	}
 }
+
+// TestDemoPredictKey: p in the demo turns prediction off and on in both
+// arenas, and the caption says what the far peer makes of your cycle.
+func TestDemoPredictKey(t *testing.T) {
+	msg := demoMsg(t, view.ModeP2P)
+	predictAll(&msg.Far, 3)
+	ghosts := 0
+	for _, p := range msg.Far.Predictions {
+		if p.Head != p.Heard {
+			ghosts++
+		}
+	}
+	if ghosts == 0 {
+		t.Fatal("no prediction in the far picture moves a head: the test shows nothing")
+	}
+	d := demoAt(t, &fakeDemo{}, 160, 50, msg)
+	hasGhost := func() bool {
+		for _, p := range d.far.cells {
+			if isGhost(p) {
+				return true
+			}
+		}
+		return false
+	}
+	if v := d.View().Content; !hasGhost() || !strings.Contains(v, "the far peer predicts where it is") {
+		t.Errorf("prediction not on by default in the demo:\n%s", v)
+	}
+	d.Update(keyMsg("p"))
+	if v := d.View().Content; hasGhost() || !strings.Contains(v, "the far peer sees it late") {
+		t.Errorf("after p: want no ghost, the far peer seeing your cycle late:\n%s", v)
+	}
+	d.Update(msg) // a new picture keeps the choice
+	if hasGhost() {
+		t.Error("a new picture turned prediction back on")
+	}
+	d.Update(keyMsg("p"))
+	if !hasGhost() {
+		t.Error("after p again: no ghost")
+	}
+}

@@ -68,5 +68,12 @@ func TestTUIPredictionToggleAndGhost(t *testing.T) {
 	s.keys("p")
 	s.waitScreen(3*time.Second, "p: prediction on")
 	waitFor(t, 10*time.Second, "the ghost is back with prediction on", ghostAndHead)
+
+	// At 160×50 a cell is two columns: the ghost is still r.
+	s.resize(160, 50)
+	waitFor(t, 5*time.Second, "the board at 160×50", func() bool {
+		return strings.Contains(s.screen(), "p: prediction on") && len(strings.Split(boardText(s.screen()), "\n")) > 30
+	})
+	waitFor(t, 10*time.Second, "robo's head and its ghost at 160×50", ghostAndHead)
 	s.quit()
 }

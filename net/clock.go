@@ -78,8 +78,7 @@ func (pr *predictor) leaderOrigin(l *core) (time.Time, bool) {
 	if leader == 0 || (l.self() != nil && l.p.id < leader) {
 		return time.Time{}, false
 	}
-	x, _ := pr.owners[leader].clock.origin()
-	return x.Add(-oneWay(l.members[leader])), true
+	return pr.owners[leader].clock.origin()
 }
 
 // nextTick is when the tick after the one due at due, which ran at now,

@@ -2,6 +2,7 @@ package net
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"net/netip"
 	"slices"
@@ -10,6 +11,7 @@ import (
 
 	"lanarena/game"
 	"lanarena/net/transport"
+	"lanarena/net/wire"
 )
 
 // timeNet is a seeded simulation in continuous fake time, for the room
@@ -34,6 +36,18 @@ type timeNet struct {
 	shown   []Snapshot  // each core's snapshot of its last tick: what its screen shows
 	queue   []timePacket
 	noShift bool // the room clock off: every core keeps its phase
+	// onChange emulates send on change (keepState); links is its memory.
+	onChange bool
+	copies   int // a change goes in this many States of consecutive ticks (0 or 1: one)
+	links    map[[2]netip.AddrPort]*onChangeLink
+	rngs     map[[2]netip.AddrPort]*rand.Rand // each link's, so that the order of sends changes nothing
+	seed     uint64
+	// corrected, when set, is told of every correction recorded.
+	// held is how many cells the stop rule held the drawn head back
+	// before the state came.
+	corrected func(viewer, owner int, cells int, prevTick uint32, held int)
+	// afterTick, when set, is told of every tick, after it ran.
+	afterTick func(i int)
 }
 
 type timePacket struct {
@@ -49,12 +63,21 @@ type timeTransport struct {
 
 func (t *timeTransport) WriteTo(b []byte, to netip.AddrPort) error {
 	n := t.n
-	if n.rng.Float64() < n.loss {
+	rng := n.link(t.addr, to)
+	lost := rng.Float64() < n.loss
+	if n.onChange {
+		if _, msg, err := wire.Decode(b); err == nil {
+			if s, ok := msg.(*wire.State); ok && !n.keepState(t.addr, to, s, lost) {
+				return nil
+			}
+		}
+	}
+	if lost {
 		return nil
 	}
 	d := n.delay
 	if n.jitter > 0 {
-		d += time.Duration(n.rng.Int64N(int64(n.jitter)))
+		d += time.Duration(rng.Int64N(int64(n.jitter)))
 	}
 	n.queue = append(n.queue, timePacket{from: t.addr, to: to, data: slices.Clone(b), due: n.now.Add(d)})
 	return nil
@@ -74,6 +97,9 @@ func newTimeNet(t *testing.T, seed uint64, peers int) *timeNet {
 		now:    time.Unix(1_700_000_000, 0),
 		period: time.Second / time.Duration(params.TickRate),
 		byAddr: map[netip.AddrPort]int{},
+		links:  map[[2]netip.AddrPort]*onChangeLink{},
+		rngs:   map[[2]netip.AddrPort]*rand.Rand{},
+		seed:   seed,
 	}
 	for i := range peers {
 		addr := netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 0, 1, byte(i + 1)}), 4000)
@@ -147,13 +173,16 @@ func (n *timeNet) event(what string, who int, nextAt *time.Time, every time.Dura
 			shift = 0
 		}
 		n.due[who] = nextTick(n.due[who], n.now, n.period, shift)
+		if n.afterTick != nil {
+			n.afterTick(who)
+		}
 	case "house":
 		n.cores[who].housekeep(n.now)
 		n.house[who] = n.now.Add(housekeepEvery)
 	case "packet":
 		pk := n.queue[who]
 		n.queue = slices.Delete(n.queue, who, who+1)
-		n.cores[n.byAddr[pk.to]].handle(transport.Packet{Data: pk.data, From: pk.from, At: n.now}, n.now)
+		n.deliver(pk)
 	}
 }
 
@@ -235,9 +264,12 @@ func (n *timeNet) phaseSpreadAfter(d time.Duration) time.Duration {
 
 // viewErrorAt runs a 4-bot room with one-way delay d and loss, and
 // measures the view error from the 5th second to the 35th.
-func viewErrorAt(t *testing.T, seed uint64, d time.Duration, loss float64) *viewErrors {
+func viewErrorAt(t *testing.T, seed uint64, d time.Duration, loss float64, tune ...func(*timeNet)) *viewErrors {
 	n := newTimeNet(t, seed, 4)
 	n.delay, n.jitter, n.loss = d, d/20+time.Millisecond, loss
+	for _, f := range tune {
+		f(n)
+	}
 	n.run(5*time.Second, time.Second, nil)
 	v := &viewErrors{}
 	n.run(30*time.Second, 7*time.Millisecond, func() { n.measure(v) })
@@ -272,6 +304,110 @@ func TestViewErrorTable(t *testing.T) {
 		for _, d := range []time.Duration{0, 50 * time.Millisecond, 100 * time.Millisecond, 200 * time.Millisecond} {
 			v := viewErrorAt(t, 3, d, loss)
 			t.Logf("delay %v loss %.0f%%: %v", d, loss*100, v)
+			v = viewErrorAt(t, 3, d, loss, func(n *timeNet) { n.onChange = true })
+			t.Logf("delay %v loss %.0f%%, States on change: %v", d, loss*100, v)
 		}
 	}
+	v := viewErrorAt(t, 3, 100*time.Millisecond, 0.05, func(n *timeNet) { n.onChange, n.copies = true, 2 })
+	t.Logf("delay 100ms loss 5%%, States on change, each change in 2 States: %v", v)
+	v = viewErrorAt(t, 3, 100*time.Millisecond, 0, func(n *timeNet) { n.noShift = true })
+	t.Logf("delay 100ms, room clock off: %v", v)
+}
+
+// stateSummary is what a State says that send on change (issue 14) sends
+// at once: a turn, a crash, a new life, the ready phase, a score.
+type stateSummary struct {
+	life          uint16
+	alive         bool
+	dir           game.Dir
+	riding        bool
+	vertTotal     uint16
+	deaths, kills uint16
+}
+
+// onChangeLink is what an owner remembers of one member under send on
+// change: what it last sent, when, and until when a lost change waits
+// for its repeat (an RTT).
+type onChangeLink struct {
+	sent      stateSummary
+	at        time.Time
+	repeatAt  time.Time
+	haveState bool
+	extra     int // copies of the latest change still to send
+}
+
+// keepState emulates helper A's send path on the simulated wire: a State
+// that says nothing new goes only as a keepalive, every 250 ms; a change
+// is sent at once and, if the network loses it, repeated a round trip
+// later. It reports whether the State goes out.
+func (n *timeNet) keepState(from, to netip.AddrPort, s *wire.State, lost bool) bool {
+	k := [2]netip.AddrPort{from, to}
+	ln := n.links[k]
+	if ln == nil {
+		ln = &onChangeLink{}
+		n.links[k] = ln
+	}
+	sum := stateSummary{s.Life, s.Alive, s.Dir, s.Ready == 0, s.VertTotal, s.Deaths, s.Kills}
+	changed := !ln.haveState || sum != ln.sent
+	if changed && !ln.repeatAt.IsZero() && n.now.Before(ln.repeatAt) {
+		changed = false // sent and lost: it waits for its repeat
+	}
+	copy := ln.extra > 0
+	if !changed && !copy && n.now.Sub(ln.at) < 250*time.Millisecond {
+		return false
+	}
+	ln.at = n.now
+	switch {
+	case changed:
+		ln.extra = n.copies - 1
+	case copy:
+		ln.extra--
+	}
+	switch {
+	case !lost:
+		ln.sent, ln.haveState, ln.repeatAt = sum, true, time.Time{}
+	case changed:
+		ln.repeatAt = n.now.Add(2*n.delay + time.Millisecond) // not acknowledged after a round trip
+	}
+	return true
+}
+
+// deliver hands pk to its core and tells corrected of a correction it
+// made.
+func (n *timeNet) deliver(pk timePacket) {
+	vi, from := n.byAddr[pk.to], n.byAddr[pk.from]
+	l := n.cores[vi]
+	owner := n.cores[from].p.id
+	var prevTick uint32
+	pr := l.model.(*p2p).pred
+	if o := pr.owners[owner]; o != nil {
+		prevTick = o.tick
+	}
+	held := 0
+	if c := l.st.Cycle(owner); c != nil {
+		if p, ok := pr.predict(l, c, n.now); ok {
+			held = max(0, p.Ahead-c.Ready-chebyshev(p.Head, p.Heard))
+		}
+	}
+	l.handle(transport.Packet{Data: pk.data, From: pk.from, At: n.now}, n.now)
+	o := pr.owners[owner]
+	if n.corrected == nil || o == nil || len(o.corrections) == 0 {
+		return
+	}
+	if last := o.corrections[len(o.corrections)-1]; last.at.Equal(n.now) {
+		n.corrected(vi, from, last.cells, prevTick, held)
+	}
+}
+
+// link is the random source of the link from one address to another.
+func (n *timeNet) link(from, to netip.AddrPort) *rand.Rand {
+	k := [2]netip.AddrPort{from, to}
+	r := n.rngs[k]
+	if r == nil {
+		h := fnv.New64a()
+		h.Write([]byte(from.String() + ">" + to.String()))
+		r = rand.New(rand.NewPCG(n.seed, h.Sum64()))
+		n.rngs[k] = r
+	}
+	return r
 }

@@ -16,7 +16,9 @@ import (
 // tick 0 was) + (this packet's delay). Delay only ever adds, so the
 // estimate keeps the smallest x of the last clockWindow (the
 // least-delayed packet, as NTP's minimum filter) and takes off half the
-// smallest recent round trip: the same least-delayed view of the path.
+// smallest round trip of the same window: the same least-delayed view of
+// the path, over the same span, so that a change of delay (the player
+// bends the network) moves both at once.
 // A jittery packet then moves nothing, and a few States a second (send on
 // change plus keepalives) are as good as fifteen.
 //
@@ -47,7 +49,6 @@ import (
 const (
 	clockWindow      = 2 * time.Second // samples of an owner's clock kept
 	clockSamples     = 32              // at most, whatever the rate of States
-	rttSamplesForMin = 8               // recent RTT samples the one-way delay is the least of
 	correctionWindow = 5 * time.Second // CorrectionMax is the largest over this
 	maxCorrections   = 64              // kept within correctionWindow, newest first to go
 )
@@ -64,43 +65,55 @@ type ownerClock struct {
 }
 
 type clockSample struct {
-	at time.Time // arrival
-	x  time.Time // arrival − tick·period: the owner's tick 0 plus this packet's delay
+	at  time.Time     // arrival
+	x   time.Time     // arrival − tick·period: the owner's tick 0 plus this packet's delay
+	rtt time.Duration // the latest round trip to the owner then (negative: none yet)
 }
 
-// add takes the state of the owner's tick that arrived at at.
-func (c *ownerClock) add(tick uint32, at time.Time, period time.Duration) {
-	c.samples[c.next] = clockSample{at: at, x: at.Add(-time.Duration(tick) * period)}
+// add takes the state of the owner's tick that arrived at at, when the
+// latest round trip to the owner was rtt (negative: none yet).
+func (c *ownerClock) add(tick uint32, at time.Time, period, rtt time.Duration) {
+	c.samples[c.next] = clockSample{at: at, x: at.Add(-time.Duration(tick) * period), rtt: rtt}
 	c.next = (c.next + 1) % clockSamples
 	c.n = min(c.n+1, clockSamples)
 }
 
-// origin is the least-delayed sample of the window: when the owner's tick
-// 0 happened, plus the smallest delay seen. ok is false before any sample.
-func (c *ownerClock) origin() (x time.Time, ok bool) {
+// origin is when the owner's tick 0 happened on this peer's clock: the
+// least-delayed sample of the window, less half the least round trip of
+// the same window (so that both follow a change of delay together). ok
+// is false until a sample of the window knows a round trip: a guess
+// without the delay would be drawn, then jump.
+func (c *ownerClock) origin() (t time.Time, ok bool) {
 	if c.n == 0 {
 		return time.Time{}, false
 	}
 	newest := c.samples[(c.next+clockSamples-1)%clockSamples]
-	x = newest.x
+	x, rtt := newest.x, newest.rtt
 	for i := range c.n {
 		s := c.samples[i]
-		if newest.at.Sub(s.at) <= clockWindow && s.x.Before(x) {
+		if newest.at.Sub(s.at) > clockWindow {
+			continue
+		}
+		if s.x.Before(x) {
 			x = s.x
 		}
+		if s.rtt >= 0 && (rtt < 0 || s.rtt < rtt) {
+			rtt = s.rtt
+		}
 	}
-	return x, true
+	if rtt < 0 {
+		return time.Time{}, false
+	}
+	return x.Add(-rtt / 2), true
 }
 
-// tickAt is the owner's tick nearest to instant now, with oneWay the
-// delay of its least-delayed packets.
-func (c *ownerClock) tickAt(now time.Time, oneWay, period time.Duration) (int64, bool) {
-	x, ok := c.origin()
+// tickAt is the owner's tick nearest to instant now.
+func (c *ownerClock) tickAt(now time.Time, period time.Duration) (int64, bool) {
+	origin, ok := c.origin()
 	if !ok {
 		return 0, false
 	}
-	since := now.Sub(x.Add(-oneWay)) // since the owner's tick 0
-	return roundDiv(int64(since), int64(period)), true
+	return roundDiv(int64(now.Sub(origin)), int64(period)), true
 }
 
 // roundDiv is a/b rounded to the nearest integer (b > 0).
@@ -111,28 +124,14 @@ func roundDiv(a, b int64) int64 {
 	return -((-a + b/2) / b)
 }
 
-// oneWay is the delay to m of its least-delayed packets: half the smallest
-// of its recent round trips (0 before the first).
-func oneWay(m *member) time.Duration {
-	if m == nil || len(m.rttHist) == 0 {
-		return 0
-	}
-	h := m.rttHist[max(0, len(m.rttHist)-rttSamplesForMin):]
-	least := h[0]
-	for _, r := range h[1:] {
-		least = min(least, r)
-	}
-	return least / 2
-}
-
 // predictor is what a peer-to-peer model keeps for prediction: each
 // owner's clock, its last state's tick and life, and its corrections.
 type predictor struct {
 	period time.Duration
-	owners map[game.PlayerID]*owned
+	owners map[game.PlayerID]*heardCycle
 }
 
-type owned struct {
+type heardCycle struct {
 	clock       ownerClock
 	tick        uint32 // of the last state applied
 	life        uint16
@@ -146,7 +145,7 @@ type correction struct {
 }
 
 func newPredictor(p game.Params) *predictor {
-	return &predictor{period: time.Second / time.Duration(p.TickRate), owners: map[game.PlayerID]*owned{}}
+	return &predictor{period: time.Second / time.Duration(p.TickRate), owners: map[game.PlayerID]*heardCycle{}}
 }
 
 // drawn is where cycle id is drawn with prediction on: its predicted head
@@ -170,7 +169,7 @@ func (pr *predictor) predict(l *core, c *game.Cycle, now time.Time) (view.Predic
 	if o == nil || !c.Alive || o.life != c.Life || c.ID == l.p.id {
 		return view.Prediction{}, false
 	}
-	tick, ok := o.clock.tickAt(now, oneWay(l.members[c.ID]), pr.period)
+	tick, ok := o.clock.tickAt(now, pr.period)
 	if !ok {
 		return view.Prediction{}, false
 	}
@@ -192,17 +191,22 @@ func (pr *predictor) predict(l *core, c *game.Cycle, now time.Time) (view.Predic
 func (pr *predictor) heard(l *core, m *member, tick uint32, before drawnHead, now time.Time) {
 	o := pr.owners[m.id]
 	if o == nil {
-		o = &owned{}
+		o = &heardCycle{}
 		pr.owners[m.id] = o
 	}
-	o.clock.add(tick, now, pr.period)
+	_, known := o.clock.origin()
+	rtt := m.rtt
+	if len(m.rttHist) == 0 {
+		rtt = -1
+	}
+	o.clock.add(tick, now, pr.period, rtt)
 	o.tick = tick
 	if c := l.st.Cycle(m.id); c != nil {
 		o.life = c.Life
 	}
 	head, life, ok := pr.drawn(l, m.id, now)
-	if !ok || !before.ok || life != before.life {
-		return // born, died or a new life: a jump that is no prediction's error
+	if !ok || !before.ok || life != before.life || !known {
+		return // born, died, a new life, or the first estimate: a jump that is no prediction's error
 	}
 	o.record(chebyshev(head, before.head), now)
 }
@@ -220,7 +224,7 @@ func (pr *predictor) before(l *core, id game.PlayerID, now time.Time) drawnHead 
 }
 
 // record keeps one correction of cells.
-func (o *owned) record(cells int, now time.Time) {
+func (o *heardCycle) record(cells int, now time.Time) {
 	o.correction = cells
 	o.corrections = append(o.corrections, correction{at: now, cells: cells})
 	o.prune(now)
@@ -228,7 +232,7 @@ func (o *owned) record(cells int, now time.Time) {
 
 // prune forgets corrections older than the window, and the oldest beyond
 // maxCorrections.
-func (o *owned) prune(now time.Time) {
+func (o *heardCycle) prune(now time.Time) {
 	drop := max(0, len(o.corrections)-maxCorrections)
 	for drop < len(o.corrections) && now.Sub(o.corrections[drop].at) > correctionWindow {
 		drop++
@@ -239,7 +243,7 @@ func (o *owned) prune(now time.Time) {
 }
 
 // largest is the largest correction within the window.
-func (o *owned) largest(now time.Time) int {
+func (o *heardCycle) largest(now time.Time) int {
 	n := 0
 	for _, c := range o.corrections {
 		if now.Sub(c.at) <= correctionWindow {

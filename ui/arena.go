@@ -48,8 +48,8 @@ type arenaModel struct {
 	confirmQuit   bool     // q pressed while playing: y quits, any other key stays
 	// predict draws remote cycles where they are now, each with a ghost
 	// where it was last heard (p toggles it; on by default). In server
-	// mode there is nothing to predict: p then only says so (noPredict).
-	predict, noPredict bool
+	// mode there is nothing to predict: p then only says so (serverNote).
+	predict, serverNote bool
 
 	snap    view.Snapshot
 	hasSnap bool
@@ -257,7 +257,7 @@ func (m arenaModel) updateKey(msg tea.KeyPressMsg) arenaModel {
 // says so.
 func (m *arenaModel) togglePredict() {
 	if m.hasSnap && m.snap.Mode == view.ModeServer {
-		m.noPredict = !m.noPredict
+		m.serverNote = !m.serverNote
 		m.redraw()
 		return
 	}
@@ -272,7 +272,7 @@ func (m *arenaModel) togglePredict() {
 // peer-to-peer, nothing in server mode until p asks.
 func (m arenaModel) predictNote() string {
 	switch {
-	case m.snap.Mode == view.ModeServer && m.noPredict:
+	case m.snap.Mode == view.ModeServer && m.serverNote:
 		return "no prediction in server mode"
 	case m.snap.Mode == view.ModeServer:
 		return ""

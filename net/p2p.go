@@ -53,7 +53,7 @@ func (p *p2p) send(now time.Time, all bool) {
 			if all || m.stream.ackDue(now) || now.Sub(m.stream.lastOut) >= spectatorKeepalive {
 				l.queue(m.addr, &wire.KeepAlive{Stream: l.outStream(m, now)})
 			}
-		case all || p.own.stateDue(m, now, period):
+		case all || p.own.stateDue(m, now, period, near(c, l.st.Cycle(m.id))):
 			msg.Verts = c.Verts[len(c.Verts)-m.stream.vertsFor(c):]
 			msg.Stream = l.outStream(m, now)
 			l.queue(m.addr, msg)

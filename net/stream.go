@@ -15,7 +15,12 @@ import (
 //   - a change sent is still unacknowledged repeatAfter later (repeated
 //     at most maxRepeats times; the keepalives carry it after that);
 //   - it owes the member an acknowledgement of a change for ackDelay;
-//   - nothing went to the member for keepaliveEvery.
+//   - nothing went to the member for keepaliveEvery;
+//   - the member's cycle is near the own one (nearCells): every tick then,
+//     as before send on change, so that where two cycles may meet each
+//     sees the other's newest wall (collisions use replicas, never
+//     predictions, and a replica a keepalive old would let a cycle ride
+//     through a wall laid in the last quarter second).
 //
 // Every State carries the vertices the member has not acknowledged (up
 // to wire.MaxStateVerts), an ExtAck of the member's newest State applied
@@ -36,6 +41,12 @@ const (
 	// sent (bad-echo).
 	maxEchoAge = time.Minute
 	sentRing   = 32 // States remembered per member, to read its acks
+	// nearCells: a member whose cycle's head is this close to the own
+	// head (the larger of the x and y gaps) gets a State every tick. The
+	// walls a keepalive-old replica misses are the last 4 cells behind a
+	// head (250 ms at 15 ticks/s); 6 covers a cycle about to cross them
+	// and keeps a crowded bot room within 8 packets a pair a second.
+	nearCells = 6
 )
 
 // stateSig is what of a State a receiver cannot foresee: a State whose
@@ -210,11 +221,11 @@ func (o *owned) note(s *wire.State) {
 
 // stateDue reports whether member m gets the own cycle's State this tick,
 // by the rules at the top of this file.
-func (o *owned) stateDue(m *member, now time.Time, period time.Duration) bool {
+func (o *owned) stateDue(m *member, now time.Time, period time.Duration, near bool) bool {
 	st := &m.stream
 	since := now.Sub(st.lastOut)
 	switch {
-	case !st.everSent || st.sentVer != o.ver:
+	case !st.everSent || st.sentVer != o.ver || near:
 		return true
 	case st.ackVer != o.ver && since >= repeatAfter(m.rtt, period) && st.repeats < maxRepeats:
 		st.repeats++
@@ -287,4 +298,14 @@ func (l *core) membersSig() uint64 {
 		s += x * 0x9e3779b97f4a7c15 // order-free: a map's order varies
 	}
 	return s + uint64(len(l.members))
+}
+
+// near reports whether cycle o (a member's, as replicated here) rides
+// within nearCells of the own cycle c: both alive, heads close.
+func near(c, o *game.Cycle) bool {
+	if c == nil || o == nil || !c.Alive || !o.Alive {
+		return false
+	}
+	dx, dy := c.Head.X-o.Head.X, c.Head.Y-o.Head.Y
+	return max(dx, -dx, dy, -dy) <= nearCells
 }

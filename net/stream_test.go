@@ -167,10 +167,20 @@ func TestLostChangeRepeatedAndBudget(t *testing.T) {
 	for _, p := range pkts {
 		perPair[[2]*core{p.from, p.to}]++
 	}
+	// The budget is a mean over pairs: a pair whose cycles ride near each
+	// other gets a State every tick meanwhile (nearCells), so one pair
+	// may go a little over.
+	total := 0
 	for k, c := range perPair {
-		if rate := float64(c) / (steps / 15.0); rate > 8 {
-			t.Errorf("%s → %s: %.1f packets/s, want ≤ 8", k[0].p.cfg.Name, k[1].p.cfg.Name, rate)
+		total += c
+		if rate := float64(c) / (steps / 15.0); rate > 10 {
+			t.Errorf("%s → %s: %.1f packets/s, want ≤ 10", k[0].p.cfg.Name, k[1].p.cfg.Name, rate)
 		}
+	}
+	if mean := float64(total) / float64(len(perPair)) / (steps / 15.0); mean > 8 {
+		t.Errorf("%.1f packets/s per pair on average, want ≤ 8", mean)
+	} else {
+		t.Logf("%.1f packets/s per pair on average", mean)
 	}
 	// Now a's next change to b is lost: the following packets to b
 	// repeat it until b has it.
@@ -412,4 +422,42 @@ func FuzzStream(f *testing.F) {
 			t.Errorf("RTT %v", m.rtt)
 		}
 	})
+}
+
+// A member whose cycle rides near the own one gets a State every tick, so
+// that neither can ride through the other's newest wall; a far one gets
+// nothing between keepalives.
+func TestNearCycleGetsEveryTick(t *testing.T) {
+	const period = time.Second / 15
+	now := time.Unix(100, 0)
+	var o owned
+	o.note(&wire.State{Alive: true, Life: 1, VertTotal: 1})
+	m := &member{}
+	m.stream.everSent, m.stream.sentVer, m.stream.ackVer = true, o.ver, o.ver
+	m.stream.lastOut = now.Add(-period)
+	if o.stateDue(m, now, period, false) {
+		t.Fatalf("a far member got a State a tick after the last one")
+	}
+	if !o.stateDue(m, now, period, true) {
+		t.Fatalf("a near member got no State a tick after the last one")
+	}
+	own := &game.Cycle{Alive: true, Head: game.Point{X: 20, Y: 20}}
+	for _, tc := range []struct {
+		at    game.Point
+		alive bool
+		want  bool
+	}{
+		{game.Point{X: 20 + nearCells, Y: 20 - nearCells}, true, true},
+		{game.Point{X: 20 - nearCells - 1, Y: 20}, true, false},
+		{game.Point{X: 20, Y: 20 + nearCells + 1}, true, false},
+		{game.Point{X: 21, Y: 20}, false, false},
+	} {
+		other := &game.Cycle{Alive: tc.alive, Head: tc.at}
+		if got := near(own, other); got != tc.want {
+			t.Errorf("near(head %v, alive %v at %v) = %v, want %v", own.Head, tc.alive, tc.at, got, tc.want)
+		}
+	}
+	if near(own, nil) || near(nil, own) {
+		t.Errorf("a missing cycle is near")
+	}
 }

@@ -31,6 +31,9 @@ type procCase struct {
 	Loss  float64 // fraction, 0..1
 	Trace bool    // write and read --trace (view error, latency, traffic)
 	CPU   bool    // report each process's CPU over the window
+	// Args are more flags for every process, such as an impairment given
+	// per process rather than per pair.
+	Args []string
 }
 
 // args is the impairment flags of one process for c.
@@ -70,7 +73,7 @@ var procSuites = map[string][]procCase{
 	"room32": {{Name: "32 bots, clean", Procs: 32, Trace: true}},
 	"cpu": {
 		{Name: "8 bots, clean, cpu", Procs: 8, CPU: true},
-		{Name: "8 bots, 5% loss 50 ms, cpu", Procs: 8, Delay: 50 * time.Millisecond, Loss: 0.05, CPU: true},
+		{Name: "8 bots, --loss 5 --delay 50ms, cpu", Procs: 8, CPU: true, Args: []string{"--loss", "5", "--delay", "50ms"}},
 	},
 }
 
@@ -239,7 +242,7 @@ func startProcPeers(r procRun) ([]*benchProc, error) {
 		if r.c.Trace {
 			args = append(args, "--trace", filepath.Join(r.dir, fmt.Sprintf("trace-%02d.txt", i)))
 		}
-		args = append(args, r.c.impairArgs()...)
+		args = append(append(args, r.c.impairArgs()...), r.c.Args...)
 		p, err := startProc(r.bin, args)
 		if err != nil {
 			return procs, err

@@ -343,14 +343,31 @@ func computeViewError(traces []*traceFile, w span) procViewError {
 	return viewErrorBy(traces, w, (*traceFile).viewAt, cells)
 }
 
-// computeViewErrorLater is computeViewError against each owner's head a
-// little later than the viewer's instant. Peers whose tick phases are
-// lined up tick within a millisecond or two of each other, so "latest at
-// or before t" is a coin flip between the owner's tick just done and the
-// one about to be done; the screen shows the frame for a whole tick.
-func computeViewErrorLater(traces []*traceFile, w span, later time.Duration) procViewError {
-	at := func(tf *traceFile, t int64) (viewRec, bool) { return tf.viewAt(t + int64(later)) }
-	return viewErrorBy(traces, w, at, cells)
+// computeViewErrorOverTime is the view error a person looking at the
+// screens sees: at instants every `every` through the window, the head
+// each viewer's screen shows then (its latest frame at or before the
+// instant) against the owner's true head then. A frame stays on the
+// screen for a whole tick, so this weighs each frame by how long it is
+// seen; computeViewError looks only at the instant a frame is made,
+// where peers whose tick phases are lined up (within a millisecond or
+// two) make it a coin flip whether the owner's tick about to come is
+// already done.
+func computeViewErrorOverTime(traces []*traceFile, w span, every time.Duration) procViewError {
+	orig := map[uint32]*traceFile{}
+	grid := make([]*traceFile, 0, len(traces))
+	for _, tf := range traces {
+		orig[tf.self] = tf
+		g := &traceFile{self: tf.self}
+		for t := w.from; t <= w.to; t += int64(every) {
+			if v, ok := tf.viewAt(t); ok {
+				v.t = t
+				g.views = append(g.views, v)
+			}
+		}
+		grid = append(grid, g)
+	}
+	at := func(tf *traceFile, t int64) (viewRec, bool) { return orig[tf.self].viewAt(t) }
+	return viewErrorBy(grid, w, at, cells)
 }
 
 // viewErrorBy is computeViewError with the owner's truth at an instant

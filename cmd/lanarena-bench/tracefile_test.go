@@ -269,3 +269,36 @@ func TestTurnsPerSec(t *testing.T) {
 		t.Errorf("%v turns/s, want %v", got, want)
 	}
 }
+
+// A viewer whose frames are made a millisecond before the owner's ticks,
+// each showing the head the owner is about to reach, is one cell off at
+// the instant it makes them and right for the whole tick it shows them.
+func TestViewErrorOverTime(t *testing.T) {
+	owner := mustParse(t, `# lanarena trace 1
+V 0 8 1 1 1 0 4 0
+V 100 8 2 1 1 0 5 0
+V 200 8 3 1 1 0 6 0
+V 300 8 4 1 1 0 7 0
+V 400 8 5 1 1 0 8 0
+`)
+	viewer := mustParse(t, `# lanarena trace 1
+V 99 7 1 1 1 0 1 1 8:1:0:3,0:5,0
+V 199 7 2 1 1 0 1 2 8:1:0:4,0:6,0
+V 299 7 3 1 1 0 1 3 8:1:0:5,0:7,0
+V 399 7 4 1 1 0 1 4 8:1:0:6,0:8,0
+`)
+	traces := []*traceFile{owner, viewer}
+	w := span{100, 390}
+	atFrame := computeViewError(traces, span{0, 400})
+	if got := summarise(&atFrame.on); got.P50 != 1 || got.Max != 1 {
+		t.Errorf("at the frames: on %+v, want every sample 1 cell", got)
+	}
+	seen := computeViewErrorOverTime(traces, w, 10)
+	on, off := summarise(&seen.on), summarise(&seen.off)
+	if on.N != 30 || on.Max != 0 {
+		t.Errorf("seen: on %+v, want 30 samples all 0 cells", on)
+	}
+	if off.P50 != 2 || off.Max != 2 {
+		t.Errorf("seen: off %+v, want every sample 2 cells", off)
+	}
+}

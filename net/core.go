@@ -314,9 +314,9 @@ func (l *core) keep(m *member, now time.Time) {
 	m.lagging = silent > l.p.cfg.LagAfter
 	if now.Sub(m.lastHello) >= heartbeatEvry {
 		m.lastHello = now
-		l.send(m.addr, l.hello(0))
+		l.send(m.addr, l.heartbeat(m, now))
 	}
-	if now.Sub(m.lastPing) >= pingEvery {
+	if now.Sub(m.lastPing) >= pingEvery && !m.stream.probes(now) { // else RTT rides on the stream
 		m.lastPing = now
 		l.send(m.addr, &wire.Ping{Nonce: uint64(now.Sub(l.start))})
 	}

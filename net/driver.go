@@ -10,7 +10,11 @@ import (
 // the real clock, turns channels into events and tickers into ticks. It
 // returns when ctx is done, Stop is called or the transport closes.
 func (p *Peer) drive(ctx context.Context, l *core) error {
-	tick := time.NewTicker(time.Second / time.Duration(p.cfg.Params.TickRate))
+	// A timer rather than a ticker: each tick is scheduled from the one
+	// before, moved to line up with the room clock (clock.go).
+	period := time.Second / time.Duration(p.cfg.Params.TickRate)
+	due := time.Now().Add(period)
+	tick := time.NewTimer(period)
 	defer tick.Stop()
 	house := time.NewTicker(housekeepEvery)
 	defer house.Stop()
@@ -42,6 +46,8 @@ func (p *Peer) drive(ctx context.Context, l *core) error {
 			reply <- l.snapshot(time.Now())
 		case now := <-tick.C:
 			l.tick(now)
+			due = nextTick(due, now, period, l.tickShift(now))
+			tick.Reset(time.Until(due))
 		case now := <-house.C:
 			l.housekeep(now)
 		}

@@ -48,13 +48,14 @@ const (
 	DropOffArena       DropReason = "off-arena"
 	DropTeleport       DropReason = "teleport"
 	DropBadTrail       DropReason = "bad-trail"
+	DropBadEcho        DropReason = "bad-echo" // an RTT echo of a time never sent (stream.go)
 
 	// Server mode.
 	DropNotHost      DropReason = "not-host"
 	DropStaleMoveReq DropReason = "stale-move-req" // a MoveReq below the latest answered
 	DropStaleMoveAck DropReason = "stale-move-ack" // a MoveAck not for the outstanding request
 
-	// Chat.
+	// Chat, and the stream's acknowledgements (stream.go).
 	DropBadAck        DropReason = "bad-ack"
 	DropChatDuplicate DropReason = "chat-duplicate"
 	DropChatWindow    DropReason = "chat-window"

@@ -33,6 +33,8 @@ type member struct {
 
 	// chat, see chat.go
 	chat chatPeer
+	// the send-on-change stream, see stream.go
+	stream stream
 
 	// network figures
 	netStats

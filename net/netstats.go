@@ -20,7 +20,8 @@ type netStats struct {
 	winExpected       uint64 // at the last rate window
 	winReceived       uint64
 	winStarted        bool
-	loss              float64 // smoothed over the last few seconds
+	winAge            time.Duration
+	loss              float64 // over the last loss window (lossWindow)
 
 	pktsIn, pktsOut, bytesIn, bytesOut uint64
 	lastPktsIn, lastPktsOut            uint64
@@ -80,20 +81,37 @@ func (n *netStats) rates(dt time.Duration) {
 	n.lastPktsIn, n.lastPktsOut = n.pktsIn, n.pktsOut
 	n.lastBytesIn, n.lastBytesOut = n.bytesIn, n.bytesOut
 	if n.haveSeq {
-		expected := uint64(n.highSeq-n.firstSeq) + 1
-		de, dr := expected-n.winExpected, n.received-n.winReceived
-		n.winExpected, n.winReceived = expected, n.received
-		if !n.winStarted {
-			// The first window spans the hellos sent before it knew us,
-			// numbered from another run: it measures nothing.
-			n.winStarted = true
-			return
-		}
-		if de > 0 {
-			// Smoothed: at ~17 packets a second one window is a small
-			// sample, and a screen that jumps 10% every second says little.
-			loss := min(max(1-float64(dr)/float64(de), 0), 1)
-			n.loss += (loss - n.loss) * 0.4
-		}
+		n.lossWindow(dt)
+	}
+}
+
+// Loss windows: at the few packets a second of send on change, one
+// second holds too few packets to say anything, so a loss window closes
+// once it expected lossWindowPackets packets, or after lossWindowMax
+// with fewer (PROTOCOL.md 7.2).
+const (
+	lossWindowPackets = 32
+	lossWindowMax     = 10 * time.Second
+)
+
+// lossWindow adds dt to the loss window and, when it is full, takes the
+// loss over it: 1 − received / expected.
+func (n *netStats) lossWindow(dt time.Duration) {
+	expected := uint64(n.highSeq-n.firstSeq) + 1
+	if !n.winStarted {
+		// The first window spans the hellos sent before it knew us,
+		// numbered from another run: it measures nothing.
+		n.winStarted = true
+		n.winExpected, n.winReceived, n.winAge = expected, n.received, 0
+		return
+	}
+	n.winAge += dt
+	de, dr := expected-n.winExpected, n.received-n.winReceived
+	if de < lossWindowPackets && n.winAge < lossWindowMax {
+		return
+	}
+	n.winExpected, n.winReceived, n.winAge = expected, n.received, 0
+	if de > 0 {
+		n.loss = min(max(1-float64(dr)/float64(de), 0), 1)
 	}
 }

@@ -14,12 +14,18 @@ import (
 // never waiting for an answer; it keeps a replica of each member's cycle.
 type p2p struct {
 	l        *core
+	pred     *predictor // remote cycles drawn where they are now (predict.go)
 	replicas map[game.PlayerID]*replica
+	own      owned // send on change, see stream.go
 }
 
-func newP2P(l *core) *p2p { return &p2p{l: l, replicas: map[game.PlayerID]*replica{}} }
+func newP2P(l *core) *p2p {
+	return &p2p{l: l, replicas: map[game.PlayerID]*replica{}, pred: newPredictor(l.p.cfg.Params)}
+}
 
-// tick advances this peer's own cycle and sends its state to every member.
+// tick advances this peer's own cycle and sends its state to the members
+// that need it (stream.go): every State leaves at a tick, right after the
+// step, so that a receiver can tell the owner's tick phase from arrivals.
 func (p *p2p) tick(now time.Time) {
 	l := p.l
 	l.steerBot()
@@ -27,7 +33,34 @@ func (p *p2p) tick(now time.Time) {
 	if c := l.self(); c != nil && l.p.cfg.Probe != nil {
 		l.p.cfg.Probe.Stepped(c.ID, l.st.Tick, c.Head, c.Alive, now)
 	}
-	l.broadcast()
+	p.send(now, false)
+}
+
+// send sends the own cycle's State to each member due one (every member
+// when all), or a KeepAlive when this peer has no cycle.
+func (p *p2p) send(now time.Time, all bool) {
+	l := p.l
+	c := l.self()
+	msg := &l.out.state
+	if c != nil {
+		setOwnState(msg, l.st, c)
+		p.own.note(msg)
+	}
+	period := time.Second / time.Duration(l.p.cfg.Params.TickRate)
+	for _, m := range l.members {
+		switch {
+		case c == nil:
+			if all || m.stream.ackDue(now) || now.Sub(m.stream.lastOut) >= spectatorKeepalive {
+				l.queue(m.addr, &wire.KeepAlive{Stream: l.outStream(m, now)})
+			}
+		case all || p.own.stateDue(m, now, period):
+			msg.Verts = c.Verts[len(c.Verts)-m.stream.vertsFor(c):]
+			msg.Stream = l.outStream(m, now)
+			l.queue(m.addr, msg)
+			m.stream.record(m.txSeq, p.own.ver, msg)
+		}
+	}
+	l.flush()
 }
 
 func (p *p2p) turn(d game.Dir) { p.l.st.Turn(p.l.p.id, d) }
@@ -35,7 +68,11 @@ func (p *p2p) turn(d game.Dir) { p.l.st.Turn(p.l.p.id, d) }
 func (p *p2p) handle(m *member, h wire.Header, msg wire.Message, now time.Time) bool {
 	switch msg := msg.(type) {
 	case *wire.State:
-		p.handleState(m, h, msg, now)
+		if l := p.l; l.takeStream(m, &msg.Stream, now) {
+			p.handleState(m, h, msg, now)
+		}
+	case *wire.KeepAlive:
+		p.l.takeStream(m, &msg.Stream, now)
 	case *wire.TrailReq:
 		p.handleTrailReq(m, msg)
 	case *wire.Trail:
@@ -54,8 +91,11 @@ func (p *p2p) heardHello(m *member, ledger []game.Tally) {
 	p.l.heardLedger(m.id, p.replica(m.id), ledger, m.addr)
 }
 
-func (p *p2p) membersChanged()          {}
-func (p *p2p) removed(id game.PlayerID) { delete(p.replicas, id) }
+func (p *p2p) membersChanged() {}
+func (p *p2p) removed(id game.PlayerID) {
+	delete(p.replicas, id)
+	delete(p.pred.owners, id)
+}
 
 // housekeep asks for the part of a member's trail still missing.
 func (p *p2p) housekeep(m *member, now time.Time) {
@@ -93,13 +133,16 @@ func (p *p2p) handleState(m *member, h wire.Header, s *wire.State, now time.Time
 		l.drop(DropStale, m.addr)
 		return
 	}
+	drawn := p.pred.before(l, m.id, now)
 	if reason := l.apply(m.id, shown{m.display, m.color, m.bot}, r, h.Seq, s, 0); reason != "" {
 		l.drop(reason, m.addr)
 		return
 	}
+	m.stream.applied(h.Seq, s, now)
 	if l.p.cfg.Probe != nil {
 		l.p.cfg.Probe.Applied(l.p.id, m.id, s.Tick, s.Head, s.Alive, now)
 	}
+	p.pred.heard(l, m, s.Tick, drawn, now)
 	p.repair(m, r, now)
 }
 

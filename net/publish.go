@@ -62,6 +62,7 @@ func (l *core) snapshot(now time.Time) Snapshot {
 	slices.SortFunc(s.Peers, func(a, b PeerStats) int {
 		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
 	})
+	l.predictions(&s, now)
 	for r, n := range l.drops {
 		s.Drops = append(s.Drops, DropCount{Reason: string(r), Count: n})
 	}

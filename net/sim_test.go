@@ -33,6 +33,7 @@ type simNet struct {
 	dropped  int
 	seed     uint64
 	links    map[[2]netip.AddrPort]*rand.Rand
+	onSend   func(from netip.AddrPort, b []byte) // when set, sees every packet sent
 }
 
 func (n *simNet) linkRNG(from, to netip.AddrPort) *rand.Rand {
@@ -69,6 +70,9 @@ func (t *simTransport) Close() error                     { return nil }
 
 func (n *simNet) enqueue(from, to netip.AddrPort, b []byte) {
 	n.sent++
+	if n.onSend != nil {
+		n.onSend(from, b)
+	}
 	rng := n.linkRNG(from, to)
 	copies := 1
 	if rng.Float64() < n.dup {
@@ -87,16 +91,16 @@ func (n *simNet) enqueue(from, to netip.AddrPort, b []byte) {
 	}
 }
 
-func newSimNet(t *testing.T, seed uint64, peers int, bots bool) *simNet {
+func newSimNet(t testing.TB, seed uint64, peers int, bots bool) *simNet {
 	return newSimNetMode(t, seed, peers, bots, ModeP2P)
 }
 
-func newSimNetMode(t *testing.T, seed uint64, peers int, bots bool, mode Mode) *simNet {
+func newSimNetMode(t testing.TB, seed uint64, peers int, bots bool, mode Mode) *simNet {
 	return newSimNetWith(t, seed, peers, func(i int, c *Config) { c.Bot, c.Mode = bots, mode })
 }
 
 // newSimNetWith builds peers whose configuration tune adjusts.
-func newSimNetWith(t *testing.T, seed uint64, peers int, tune func(i int, c *Config)) *simNet {
+func newSimNetWith(t testing.TB, seed uint64, peers int, tune func(i int, c *Config)) *simNet {
 	t.Helper()
 	n := &simNet{
 		rng:    rand.New(rand.NewPCG(seed, 7)),
@@ -162,7 +166,14 @@ func (n *simNet) advance(frozen bool) {
 	n.now = n.now.Add(time.Second / 15)
 	for _, l := range n.cores {
 		if frozen {
-			l.broadcast()
+			// The send-on-change rules as a tick applies them, without
+			// the step.
+			l.now = n.now
+			if p, ok := l.model.(*p2p); ok {
+				p.send(n.now, false)
+			} else {
+				l.broadcast()
+			}
 		} else {
 			l.tick(n.now)
 		}

@@ -148,7 +148,7 @@ func BenchmarkWireLog(b *testing.B) {
 func TestWireViewMarksWhatTheLinkDid(t *testing.T) {
 	mk := memFactory()
 	ia := transport.Impair(mk(t), transport.ImpairConfig{})
-	a := startPeer(t, ia, Config{Name: "a", ID: 10, Seed: 1})
+	a := startPeer(t, ia, Config{Name: "a", ID: 10, Seed: 1, Bot: true}) // a bot turns: more packets
 	b := startPeer(t, mk(t), Config{Name: "b", ID: 20, Seed: 2})
 	b.Join(a.Addr())
 	eventually(t, 10*time.Second, "a and b see each other", func() bool { return sees(t, a.Peer, 20) && sees(t, b.Peer, 10) })
@@ -159,10 +159,11 @@ func TestWireViewMarksWhatTheLinkDid(t *testing.T) {
 		w := snap(t, b.Peer).Wire
 		return w != nil && len(w.Events) > 10
 	})
-	ia.SetConfig(transport.ImpairConfig{Loss: 0.2, Reorder: 0.15, Seed: 42})
-	eventually(t, 20*time.Second, "the link loses and reorders", func() bool {
+	// A sends on change: a few packets a second, so the link is harsh.
+	ia.SetConfig(transport.ImpairConfig{Loss: 0.3, Reorder: 0.3, Seed: 42})
+	eventually(t, 40*time.Second, "the link loses and reorders", func() bool {
 		s := ia.ImpairStats().Out
-		return s.Lost >= 15 && s.Reordered >= 8
+		return s.Lost >= 15 && s.Overtaken >= 5
 	})
 	ia.SetConfig(transport.ImpairConfig{Seed: 42})
 	did := ia.ImpairStats().Out
@@ -189,10 +190,10 @@ func TestWireViewMarksWhatTheLinkDid(t *testing.T) {
 	if lost != int(did.Lost) {
 		t.Errorf("wire view marks %d of a's packets lost, the link lost %d", lost, did.Lost)
 	}
-	// A packet held back for reordering when the link healed goes on
-	// alone, overtaken by nothing: counted by the link, not reordered.
-	if reordered != int(did.Reordered) && reordered != int(did.Reordered)-1 {
-		t.Errorf("wire view marks %d of a's packets reordered, the link reordered %d", reordered, did.Reordered)
+	// A packet held back for reordering that nothing overtook (a sends a
+	// few packets a second) went on alone, in order: not reordered.
+	if reordered != int(did.Overtaken) {
+		t.Errorf("wire view marks %d of a's packets reordered, the link reordered %d", reordered, did.Overtaken)
 	}
-	t.Logf("link: lost %d reordered %d; wire view: lost %d reordered %d", did.Lost, did.Reordered, lost, reordered)
+	t.Logf("link: lost %d held %d overtaken %d; wire view: lost %d reordered %d", did.Lost, did.Reordered, did.Overtaken, lost, reordered)
 }

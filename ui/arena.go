@@ -46,6 +46,10 @@ type arenaModel struct {
 	showHelp      bool
 	wire          wireView // the wire view (wireview.go)
 	confirmQuit   bool     // q pressed while playing: y quits, any other key stays
+	// predict draws remote cycles where they are now, each with a ghost
+	// where it was last heard (p toggles it; on by default). In server
+	// mode there is nothing to predict: p then only says so (serverNote).
+	predict, serverNote bool
 
 	snap    view.Snapshot
 	hasSnap bool
@@ -90,6 +94,7 @@ func newArenaModel(st *styles, cfg Config, ctrl Controller, room string) arenaMo
 		ssh:       cfg.SSH,
 		board:     newBoard(st.profile),
 		parts:     &parts{},
+		predict:   true,
 	}
 }
 
@@ -110,7 +115,7 @@ func (m arenaModel) Update(msg tea.Msg) (arenaModel, tea.Cmd) {
 	case SnapshotMsg:
 		m.snap, m.hasSnap = msg.Snapshot, true
 		m.board.scale = m.scaleFor(msg.Arena)
-		m.board.update(msg.Arena, msg.Self)
+		m.board.update(&m.snap, m.predict)
 		m.panel = newPanelData(msg.Snapshot).withLetters(m.board)
 		m.redraw()
 		return m, nil
@@ -157,7 +162,7 @@ func (m arenaModel) wireReserve(a *game.Arena) int {
 func (m *arenaModel) rescale() {
 	if s := m.scaleFor(m.snap.Arena); m.hasSnap && s != m.board.scale {
 		m.board.scale = s
-		m.board.update(m.snap.Arena, m.snap.Self)
+		m.board.update(&m.snap, m.predict)
 	}
 }
 
@@ -226,6 +231,8 @@ func (m arenaModel) updateKey(msg tea.KeyPressMsg) arenaModel {
 	case key.Matches(msg, k.Net):
 		m.showNet = !m.showNet
 		m.redraw()
+	case key.Matches(msg, k.Predict):
+		m.togglePredict()
 	case key.Matches(msg, k.Close):
 		m.showHelp, m.showNet = false, false
 		m.redraw()
@@ -243,6 +250,36 @@ func (m arenaModel) updateKey(msg tea.KeyPressMsg) arenaModel {
 		}
 	}
 	return m
+}
+
+// togglePredict turns prediction on this screen on or off and redraws
+// the board. In server mode there is none: the key toggles a note that
+// says so.
+func (m *arenaModel) togglePredict() {
+	if m.hasSnap && m.snap.Mode == view.ModeServer {
+		m.serverNote = !m.serverNote
+		m.redraw()
+		return
+	}
+	m.predict = !m.predict
+	if m.hasSnap {
+		m.board.update(&m.snap, m.predict)
+	}
+	m.redraw()
+}
+
+// predictNote is what the status bar says of prediction: on or off in
+// peer-to-peer, nothing in server mode until p asks.
+func (m arenaModel) predictNote() string {
+	switch {
+	case m.snap.Mode == view.ModeServer && m.serverNote:
+		return "no prediction in server mode"
+	case m.snap.Mode == view.ModeServer:
+		return ""
+	case m.predict:
+		return "p: prediction on"
+	}
+	return "p: prediction off"
 }
 
 func (m arenaModel) turn(d game.Dir) {
@@ -490,6 +527,9 @@ func (m arenaModel) statusLine(w int) string {
 	if mode != "" {
 		add(st.bar, mode)
 	}
+	if note := m.predictNote(); note != "" {
+		add(st.barDim, note)
+	}
 	peers := "peers"
 	if len(s.Peers) == 1 {
 		peers = "peer"
@@ -610,17 +650,34 @@ func (m arenaModel) helpBox(w, h int) string {
 			lines = append(lines, st.text.Render(fit(hb.Key, 7))+" "+st.dim.Render(hb.Desc))
 		}
 	}
+	blank := len(lines)
 	lines = append(lines, "",
 		st.title.Render("scoreboard"),
 		st.dim.Render(m.youLegend()),
-		st.dim.Render("b bot  ~ lagging"),
-		st.dim.Render("! suspect"),
+		st.dim.Render("b bot ~ lag ! suspect"),
 		st.dim.Render("K kills  D deaths"),
 		st.dim.Render("S streak (best)"))
 	if !m.spectating() {
 		lines = append(lines, st.dim.Render("your head blinks"))
 	}
+	if g := m.ghostLegend(); g != "" {
+		lines = append(lines, st.dim.Render(g))
+	}
+	if len(lines) > h {
+		lines = slices.Delete(lines, blank, blank+1) // a short screen keeps the legend, not the gap
+	}
 	return strings.Join(lines[:min(len(lines), h)], "\n")
+}
+
+// ghostLegend says how a ghost is drawn, while prediction shows them.
+func (m arenaModel) ghostLegend() string {
+	switch {
+	case !m.predict || m.snap.Mode == view.ModeServer:
+		return ""
+	case m.st.glyphs:
+		return "b: B as last heard"
+	}
+	return "dim: last heard head"
 }
 
 // youLegend says how your scoreboard row is marked.

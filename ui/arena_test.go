@@ -233,7 +233,7 @@ func TestBoardHalfBlocks(t *testing.T) {
 			Head: game.Point{X: 4, Y: 9}, Verts: []game.Point{{X: 1, Y: 9}}},
 	)
 	b := newBoard(colorprofile.TrueColor)
-	b.update(snap.Arena, snap.Self)
+	b.update(&snap, true)
 	if got, want := len(b.rows), 16/2+2; got != want {
 		t.Fatalf("%d rows, want %d", got, want)
 	}
@@ -288,7 +288,7 @@ func TestBoardTwoColoursInOneCharacter(t *testing.T) {
 			Head: game.Point{X: 5, Y: 5}, Verts: []game.Point{{X: 1, Y: 5}}},
 	)
 	b := newBoard(colorprofile.ANSI256)
-	b.update(snap.Arena, snap.Self)
+	b.update(&snap, true)
 	want := b.esc.get(trailPaint(0), trailPaint(1)) + "▀▀▀▀"
 	if !strings.Contains(b.rows[3], want) {
 		t.Errorf("row 3 = %q, want it to hold %q", b.rows[3], want)
@@ -467,6 +467,7 @@ func TestNetgraph(t *testing.T) {
 	snap.Peers[1].RTTHistory = []time.Duration{
 		10 * time.Millisecond, 20 * time.Millisecond, 40 * time.Millisecond, 80 * time.Millisecond,
 		160 * time.Millisecond, 230 * time.Millisecond}
+	snap.Peers[1].Correction, snap.Peers[1].CorrectionMax = 2, 5
 	snap.Drops = append(snap.Drops, view.DropCount{Reason: "bad trail", Count: 1})
 
 	// The netgraph takes the side panel's place; its columns run from the
@@ -475,11 +476,12 @@ func TestNetgraph(t *testing.T) {
 		w, h  int
 		wants []string
 	}{
-		{80, 24, []string{"rtt  loss", "carol   ~  230ms   20%", "bob         17ms    1%"}},
-		{160, 50, []string{"rtt  loss    age jitter", "carol     ~  230ms   20%   3.1s   80ms",
-			"bob           17ms    1%   40ms    1ms",
+		// The correction on a line of its own under each peer.
+		{80, 24, []string{"rtt  loss", "carol   ~  230ms   20%\n", "correction 2 max 5", "bob         17ms    1%"}},
+		{160, 50, []string{"rtt  loss  corr    age jitter", "carol     ~  230ms   20%   2/5   3.1s   80ms",
+			"bob           17ms    1%   0/0   40ms    1ms",
 			"      12/15    4.3k/980  ▁▁▂▃▆█"}}, // the traffic on a second line
-		{200, 50, []string{"carol     ~  230ms   20%   3.1s   80ms"}},
+		{200, 50, []string{"carol     ~  230ms   20%   2/5   3.1s   80ms"}},
 	} {
 		size := [2]int{tt.w, tt.h}
 		m := arenaAt(t, &fakeController{}, colorprofile.TrueColor, size[0], size[1], snap)

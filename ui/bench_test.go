@@ -20,20 +20,34 @@ import (
 // ticks, so every frame is one tick's change.
 //
 // It reports the frame's size and the bytes the renderer writes for it.
+//
+// The predicted cases draw every remote cycle ahead of its replica, with
+// a ghost: "ghosts move" as when a state arrives every tick (the ghost and
+// the head both move each frame), "heads move" as between two states
+// (the replica stays, the predicted heads run on a cell a frame).
 func BenchmarkView(b *testing.B) {
+	const (
+		ghostsMove = 1
+		headsMove  = 2
+	)
 	cases := []struct {
 		name    string
 		params  game.Params
 		players int
 		w, h    int
 		profile colorprofile.Profile
+		predict int
 	}{
-		{"160x50/16p/ansi256", game.Params{Width: 120, Height: 90, TickRate: 15}, 16, 160, 50, colorprofile.ANSI256},
-		{"160x50/16p/ascii", game.Params{Width: 120, Height: 90, TickRate: 15}, 16, 160, 50, colorprofile.ASCII},
+		{"160x50/16p/ansi256", game.Params{Width: 120, Height: 90, TickRate: 15}, 16, 160, 50, colorprofile.ANSI256, 0},
+		{"160x50/16p/ascii", game.Params{Width: 120, Height: 90, TickRate: 15}, 16, 160, 50, colorprofile.ASCII, 0},
 		// The default arena at 160×50: a cell two columns by one row.
-		{"160x50/16p/ansi256/scale1", game.DefaultParams(), 16, 160, 50, colorprofile.ANSI256},
-		{"80x24/4p/ansi256", game.DefaultParams(), 4, 80, 24, colorprofile.ANSI256},
-		{"80x24/4p/ansi", game.DefaultParams(), 4, 80, 24, colorprofile.ANSI},
+		{"160x50/16p/ansi256/scale1", game.DefaultParams(), 16, 160, 50, colorprofile.ANSI256, 0},
+		{"80x24/4p/ansi256", game.DefaultParams(), 4, 80, 24, colorprofile.ANSI256, 0},
+		{"80x24/4p/ansi", game.DefaultParams(), 4, 80, 24, colorprofile.ANSI, 0},
+		{"80x24/4p/ansi256/predicted/ghosts-move", game.DefaultParams(), 4, 80, 24, colorprofile.ANSI256, ghostsMove},
+		{"80x24/4p/ansi256/predicted/heads-move", game.DefaultParams(), 4, 80, 24, colorprofile.ANSI256, headsMove},
+		{"160x50/16p/ansi256/scale1/predicted/ghosts-move", game.DefaultParams(), 16, 160, 50, colorprofile.ANSI256, ghostsMove},
+		{"160x50/16p/ansi256/scale1/predicted/heads-move", game.DefaultParams(), 16, 160, 50, colorprofile.ANSI256, headsMove},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
@@ -44,6 +58,15 @@ func BenchmarkView(b *testing.B) {
 			} else {
 				snaps[0] = zigzagSnapshot(b, c.params, c.players, 300)
 				snaps[1] = zigzagSnapshot(b, c.params, c.players, 301)
+			}
+			switch c.predict {
+			case ghostsMove:
+				predictAll(&snaps[0], 2)
+				predictAll(&snaps[1], 2)
+			case headsMove:
+				snaps[1] = snaps[0]
+				predictAll(&snaps[0], 2)
+				predictAll(&snaps[1], 3)
 			}
 			m := arenaAt(b, &fakeController{}, c.profile, c.w, c.h, snaps[0])
 			term := newTermSim(c.w, c.h, c.profile)

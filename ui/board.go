@@ -12,50 +12,59 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"lanarena/game"
+	"lanarena/net/view"
 )
 
-// A paint is what one arena cell shows: empty, a colour slot's trail, head
-// or fading trail, your own head, a wall, or the ink of letters drawn on
-// a coloured cell.
+// A paint is what one arena cell shows: empty, a colour slot's trail,
+// head, fading trail or ghost, your own head, a wall, or the ink of
+// letters drawn on a coloured cell.
 type paint = uint8
+
+// paintKinds is how many paints each colour slot has: trail, head,
+// fading trail, ghost.
+const paintKinds = 4
 
 const (
 	paintEmpty   paint = 0
-	paintOwnHead paint = 1 + 3*game.Colors
+	paintOwnHead paint = 1 + paintKinds*game.Colors
 	paintWall    paint = paintOwnHead + 1
 	paintInk     paint = paintWall + 1
 	numPaints          = int(paintInk) + 1
 )
 
-func trailPaint(color int) paint { return paint(1 + 3*colorIndex(color)) }
-func headPaint(color int) paint  { return trailPaint(color) + 1 }
-func fadedPaint(color int) paint { return trailPaint(color) + 2 }
+// The kinds of a slot's paints, in order.
+const (
+	kindTrail = iota
+	kindHead
+	kindFaded
+	kindGhost
+)
+
+func trailPaint(color int) paint { return paint(1 + paintKinds*colorIndex(color)) }
+func headPaint(color int) paint  { return trailPaint(color) + kindHead }
+func fadedPaint(color int) paint { return trailPaint(color) + kindFaded }
+
+// ghostPaint is where a remote cycle was last heard of while its
+// predicted head is drawn further on: its colour, dimmed.
+func ghostPaint(color int) paint { return trailPaint(color) + kindGhost }
+
+// slotted reports whether p belongs to a colour slot.
+func slotted(p paint) bool { return p != paintEmpty && p < paintOwnHead }
+
+// slotOf is the palette slot of a slotted paint, kindOf its kind.
+func slotOf(p paint) int { return int(p-1) / paintKinds }
+func kindOf(p paint) int { return int(p-1) % paintKinds }
 
 // isHead reports whether p is a head other than your own.
-func isHead(p paint) bool { return p != paintEmpty && p < paintOwnHead && (p-1)%3 == 1 }
+func isHead(p paint) bool { return slotted(p) && kindOf(p) == kindHead }
 
 // isFaded reports whether p is a crashed cycle's fading trail: drawn, but
 // no longer an obstacle.
-func isFaded(p paint) bool { return p != paintEmpty && p < paintOwnHead && (p-1)%3 == 2 }
+func isFaded(p paint) bool { return slotted(p) && kindOf(p) == kindFaded }
 
-// rank orders paints when one character must show one of two cells.
-func rank(p paint) int {
-	switch {
-	case p == paintEmpty:
-		return 0
-	case p == paintOwnHead:
-		return 4
-	case p >= paintWall:
-		return 0
-	}
-	switch (p - 1) % 3 {
-	case 1:
-		return 3 // a head
-	case 2:
-		return 1 // fading
-	}
-	return 2 // a living trail
-}
+// isGhost reports whether p is a remote cycle's last heard head, drawn
+// behind its predicted one.
+func isGhost(p paint) bool { return slotted(p) && kindOf(p) == kindGhost }
 
 // The characters of a half-block board.
 const (
@@ -133,12 +142,14 @@ func paintColor(p colorprofile.Profile, pt paint) color.Color {
 	case pt == paintWall:
 		hex = colorWall.hex
 	case pt != paintOwnHead:
-		slot := palette[(pt-1)/3]
-		switch (pt - 1) % 3 {
-		case 1:
+		slot := palette[slotOf(pt)]
+		switch kindOf(pt) {
+		case kindHead:
 			hex = headHex(slot.trail)
-		case 2:
+		case kindFaded:
 			hex = fadedHex(slot.trail)
+		case kindGhost:
+			hex = ghostHex(slot.trail)
 		default:
 			hex = slot.trail
 		}
@@ -156,12 +167,14 @@ func paintANSI(pt paint) uint8 {
 	case pt == paintOwnHead:
 		return 15
 	}
-	if isFaded(pt) {
+	if isFaded(pt) || isGhost(pt) {
+		// Sixteen colours have no dim twin of each hue: grey is the
+		// dim one, on a ghost as on a fading trail.
 		return 8
 	}
 	// A head is its trail's colour: sixteen colours leave no brighter
 	// twin that is not another player's.
-	return uint8(palette[(pt-1)/3].ansi)
+	return uint8(palette[slotOf(pt)].ansi)
 }
 
 // board is the arena as terminal rows. update fills a reused cell buffer
@@ -249,17 +262,20 @@ func (b *board) setScale(s int) {
 	}
 }
 
-// update fills the board from s, with self's head marked as yours, and
-// renders its rows.
-func (b *board) update(s *game.Arena, self game.PlayerID) {
-	if s == nil {
+// update fills the board from snapshot s, with its own head marked as
+// yours, and renders its rows. With predict, each remote cycle that has a
+// prediction is drawn where it is now (s.DrawnHead) and its last heard
+// head as a ghost; without, every head is drawn where it was last heard.
+func (b *board) update(s *view.Snapshot, predict bool) {
+	if s == nil || s.Arena == nil {
 		return
 	}
-	b.fill(s, self)
+	b.fill(s, predict)
 	b.render()
 }
 
-func (b *board) fill(s *game.Arena, self game.PlayerID) {
+func (b *board) fill(snap *view.Snapshot, predict bool) {
+	s, self := snap.Arena, snap.Self
 	w, h := s.Params.Width, s.Params.Height
 	if w != b.w || h != b.h || len(b.cells) != w*h {
 		b.w, b.h = w, h
@@ -282,11 +298,15 @@ func (b *board) fill(s *game.Arena, self game.PlayerID) {
 			b.paintTrail(c, trailPaint(c.Color))
 		}
 	})
+	if predict {
+		b.paintPredicted(snap)
+	}
 	s.Cycles(func(c *game.Cycle) {
-		if !c.Alive || len(c.Verts) == 0 || !s.Params.In(c.Head) {
+		head, ok := snap.DrawnHead(c.ID, predict)
+		if !ok || len(c.Verts) == 0 || !s.Params.In(head) {
 			return
 		}
-		i := c.Head.Y*w + c.Head.X
+		i := head.Y*w + head.X
 		b.heads[i] = b.letters[c.ID]
 		if c.ID != self {
 			b.cells[i] = headPaint(c.Color)
@@ -298,6 +318,43 @@ func (b *board) fill(s *game.Arena, self game.PlayerID) {
 		}
 	})
 }
+
+// paintPredicted draws each prediction's cells, from the last heard head
+// on, as its cycle's trail, and the last heard head as a ghost carrying
+// the cycle's letter. The heads are drawn after, over them.
+func (b *board) paintPredicted(snap *view.Snapshot) {
+	for _, p := range snap.Predictions {
+		c := snap.Arena.Cycle(p.ID)
+		if c == nil || !c.Alive || p.ID == snap.Self || p.Head == p.Heard || !b.in(p.Heard) {
+			continue
+		}
+		trail := trailPaint(c.Color)
+		straightCells(p.Heard, p.Head, func(pt game.Point) {
+			if b.in(pt) {
+				b.cells[pt.Y*b.w+pt.X] = trail
+			}
+		})
+		i := p.Heard.Y*b.w + p.Heard.X
+		b.cells[i] = ghostPaint(c.Color)
+		b.heads[i] = b.letters[c.ID]
+	}
+}
+
+// straightCells calls f for every cell after from up to to, when the two
+// lie on one row or column (a prediction runs straight); else for none.
+func straightCells(from, to game.Point, f func(game.Point)) {
+	if from.X != to.X && from.Y != to.Y {
+		return
+	}
+	dx, dy := cmp.Compare(to.X, from.X), cmp.Compare(to.Y, from.Y)
+	for pt := from; pt != to; {
+		pt = game.Point{X: pt.X + dx, Y: pt.Y + dy}
+		f(pt)
+	}
+}
+
+// in reports whether pt is a cell of the board.
+func (b *board) in(pt game.Point) bool { return pt.X >= 0 && pt.Y >= 0 && pt.X < b.w && pt.Y < b.h }
 
 // markArrow puts the arrow on the first cell ahead of c that the board
 // draws in another character than c's head, if it is free.
@@ -326,7 +383,7 @@ func (b *board) findShared(s *game.Arena) {
 // board: a head of a shared colour in one of its two cells.
 func (b *board) sharedHead(x, r int) (rune, paint, bool) {
 	for _, i := range []int{2*r*b.w + x, (2*r+1)*b.w + x} {
-		if i < len(b.cells) && isHead(b.cells[i]) && b.shared[(b.cells[i]-1)/3] {
+		if i < len(b.cells) && isHead(b.cells[i]) && b.shared[slotOf(b.cells[i])] {
 			return b.heads[i], b.cells[i], true
 		}
 	}
@@ -380,7 +437,7 @@ func pickLetter(name game.Text, taken map[rune]bool) rune {
 
 func (b *board) paintTrail(c *game.Cycle, p paint) {
 	c.Cells(func(pt game.Point) bool {
-		if pt.X >= 0 && pt.Y >= 0 && pt.X < b.w && pt.Y < b.h {
+		if b.in(pt) {
 			b.cells[pt.Y*b.w+pt.X] = p
 		}
 		return true
@@ -497,6 +554,15 @@ func (b *board) halfBlock(x, r int) (string, paint, paint) {
 	return upperHalf, up, lo
 }
 
+// ghostRune is the mark of a ghost without colour: its cycle's head
+// letter in lower case (a digit or ? has none: a degree sign then).
+func ghostRune(letter rune) rune {
+	if l := unicode.ToLower(letter); l != letter {
+		return l
+	}
+	return glyphGhost
+}
+
 // glyphRow renders character row r without colour, as half blocks for
 // what is there, so that a one-cell gap between two rows shows; a head
 // shows its letter (yours an @), a fading trail a dot.
@@ -518,6 +584,11 @@ func (b *board) glyphHalf(x, r int) string {
 	for _, i := range []int{2*r*b.w + x, (2*r+1)*b.w + x} {
 		if i < len(b.cells) && (b.cells[i] == paintOwnHead || isHead(b.cells[i])) {
 			return string(b.heads[i])
+		}
+	}
+	for _, i := range []int{2*r*b.w + x, (2*r+1)*b.w + x} {
+		if i < len(b.cells) && isGhost(b.cells[i]) {
+			return string(ghostRune(b.heads[i]))
 		}
 	}
 	solidUp := up != paintEmpty && !isFaded(up)
@@ -592,10 +663,14 @@ func (b *board) scaledCell(x, y int) (lead, fill rune, f, g paint) {
 		return b.heads[i], ' ', paintEmpty, paintEmpty
 	case isHead(p):
 		return b.heads[i], ' ', paintInk, p
+	case isGhost(p) && b.glyphs:
+		return ghostRune(b.heads[i]), ' ', paintEmpty, paintEmpty
+	case isGhost(p):
+		return ghostRune(b.heads[i]), ' ', paintInk, p
 	case b.glyphs && isFaded(p):
 		return 0, glyphFaded, paintEmpty, paintEmpty
 	case b.glyphs:
-		return 0, trailGlyphs[(p-1)/3], paintEmpty, paintEmpty
+		return 0, trailGlyphs[slotOf(p)], paintEmpty, paintEmpty
 	}
 	// A trail is blocks of its colour, not blanks on it: the renderer
 	// matches lines by their characters alone to find scrolls, and rows

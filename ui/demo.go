@@ -51,7 +51,7 @@ const (
 )
 
 type demoKeyMap struct {
-	DelayUp, DelayDown, LossUp, LossDown, Heal, Mode, Quit key.Binding
+	DelayUp, DelayDown, LossUp, LossDown, Heal, Mode, Predict, Quit key.Binding
 }
 
 var demoKeys = demoKeyMap{
@@ -61,6 +61,7 @@ var demoKeys = demoKeyMap{
 	LossDown:  key.NewBinding(key.WithKeys("<", ","), key.WithHelp("<", "loss down")),
 	Heal:      key.NewBinding(key.WithKeys("0"), key.WithHelp("0", "heal")),
 	Mode:      key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "p2p/server")),
+	Predict:   key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "prediction")),
 	Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 }
 
@@ -75,6 +76,7 @@ type Demo struct {
 	width, height int
 	screen        string
 	wire          wireView // W: your wire view in place of the far arena
+	predict       bool     // both arenas draw predicted cycles and ghosts (p; on by default)
 }
 
 // NewDemo returns the demo screen for cfg.
@@ -86,7 +88,7 @@ func NewDemo(cfg DemoConfig) *Demo {
 	case p == colorprofile.Unknown:
 		p = colorprofile.ANSI256
 	}
-	return &Demo{st: newStyles(p), ctrl: cfg.Controller, steer: newArenaKeyMap(), you: newBoard(p), far: newBoard(p)}
+	return &Demo{st: newStyles(p), ctrl: cfg.Controller, steer: newArenaKeyMap(), you: newBoard(p), far: newBoard(p), predict: true}
 }
 
 // Init does nothing: the pump brings the pictures.
@@ -100,8 +102,7 @@ func (d *Demo) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		d.width, d.height = msg.Width, msg.Height
 	case DemoMsg:
 		d.msg, d.has = msg, true
-		d.you.update(msg.You.Arena, msg.You.Self)
-		d.far.update(msg.Far.Arena, msg.Far.Self)
+		d.updateBoards()
 	case tea.KeyPressMsg:
 		if key.Matches(msg, demoKeys.Quit) {
 			return d, tea.Quit
@@ -118,8 +119,22 @@ func (d *Demo) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return d, nil
 }
 
-// key steers or bends the far link from the last setting shown.
+// updateBoards fills both arenas from the latest pictures.
+func (d *Demo) updateBoards() {
+	d.you.update(&d.msg.You, d.predict)
+	d.far.update(&d.msg.Far, d.predict)
+}
+
+// key steers, bends the far link from the last setting shown, or turns
+// prediction on or off.
 func (d *Demo) key(msg tea.KeyPressMsg) {
+	if key.Matches(msg, demoKeys.Predict) {
+		d.predict = !d.predict
+		if d.has {
+			d.updateBoards()
+		}
+		return
+	}
 	if d.ctrl == nil {
 		return
 	}
@@ -197,8 +212,8 @@ func (d *Demo) draw() string {
 		}
 		lines = append(lines, row+sgrResetIf(d.st)+"   "+right)
 	}
-	lines = append(lines, "", fit(d.st.accent.Render(demoCaption(d.msg)), w), fit(d.figures(), w),
-		fit(d.st.dim.Render("←↑↓→/wasd steer · +/- delay · >/< loss · 0 heal · m p2p/server · W wire view · q quit"), w))
+	lines = append(lines, "", fit(d.st.accent.Render(demoCaption(d.msg, d.predict)), w), fit(d.figures(), w),
+		fit(d.st.dim.Render("←↑↓→/wasd steer · +/- delay · >/< loss · 0 heal · m p2p/server · p prediction · W wire view · q quit"), w))
 	return centre(lines, w, d.width, d.height)
 }
 
@@ -210,8 +225,9 @@ func sgrResetIf(st *styles) string {
 	return sgrReset
 }
 
-// demoCaption says what the far link does to the model in play.
-func demoCaption(m DemoMsg) string {
+// demoCaption says what the far link does to the model in play, and
+// what prediction (on or off) makes of it.
+func demoCaption(m DemoMsg, predict bool) string {
 	link := fmt.Sprintf("%d ms, %d %% loss", m.Delay.Milliseconds(), int(m.Loss*100+0.5))
 	if m.Delay == 0 && m.Loss == 0 {
 		link = "link healed"
@@ -225,6 +241,9 @@ func demoCaption(m DemoMsg) string {
 	}
 	if m.Delay == 0 && m.Loss == 0 {
 		return "far peer: link healed, p2p: both arenas agree within a tick"
+	}
+	if predict {
+		return fmt.Sprintf("far peer: %s, p2p: your cycle still turns on the next tick; the far peer predicts where it is", link)
 	}
 	return fmt.Sprintf("far peer: %s, p2p: your cycle still turns on the next tick; the far peer sees it late", link)
 }

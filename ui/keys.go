@@ -7,6 +7,7 @@ type arenaKeyMap struct {
 	Up, Down, Left, Right key.Binding
 	Steer                 key.Binding // help only: the four above in one line
 	Help, Net, Chat       key.Binding
+	Predict               key.Binding
 	AddBot, RemoveBot     key.Binding
 	Close                 key.Binding // close an overlay
 	Wire, Lobby           key.Binding // help only: handled by wireView and Model
@@ -30,6 +31,7 @@ func newArenaKeyMap() arenaKeyMap {
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Net:       key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "netgraph")),
 		Chat:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "chat")),
+		Predict:   key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "prediction")),
 		AddBot:    key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "add bot")),
 		RemoveBot: key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "remove bot")),
 		Close:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
@@ -56,7 +58,7 @@ func (k arenaKeyMap) ShortHelp() []key.Binding {
 func (k arenaKeyMap) FullHelp() [][]key.Binding {
 	groups := [][]key.Binding{
 		{k.Up, k.Down, k.Left, k.Right},
-		{k.Chat, k.Net, k.Wire, k.AddBot, k.RemoveBot},
+		{k.Chat, k.Net, k.Predict, k.Wire, k.AddBot, k.RemoveBot},
 		{k.Help, k.Close, k.Lobby, k.Quit},
 	}
 	if k.watching {

@@ -20,34 +20,45 @@ const (
 // Widths of the netgraph's layouts: one line a peer needs fullNetW
 // columns; from twoLineNetW a peer's traffic goes on a second line.
 const (
-	fullNetW    = 86
+	fullNetW    = 92
 	twoLineNetW = 40
 )
 
+// netFixedW is the width of a peer's first line after its name: rtt,
+// loss, correction, age, jitter.
+const netFixedW = 7 + 6 + 6 + 7 + 7
+
 // netgraph shows the network as this peer sees it, in the side panel's
 // w×h: a row per peer, then the packets dropped by reason. Its columns go
-// from the most telling (rtt, loss) to the least, so that a narrow panel
-// loses only the last ones; a panel of middle width puts each peer's
-// traffic on a line of its own instead.
+// from the most telling (rtt, loss, the prediction's correction) to the
+// least, so that a narrow panel loses only the last ones; a panel of
+// middle width puts each peer's traffic on a line of its own instead,
+// and a narrow one its correction, where every peer still fits.
 func (m arenaModel) netgraph(w, h int) string {
 	st, s := m.st, m.snap
 	var lines []string
 	add := func(l string) { lines = append(lines, l) }
 	nameW := max(6, min(netNameW, w-13))
 	twoLines := w >= twoLineNetW && w < fullNetW
+	if w >= twoLineNetW {
+		nameW = max(6, min(netNameW, w-netFixedW))
+	}
+	header := fmt.Sprintf("%-*s %6s %5s %5s %6s %6s", nameW, "peer", "rtt", "loss", "corr", "age", "jitter")
 
 	add(st.title.Render("netgraph") + st.dim.Render("  n to close"))
-	add(st.heading.Render(fmt.Sprintf("%-*s %6s %5s %6s %6s", nameW, "peer", "rtt", "loss", "age", "jitter") +
-		m.netTraffic(twoLines, "pkt/s i/o", "B/s in/out", "rtt history")))
+	add(st.heading.Render(header + m.netTraffic(twoLines, "pkt/s i/o", "B/s in/out", "rtt history")))
 	perPeer := 1
 	if twoLines {
-		lines[1] = st.heading.Render(fmt.Sprintf("%-*s %6s %5s %6s %6s", nameW, "peer", "rtt", "loss", "age", "jitter"))
+		lines[1] = st.heading.Render(header)
 		add(st.heading.Render(m.netTraffic(true, "pkt/s i/o", "B/s in/out", "rtt history")))
 		perPeer = 2
 	}
 
 	drops := m.dropLines(w)
 	room := (h - len(lines) - 2 - len(drops)) / perPeer // a blank and the drops heading
+	// A narrow panel has no column for the correction: it gets a line of
+	// its own under each peer, if every peer still fits.
+	corrLine := w < twoLineNetW && s.Mode != view.ModeServer && 2*len(s.Peers) <= room
 	peers := s.Peers
 	more := 0
 	if len(peers) > room {
@@ -55,6 +66,9 @@ func (m arenaModel) netgraph(w, h int) string {
 	}
 	for _, p := range peers {
 		m.netPeer(p, nameW, twoLines, add)
+		if corrLine {
+			add(st.dim.Render("  correction " + m.fmtCorrection(p, " max ")))
+		}
 	}
 	if more > 0 {
 		add(st.dim.Render(fmt.Sprintf("+%d more", more)))
@@ -95,8 +109,8 @@ func (m arenaModel) netPeer(p view.PeerStats, nameW int, twoLines bool, add func
 	case p.Bot:
 		mark = "b"
 	}
-	head := fmt.Sprintf("%s %6s %5s %6s %6s", fit(screenText(string(p.Name)), nameW-1)+mark,
-		fmtDur(p.RTT), fmtLoss(p.Loss), fmtDur(p.Age), fmtDur(p.Jitter))
+	head := fmt.Sprintf("%s %6s %5s %5s %6s %6s", fit(screenText(string(p.Name)), nameW-1)+mark,
+		fmtDur(p.RTT), fmtLoss(p.Loss), m.fmtCorrection(p, "/"), fmtDur(p.Age), fmtDur(p.Jitter))
 	pkts := fmtRate(p.PacketsInPerSec) + "/" + fmtRate(p.PacketsOutPerSec)
 	bytes := fmtRate(p.BytesInPerSec) + "/" + fmtRate(p.BytesOutPerSec)
 	spark := sparkline(p.RTTHistory, netSparkW)
@@ -108,6 +122,17 @@ func (m arenaModel) netPeer(p view.PeerStats, nameW int, twoLines bool, add func
 	}
 	tr := m.netTraffic(false, pkts, bytes, "")
 	add(style.Render(head+tr) + st.accent.Render(spark))
+}
+
+// fmtCorrection is how far, in cells, p's cycle jumped when its latest
+// state corrected the prediction, and the most over the last seconds,
+// joined by sep ("0/2"); "-" where nothing is predicted (server mode, a
+// spectator).
+func (m arenaModel) fmtCorrection(p view.PeerStats, sep string) string {
+	if m.snap.Mode == view.ModeServer || p.Spectator {
+		return "-"
+	}
+	return fmt.Sprintf("%d%s%d", p.Correction, sep, p.CorrectionMax)
 }
 
 // maxDropLines bounds the drop counters' share of the netgraph.

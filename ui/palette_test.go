@@ -203,7 +203,7 @@ func TestOwnHeadBlinksBesideItsTrail(t *testing.T) {
 		snap := arenaWith(t, p, 1, &game.Cycle{ID: 1, Name: "me", Color: 0, Alive: true, Dir: tt.dir,
 			Head: tt.head, Verts: []game.Point{start}})
 		b := newBoard(colorprofile.ANSI256)
-		b.update(snap.Arena, snap.Self)
+		b.update(&snap, true)
 		ch, f, g := b.halfBlock(4, 2)
 		if ch != tt.want || f != paintOwnHead || g != trailPaint(0) {
 			t.Errorf("%s: drawn %q fg %d bg %d, want %q fg %d (your head) bg %d (your trail)",

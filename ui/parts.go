@@ -67,6 +67,7 @@ type statusKey struct {
 	mode         view.Mode
 	host         game.Text
 	waiting      time.Duration
+	predict      string
 	peers, width int
 }
 
@@ -75,7 +76,7 @@ func (k statusKey) same(o statusKey) bool { return k == o }
 func (m arenaModel) statusKey(w int) statusKey {
 	s := m.snap
 	return statusKey{m.spectating(), m.readySecs(), s.Match.FirstTo, s.Match.Winner,
-		s.Impairment, s.Mode, s.Host, s.Waiting, len(s.Peers), w}
+		s.Impairment, s.Mode, s.Host, s.Waiting, m.predictNote(), len(s.Peers), w}
 }
 
 // bottomKey is what the line under the status bar shows (while no chat

@@ -24,7 +24,7 @@ func TestHeadLettersDoNotClash(t *testing.T) {
 			Head: game.Point{X: 5, Y: 10}, Verts: []game.Point{{X: 1, Y: 10}}},
 	)
 	b := newBoard(colorprofile.ASCII)
-	b.update(snap.Arena, snap.Self)
+	b.update(&snap, true)
 	got := map[rune]game.PlayerID{}
 	for id, r := range b.letters {
 		if other, ok := got[r]; ok {
@@ -38,7 +38,7 @@ func TestHeadLettersDoNotClash(t *testing.T) {
 	// The letters stay when a player leaves: nobody is relabelled.
 	snap2 := arenaWith(t, p, 0, snap.Arena.Cycle(2).Clone(), snap.Arena.Cycle(3).Clone())
 	before := b.letters[3]
-	b.update(snap2.Arena, 0)
+	b.update(&snap2, true)
 	if b.letters[3] != before || b.letters[2] != 'L' {
 		t.Errorf("letters changed when Castor left: Clu %c, cc %c (was %c)", b.letters[2], b.letters[3], before)
 	}
@@ -60,7 +60,7 @@ func TestNoColorKeepsEveryRow(t *testing.T) {
 			Head: game.Point{X: 14, Y: 8}, Verts: []game.Point{{X: 7, Y: 8}}},
 	)
 	b := newBoard(colorprofile.ASCII)
-	b.update(snap.Arena, snap.Self)
+	b.update(&snap, true)
 	want := map[int]string{
 		3: "│ ▀▀█████A▄▄▄B   │", // rows 4 (upper) and 5 (lower), letters at the heads
 		5: "│ ▀▀▀▀C ▀▀▀▀▀▀▀D │", // row 8 (upper), the gap at x=6

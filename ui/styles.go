@@ -56,6 +56,7 @@ var trailGlyphs = [game.Colors]rune{'#', '*', '+', '%', '=', '~', '$', '&', ':',
 const (
 	glyphOwnHead = '@'
 	glyphFaded   = '.'
+	glyphGhost   = '°' // a ghost whose letter has no lower case
 )
 
 // chrome is a colour of the chrome, with explicit fallbacks for each
@@ -92,6 +93,10 @@ func headHex(trail string) string { return mixHex(trail, 0xff, 0.3) }
 // fadedHex is the trail colour mixed towards black: a crashed cycle's
 // fading trail.
 func fadedHex(trail string) string { return mixHex(trail, 0x00, 0.6) }
+
+// ghostHex is the trail colour half way to black: a remote cycle's last
+// heard head, dim against its trail and its predicted head.
+func ghostHex(trail string) string { return mixHex(trail, 0x00, 0.5) }
 
 func mixHex(hex string, to uint8, f float64) string {
 	v, err := strconv.ParseUint(hex[1:], 16, 32)

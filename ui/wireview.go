@@ -41,7 +41,7 @@ var wireKeys = wireKeyMap{
 	Toggle: key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "wire view")),
 	Freeze: key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "freeze")),
 	Filter: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "hide state")),
-	Peers:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "other peers")),
+	Peers:  key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "other peers")),
 	Older:  key.NewBinding(key.WithKeys("up", "pgup"), key.WithHelp("↑", "older")),
 	Newer:  key.NewBinding(key.WithKeys("down", "pgdown"), key.WithHelp("↓", "newer")),
 }

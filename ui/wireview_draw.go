@@ -50,7 +50,7 @@ func (w wireView) render(st *styles, snap view.Snapshot, width, height int) []st
 			lines = append(lines, d.row(st, r, segW))
 		}
 	}
-	lines = append(lines, st.dim.Render("W close · space freeze · ↑↓ scroll when frozen · f state packets · p other peers"))
+	lines = append(lines, st.dim.Render("W close · space freeze · ↑↓ scroll when frozen · f state packets · o other peers"))
 	for i := range lines {
 		lines[i] = fit(lines[i], width)
 	}

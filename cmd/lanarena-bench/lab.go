@@ -23,7 +23,7 @@ func runLab(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "%7.0f%% %8d %8d %8d %9.0f%%\n", loss*100, f.P50.Milliseconds(), f.Mean.Milliseconds(), f.Max.Milliseconds(), f.FirstTryPercent)
 	}
-	fmt.Fprintln(stdout, "\nwire view: 3 s of one peer's packets behind a link, as the other peer's wire view marks them")
+	fmt.Fprintln(stdout, "\nwire view: 10 s of one peer's packets behind a link (then 1 s clean), as the other peer's wire view marks them")
 	fmt.Fprintf(stdout, "%-14s %8s %12s %10s %15s %13s %12s\n", "link", "packets", "marked lost", "link lost", "marked reorder", "link reorder", "marked late")
 	for _, link := range demo.LabLinks {
 		name := link.String()
@@ -31,7 +31,7 @@ func runLab(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 			name = "clean"
 		}
 		fmt.Fprintf(stderr, "lanarena-bench: wire view, %s…\n", name)
-		f, err := demo.LabWire(ctx, link, 3*time.Second)
+		f, err := demo.LabWire(ctx, link, 10*time.Second)
 		if err != nil {
 			return err
 		}

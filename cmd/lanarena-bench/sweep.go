@@ -311,7 +311,7 @@ func fillLag(res *runResult, lag *lagStats) {
 // startPeers starts the nodes: ids 1..n, the first players then the
 // spectators, every one told the first one's address.
 func startPeers(ctx context.Context, cfg runConfig, players int, pr *probe) ([]*gamenet.Node, error) {
-	room := fmt.Sprintf("bench-%d-%d-%d", os.Getpid(), cfg.Peers, rand.Uint32())
+	room := fmt.Sprintf("bench-%d-%d-%x", os.Getpid(), cfg.Peers, rand.Uint32()) // ≤ 24 characters
 	var nodes []*gamenet.Node
 	var first netip.AddrPort
 	for i := range cfg.Peers {

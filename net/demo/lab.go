@@ -156,7 +156,10 @@ type WireFigures struct {
 
 // LabWire opens b's wire log, bends a's link for window, and analyses
 // b's log: the packets from a marked lost, reordered and late, and what
-// the link says it lost and reordered on the way out of a.
+// the link says it lost and reordered (overtaken) on the way out of a.
+// The link heals for labTail before the analysis: a sends a few packets
+// a second (send on change), and a loss shows only when a later packet
+// comes.
 func LabWire(ctx context.Context, link transport.ImpairConfig, window time.Duration) (WireFigures, error) {
 	lp, err := newLabPair(ctx, link.Seed+1)
 	if err != nil {
@@ -173,13 +176,19 @@ func LabWire(ctx context.Context, link transport.ImpairConfig, window time.Durat
 		return WireFigures{}, ctx.Err()
 	}
 	did := lp.link.ImpairStats().Out
+	lp.link.SetConfig(transport.ImpairConfig{Seed: link.Seed})
+	select {
+	case <-time.After(labTail):
+	case <-ctx.Done():
+		return WireFigures{}, ctx.Err()
+	}
 	s := snapshotOf(ctx, lp.b)
 	rtt := map[game.PlayerID]time.Duration{}
 	for _, p := range s.Peers {
 		rtt[p.ID] = p.RTT
 	}
 	an := view.AnalyzeWire(s.Wire, func(id game.PlayerID) time.Duration { return rtt[id] })
-	f := WireFigures{Link: link, LinkLost: int(did.Lost - before.Lost), LinkReordered: int(did.Reordered - before.Reordered)}
+	f := WireFigures{Link: link, LinkLost: int(did.Lost - before.Lost), LinkReordered: int(did.Overtaken - before.Overtaken)}
 	for _, e := range an.Events {
 		if e.Dir != view.WireIn || e.Peer != lp.a.ID() {
 			continue
@@ -198,6 +207,10 @@ func count(e view.MarkedEvent, m view.WireMark) int {
 	}
 	return 0
 }
+
+// labTail is how long LabWire lets a's packets through unharmed before
+// it reads b's wire log.
+const labTail = time.Second
 
 // LabLinks are the links of the lab's wire-view figures.
 var LabLinks = []transport.ImpairConfig{

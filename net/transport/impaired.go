@@ -28,6 +28,10 @@ const (
 // ImpairCounts counts what an Impaired did to the packets of one direction.
 type ImpairCounts struct {
 	Lost, Duplicated, Delayed, Reordered uint64
+	// Overtaken counts the packets held back for reordering that a later
+	// packet overtook; the others (Reordered − Overtaken, less those
+	// still held) went on alone, in order, after the hold.
+	Overtaken uint64
 }
 
 // ImpairStats counts what an Impaired did, per direction.
@@ -295,6 +299,7 @@ func (h *Impaired) impairLocked(dir int, data []byte, addr netip.AddrPort, now t
 		// address: let that one go now.
 		if held := st.held[addr]; held != nil {
 			delete(st.held, addr)
+			st.counts.Overtaken++
 			ready = h.emitLocked(held, now, ready)
 		}
 	}

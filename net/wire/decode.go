@@ -192,6 +192,8 @@ func decodeBody(t Type, body []byte) (Message, error) {
 		m = p
 	case TypeRefusal:
 		m = r.refusal()
+	case TypeKeepAlive:
+		m = &KeepAlive{}
 	default:
 		return nil, ErrType
 	}

@@ -162,6 +162,8 @@ func appendBody(b []byte, m Message) ([]byte, error) {
 		if ok(&w, m) {
 			w.refusal(m)
 		}
+	case *KeepAlive:
+		ok(&w, m) // empty body: the stream rides in extensions
 	default:
 		return b, fmt.Errorf("%w: %T", ErrType, m)
 	}

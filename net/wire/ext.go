@@ -36,6 +36,7 @@ const extHeaderLen = 2
 // ext writes the extensions of m, in kind order: ExtMatch when its State
 // has a match, ExtWinner when it names a winner.
 func (w *writer) ext(m Message) {
+	defer w.streamExt(m)
 	s := stateOf(m)
 	if s == nil {
 		return
@@ -74,7 +75,7 @@ func readExt(m Message, b []byte) error {
 	if len(b) > MaxExtBytes {
 		return ErrTrailing
 	}
-	var seen [ExtWinner + 1]bool
+	var seen [maxExtKind + 1]bool
 	for len(b) > 0 {
 		if len(b) < extHeaderLen || len(b) < extHeaderLen+int(b[1]) {
 			return ErrTrailing
@@ -85,9 +86,15 @@ func readExt(m Message, b []byte) error {
 		switch {
 		case kind&ExtCritical != 0:
 			return ErrField
-		case kind != ExtMatch && kind != ExtWinner:
+		case kind > maxExtKind || kind == 0:
 			continue // a later revision's: skipped
-		case seen[kind] || s == nil:
+		case seen[kind]:
+			return ErrField
+		case kind >= ExtAck:
+			if !readStreamExt(m, kind, data) {
+				return ErrField
+			}
+		case s == nil:
 			return ErrField
 		case kind == ExtMatch && len(data) == extMatchLen:
 			s.Match = le.Uint16(data)

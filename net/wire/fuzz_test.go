@@ -22,6 +22,7 @@ func FuzzDecode(f *testing.F) {
 		f.Add(mustAppend(s))
 	}
 	f.Add(withExt(mustAppend(sample{h: testHeader, m: typicalState()})))
+	f.Add(withExt(mustAppend(sample{h: testHeader, m: streamState()})))
 	f.Add([]byte{})
 	f.Add([]byte("LA"))
 	f.Add(make([]byte, MaxPacket+1))
@@ -166,16 +167,30 @@ func corpusFile(args ...any) string {
 
 // withExt is packet b followed by an extension of an unknown kind, which
 // a receiver skips.
-func withExt(b []byte) []byte { return append(b, 0x05, 3, 'e', 'x', 't') }
+func withExt(b []byte) []byte { return append(b, 0x09, 3, 'e', 'x', 't') }
 
 // bodyEnd is where the fixed body of an encoded packet (without tag)
-// ends: before the ExtMatch and ExtWinner extensions that Append writes
-// last, in that order, when the message carries a State.
+// ends: before the known extensions that Append writes last (ExtMatch,
+// ExtWinner, then the stream's), when the message carries them.
 func bodyEnd(b []byte) int {
 	n := len(b)
 	_, m, err := Decode(b)
+	if err != nil {
+		return n
+	}
+	if st := streamOf(m); st != nil {
+		if st.Ack != 0 {
+			n -= extHeaderLen + extAckLen
+		}
+		if st.Probe {
+			n -= extHeaderLen + extTimeLen
+		}
+		if st.Echoed {
+			n -= extHeaderLen + extEchoLen
+		}
+	}
 	s := stateOf(m)
-	if err != nil || s == nil {
+	if s == nil {
 		return n
 	}
 	if s.Winner != 0 {

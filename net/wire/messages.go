@@ -62,7 +62,8 @@ type PeerAddr struct {
 	Addr netip.AddrPort
 }
 
-// State is the owner's announcement of its cycle, sent every tick. Verts
+// State is the owner's announcement of its cycle, sent on change (see
+// stream.go; every tick in an earlier revision). Verts
 // are the last len(Verts) vertices of a trail polyline of VertTotal
 // vertices: indices VertTotal-len(Verts) .. VertTotal-1.
 type State struct {
@@ -86,6 +87,10 @@ type State struct {
 	Winner    game.PlayerID
 	VertTotal uint16
 	Verts     []game.Point
+	// Stream is the send-on-change stream's part of a State message
+	// (extensions ExtAck, ExtTime, ExtEcho). The State inside a MoveAck or
+	// CycleState carries none: leave it zero there.
+	Stream Stream
 }
 
 // Leave says the sender is leaving the room for good.

@@ -50,6 +50,22 @@ func maxState() State {
 	}
 }
 
+// maxStream has every stream extension, at its largest values.
+func maxStream() Stream {
+	return Stream{Ack: ^uint32(0), Probe: true, Time: ^uint32(0), Echoed: true, Echo: ^uint32(0), Hold: ^uint32(0)}
+}
+
+// streamState is PROTOCOL.md 10.6's State: the cycle of 10.1 in drop-in
+// play, with the two vertices its receiver has not acknowledged, an
+// acknowledgement, a probe and an echo.
+func streamState() *State {
+	s := typicalState()
+	s.Match = 0
+	s.Verts = s.Verts[2:]
+	s.Stream = Stream{Ack: 0x1234, Probe: true, Time: 5_000_000, Echoed: true, Echo: 4_990_000, Hold: 1500}
+	return s
+}
+
 func fullHello() *Hello {
 	h := &Hello{
 		Flags: knownHelloFlags, Mode: ModeServer, Color: 255,
@@ -87,7 +103,11 @@ func samples() []sample {
 			Tick: 99, Life: 1, Dir: game.Down, Head: game.Point{X: 0, Y: 39}, DeadTicks: 7,
 			Killer: 0, Deaths: 1, VertTotal: 0,
 		}},
-		{"state-max", maxHeader(), func() *State { s := maxState(); return &s }()},
+		{"state-max", maxHeader(), func() *State { s := maxState(); s.Stream = maxStream(); return &s }()},
+		{"state-stream", testHeader, streamState()},
+		{"keepalive", testHeader, &KeepAlive{}},
+		{"keepalive-stream", testHeader, &KeepAlive{Stream: Stream{Ack: 41, Probe: true, Time: 1_000_000}}},
+		{"keepalive-max", maxHeader(), &KeepAlive{Stream: maxStream()}},
 		{"leave", testHeader, &Leave{}},
 		{"ping", testHeader, &Ping{Nonce: 0x0123456789abcdef}},
 		{"ping-max", maxHeader(), &Ping{Nonce: ^uint64(0)}},

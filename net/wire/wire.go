@@ -91,8 +91,9 @@ const (
 	TypeChallenge     Type = 15
 	TypeHelloProof    Type = 16
 	TypeRefusal       Type = 17
+	TypeKeepAlive     Type = 18
 
-	maxType = TypeRefusal
+	maxType = TypeKeepAlive
 )
 
 var typeNames = [...]string{
@@ -113,6 +114,7 @@ var typeNames = [...]string{
 	TypeChallenge:     "challenge",
 	TypeHelloProof:    "hello-proof",
 	TypeRefusal:       "refusal",
+	TypeKeepAlive:     "keepalive",
 }
 
 // Valid reports whether t is a type this version knows.
@@ -127,8 +129,8 @@ func (t Type) String() string {
 
 // Message is the body of a packet: one of *Hello, *State, *Leave, *Ping,
 // *Pong, *TrailReq, *Trail, *Chat, *ChatAck, *MoveReq, *MoveAck,
-// *CycleState, *CycleTrailReq, *CycleTrail, *Challenge, *HelloProof and
-// *Refusal.
+// *CycleState, *CycleTrailReq, *CycleTrail, *Challenge, *HelloProof,
+// *Refusal and *KeepAlive.
 type Message interface {
 	Type() Type
 }

@@ -285,10 +285,12 @@ func TestCorrupt(t *testing.T) {
 		{"version 1", state, 2, 1, ErrVersion, true},
 		{"version 3", state, 2, 3, ErrVersion, true},
 		{"type 0", state, 3, 0, ErrType, true},
-		{"type 18 (past the last)", state, 3, 18, ErrType, true},
+		{"type 19 (past the last)", state, 3, 19, ErrType, true},
 		{"type 255", state, 3, 255, ErrType, true},
 		{"flags", state, 4, 2, ErrField, true},
-		{"type changes length", plainState, 3, byte(TypeChatAck), ErrTrailing, true},
+		// A ChatAck reads the tick; the life (3, 0) then reads as an empty
+		// ExtAck, which a ChatAck cannot carry.
+		{"type changes length", plainState, 3, byte(TypeChatAck), ErrField, true},
 		{"state bits", state, stateBits, 1 << 3, ErrField, true},
 		{"state verts > max", state, stateCount, MaxStateVerts + 1, ErrField, true},
 		{"state verts > total", state, stateTotal, 3, ErrField, true},
@@ -412,7 +414,8 @@ func TestPeekHeader(t *testing.T) {
 func TestSizes(t *testing.T) {
 	want := map[string]int{
 		"hello-min": 34, "hello-max": 722,
-		"state-min": 45, "state": 57, "state-max": 71,
+		"state-min": 45, "state": 57, "state-max": 93, "state-stream": 71,
+		"keepalive": 17, "keepalive-stream": 29, "keepalive-max": 39,
 		"leave": 17, "ping": 25, "pong": 25, "trail-req": 21,
 		"trail-empty": 25, "trail-max": 1151,
 		"chat-empty": 23, "chat-max": 663, "chat-ack": 21,
@@ -451,10 +454,10 @@ func TestExtensions(t *testing.T) {
 		m    *State
 	}{
 		{"none", nil, nil, plain()},
-		{"empty extension", []byte{0x03, 0}, nil, plain()},
-		{"PROTOCOL.md 10.5", []byte{0x05, 3, 'e', 'x', 't'}, nil, plain()},
-		{"two unknown", []byte{0x03, 2, 0xaa, 0xbb, 0x7f, 1, 0xcc}, nil, plain()},
-		{"full area", append([]byte{0x03, MaxExtBytes - 2}, make([]byte, MaxExtBytes-2)...), nil, plain()},
+		{"empty extension", []byte{0x09, 0}, nil, plain()},
+		{"PROTOCOL.md 10.5", []byte{0x09, 3, 'e', 'x', 't'}, nil, plain()},
+		{"two unknown", []byte{0x09, 2, 0xaa, 0xbb, 0x7f, 1, 0xcc}, nil, plain()},
+		{"full area", append([]byte{0x09, MaxExtBytes - 2}, make([]byte, MaxExtBytes-2)...), nil, plain()},
 		{"over the area", append([]byte{0x03, MaxExtBytes - 1}, make([]byte, MaxExtBytes-1)...), ErrTrailing, nil},
 		{"critical", []byte{0x81, 0}, ErrField, nil},
 		{"lone kind", []byte{0x03}, ErrTrailing, nil},

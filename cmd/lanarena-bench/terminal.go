@@ -294,18 +294,28 @@ func measureTerminal(ctx context.Context, bin, self, dir string, c termCase, win
 	return res, nil
 }
 
-// output fills in what the pane's reads over secs say about the output.
+// output fills in what the pane's reads say about the output over the
+// window of secs. The recorder starts a moment after the window does
+// (tmux runs it: up to a second late on a busy machine), so the rates are
+// taken over the span the reads cover, from the first frame to the last:
+// frames per second is then (frames − 1) ÷ span, the tick rate when every
+// tick has a frame of its own. Reads spanning less than half the window
+// say too little: the rates are then over the window.
 func (res *termResult) output(reads []paneRead, secs float64) {
 	res.Window = secs
 	for _, r := range reads {
 		res.Bytes += r.n
 	}
-	res.BytesPS = float64(res.Bytes) / secs
 	res.Frames = bursts(reads, burstGap)
-	res.FramesPS = float64(res.Frames) / secs
-	if res.Frames > 0 {
-		res.BytesPerFrame = float64(res.Bytes) / float64(res.Frames)
+	if res.Frames == 0 {
+		return
 	}
+	res.BytesPerFrame = float64(res.Bytes) / float64(res.Frames)
+	res.FramesPS = float64(res.Frames) / secs
+	if span := (reads[len(reads)-1].at - reads[0].at).Seconds(); res.Frames > 1 && span > secs/2 {
+		res.FramesPS = float64(res.Frames-1) / span
+	}
+	res.BytesPS = res.BytesPerFrame * res.FramesPS
 	res.BytesPerTick = res.BytesPS / benchTickRate
 }
 

@@ -162,6 +162,8 @@ func runTUI(ctx context.Context, o *options, logger *log.Logger) error {
 		defer gw.Close() // the SSH players leave before the player's peer
 		cfg.SSH = gw.share
 		started = gw.follow(started)
+	} else {
+		oneThread()
 	}
 	if o.room != "" {
 		// Without rules on the command line, play by those of a room of

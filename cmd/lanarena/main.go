@@ -112,6 +112,8 @@ func runBot(ctx context.Context, o *options, logger *log.Logger) error {
 		}
 		defer gw.Close() // the SSH players leave before the bot
 		gw.play(n)
+	} else {
+		oneThread()
 	}
 	if err := f.Add(o.bots); err != nil {
 		return err

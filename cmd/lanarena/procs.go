@@ -5,7 +5,8 @@ import (
 	"runtime"
 )
 
-// oneThread runs the TUI process's Go code on one thread at a time, unless
+// oneThread runs the process's Go code on one thread at a time (a TUI, or a
+// headless --bot), unless
 // the GOMAXPROCS environment variable says otherwise.
 //
 // The process does little and in short bursts: 15 times a second the

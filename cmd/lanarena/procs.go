@@ -5,9 +5,9 @@ import (
 	"runtime"
 )
 
-// oneThread runs the process's Go code on one thread at a time (a TUI, or a
-// headless --bot), unless
-// the GOMAXPROCS environment variable says otherwise.
+// oneThread runs the process's Go code (a TUI's, or a headless --bot's) on
+// one thread at a time, unless the GOMAXPROCS environment variable says
+// otherwise.
 //
 // The process does little and in short bursts: 15 times a second the
 // peer ticks, hands a snapshot to the pump goroutine, which hands it to

@@ -131,6 +131,28 @@ func TestBackToTheLobby(t *testing.T) {
 	}
 }
 
+// The player's choice of prediction (p) holds in the next room joined.
+func TestPredictionChoiceKeptAcrossRooms(t *testing.T) {
+	var left leaveRecorder
+	j := &fakeJoiner{ctrl: &fakeController{}}
+	m := newModel(Config{Join: j.join, Leave: left.leave}, colorprofile.ASCII)
+	m, _ = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24}, RoomsMsg{Rooms: lanRooms})
+	m, cmd := send(t, m, keyMsg("enter"))
+	m = runCmd(t, m, cmd)
+	if !m.arena.predict {
+		t.Fatal("prediction off in the first room")
+	}
+	m, _ = send(t, m, keyMsg("p"))
+	m, cmd = send(t, m, keyMsg("L"))
+	m = runCmd(t, m, cmd)
+	m, _ = send(t, m, RoomsMsg{Rooms: lanRooms})
+	m, cmd = send(t, m, keyMsg("enter"))
+	m = runCmd(t, m, cmd)
+	if m.screen != screenArena || m.arena.predict {
+		t.Errorf("screen %v, prediction %v in the next room: want the arena, off as chosen", m.screen, m.arena.predict)
+	}
+}
+
 // A secret the room's players do not share brings the lobby back with
 // its secret prompt; the right one then joins.
 func TestWrongSecretIsAskedAgain(t *testing.T) {

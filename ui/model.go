@@ -180,7 +180,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case joinedMsg:
 		m.screen, m.room, m.secret, m.leaving = screenArena, msg.room, msg.secret, false
 		m.lobby.joining = ""
+		prev := m.arena
 		m.arena = newArenaModel(m.st, m.cfg, msg.ctrl, msg.room)
+		if prev.board != nil { // a room before this one: keep the player's p
+			m.arena.predict = prev.predict
+		}
 		m.arena, _ = m.arena.Update(tea.WindowSizeMsg{Width: m.width, Height: m.height})
 		return m, nil
 	case leftMsg:

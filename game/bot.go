@@ -153,20 +153,24 @@ func headOnRisk(s *State, self PlayerID, p Point) int {
 }
 
 // runwayRisk is the penalty for entering p when p lies on the road a
-// cycle in its ready phase will take: the cells of its first second of
-// straight travel. A newcomer is not killed by a bot before it has found
-// its cycle; a bot crosses that road only when every other way is worse.
+// new life will take: the cells of its first second of straight travel
+// from its spawn cell, while it waits there (its ready phase) and, once it
+// rides, until it turns or has ridden that second. A newcomer is not
+// killed by a bot before it has found its cycle; a bot crosses that road
+// only when every other way is worse.
 func runwayRisk(s *State, self PlayerID, p Point) int {
 	risk := 0
 	for _, id := range s.order {
 		o := s.cycles[id]
-		if id == self || !o.Alive || o.Ready == 0 {
-			continue
+		if id == self || !o.Alive || len(o.Verts) != 1 {
+			continue // gone, or turned: its road is its own choice now
 		}
 		dx, dy := o.Dir.Delta()
-		rx, ry := p.X-o.Head.X, p.Y-o.Head.Y
-		k := rx*dx + ry*dy // cells ahead of the waiting head, if on its line
-		if rx*dy-ry*dx == 0 && k >= 1 && k <= s.Params.TickRate+1 {
+		spawn := o.Verts[0]
+		rx, ry := p.X-spawn.X, p.Y-spawn.Y
+		k := rx*dx + ry*dy // cells ahead of the spawn cell, if on its line
+		rode := (o.Head.X-spawn.X)*dx + (o.Head.Y-spawn.Y)*dy
+		if rx*dy-ry*dx == 0 && k > rode && k <= s.Params.TickRate+1 {
 			risk += botRunway
 		}
 	}

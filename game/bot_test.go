@@ -97,25 +97,27 @@ func TestBotDirChoices(t *testing.T) {
 	}
 }
 
-// A bot does not ride across the road a waiting cycle (in its ready
-// phase) will take in its first second, when it can turn instead; behind
-// that cycle, or across a riding cycle's line, it rides on as usual
-// (turning only on a whim).
+// A bot does not ride across the road a new life will take in its first
+// second (waiting in its ready phase, or riding it without a turn yet),
+// when it can turn instead; behind that cycle, or across the line of a
+// cycle that has turned, it rides on as usual (turning only on a whim).
 func TestBotSparesTheReadyRoad(t *testing.T) {
 	for _, tt := range []struct {
 		name     string
 		ready    int
-		head     Point // the other cycle's, heading Right
-		straight bool  // the bot mostly rides on down, across row 10
+		head     Point   // the other cycle's, heading Right
+		verts    []Point // its trail; nil: only its spawn cell, the head
+		straight bool    // the bot mostly rides on down, across row 10
 	}{
-		{"road ahead of a waiting cycle", 20, Point{5, 10}, false},
-		{"behind a waiting cycle", 20, Point{12, 10}, true},
-		{"a riding cycle's line", 0, Point{5, 10}, true},
+		{"road ahead of a waiting cycle", 20, Point{5, 10}, nil, false},
+		{"behind a waiting cycle", 20, Point{12, 10}, nil, true},
+		{"road ahead of a cycle in its first second", 0, Point{5, 10}, []Point{{3, 10}}, false},
+		{"a cycle that has turned", 0, Point{5, 10}, []Point{{5, 14}, {5, 10}}, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			s := New(testParams)
 			bot := place(t, s, 1, Down, Point{8, 9}, Point{8, 2})
-			w := place(t, s, 2, Right, tt.head)
+			w := place(t, s, 2, Right, tt.head, tt.verts...)
 			w.Ready = tt.ready
 			down := 0
 			for seed := range uint64(100) {

@@ -169,12 +169,12 @@ func TestLostChangeRepeatedAndBudget(t *testing.T) {
 	}
 	// The budget is a mean over pairs: a pair whose cycles ride near each
 	// other gets a State every tick meanwhile (nearCells), so one pair
-	// may go a little over.
+	// may go over, but never above the old stream of a State every tick.
 	total := 0
 	for k, c := range perPair {
 		total += c
-		if rate := float64(c) / (steps / 15.0); rate > 10 {
-			t.Errorf("%s → %s: %.1f packets/s, want ≤ 10", k[0].p.cfg.Name, k[1].p.cfg.Name, rate)
+		if rate := float64(c) / (steps / 15.0); rate > 15 {
+			t.Errorf("%s → %s: %.1f packets/s, want ≤ 15 (a State every tick)", k[0].p.cfg.Name, k[1].p.cfg.Name, rate)
 		}
 	}
 	if mean := float64(total) / float64(len(perPair)) / (steps / 15.0); mean > 8 {

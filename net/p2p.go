@@ -133,7 +133,7 @@ func (p *p2p) handleState(m *member, h wire.Header, s *wire.State, now time.Time
 		l.drop(DropStale, m.addr)
 		return
 	}
-	drawn := p.pred.before(l, m.id, now)
+	drawn := p.pred.drawn(l, m.id, now) // before the state, for its correction
 	if reason := l.apply(m.id, shown{m.display, m.color, m.bot}, r, h.Seq, s, 0); reason != "" {
 		l.drop(reason, m.addr)
 		return

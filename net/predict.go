@@ -151,15 +151,15 @@ func newPredictor(p game.Params) *predictor {
 // drawn is where cycle id is drawn with prediction on: its predicted head
 // when it has one, else its last heard head; ok is false for a cycle not
 // on the board.
-func (pr *predictor) drawn(l *core, id game.PlayerID, now time.Time) (head game.Point, life uint16, ok bool) {
+func (pr *predictor) drawn(l *core, id game.PlayerID, now time.Time) drawnHead {
 	c := l.st.Cycle(id)
 	if c == nil || !c.Alive {
-		return game.Point{}, 0, false
+		return drawnHead{}
 	}
 	if p, found := pr.predict(l, c, now); found {
-		return p.Head, c.Life, true
+		return drawnHead{p.Head, c.Life, true}
 	}
-	return c.Head, c.Life, true
+	return drawnHead{c.Head, c.Life, true}
 }
 
 // predict is the prediction of remote cycle c at now, when it has one: it
@@ -204,11 +204,11 @@ func (pr *predictor) heard(l *core, m *member, tick uint32, before drawnHead, no
 	if c := l.st.Cycle(m.id); c != nil {
 		o.life = c.Life
 	}
-	head, life, ok := pr.drawn(l, m.id, now)
-	if !ok || !before.ok || life != before.life || !known {
+	after := pr.drawn(l, m.id, now)
+	if !after.ok || !before.ok || after.life != before.life || !known {
 		return // born, died, a new life, or the first estimate: a jump that is no prediction's error
 	}
-	o.record(chebyshev(head, before.head), now)
+	o.record(chebyshev(after.head, before.head), now)
 }
 
 // drawnHead is drawn's answer, kept across the application of a state.
@@ -216,11 +216,6 @@ type drawnHead struct {
 	head game.Point
 	life uint16
 	ok   bool
-}
-
-func (pr *predictor) before(l *core, id game.PlayerID, now time.Time) drawnHead {
-	h, life, ok := pr.drawn(l, id, now)
-	return drawnHead{h, life, ok}
 }
 
 // record keeps one correction of cells.

@@ -306,6 +306,5 @@ func near(c, o *game.Cycle) bool {
 	if c == nil || o == nil || !c.Alive || !o.Alive {
 		return false
 	}
-	dx, dy := c.Head.X-o.Head.X, c.Head.Y-o.Head.Y
-	return max(dx, -dx, dy, -dy) <= nearCells
+	return chebyshev(c.Head, o.Head) <= nearCells
 }

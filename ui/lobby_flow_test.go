@@ -90,8 +90,11 @@ func (l *leaveRecorder) leave() { l.n++ }
 
 // The back-to-lobby key leaves the room, shows the lobby, and another
 // room can be joined from there.
-func TestBackToTheLobby(t *testing.T) {
-	var left leaveRecorder
+// inFirstRoom is a model that has joined the first room of its lobby at
+// 80×24, with the joiner and the leave recorder it uses.
+func inFirstRoom(t *testing.T) (*Model, *fakeJoiner, *leaveRecorder) {
+	t.Helper()
+	left := &leaveRecorder{}
 	j := &fakeJoiner{ctrl: &fakeController{}}
 	m := newModel(Config{Join: j.join, Leave: left.leave}, colorprofile.ASCII)
 	m, _ = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24}, RoomsMsg{Rooms: lanRooms})
@@ -100,6 +103,12 @@ func TestBackToTheLobby(t *testing.T) {
 	if m.screen != screenArena {
 		t.Fatal("not in the arena")
 	}
+	return m, j, left
+}
+
+func TestBackToTheLobby(t *testing.T) {
+	m, j, left := inFirstRoom(t)
+	var cmd tea.Cmd
 	// While a chat line is typed, L is a letter.
 	m, _ = send(t, m, keyMsg("t"))
 	m, cmd = send(t, m, keyMsg("L"))
@@ -133,12 +142,8 @@ func TestBackToTheLobby(t *testing.T) {
 
 // The player's choice of prediction (p) holds in the next room joined.
 func TestPredictionChoiceKeptAcrossRooms(t *testing.T) {
-	var left leaveRecorder
-	j := &fakeJoiner{ctrl: &fakeController{}}
-	m := newModel(Config{Join: j.join, Leave: left.leave}, colorprofile.ASCII)
-	m, _ = send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24}, RoomsMsg{Rooms: lanRooms})
-	m, cmd := send(t, m, keyMsg("enter"))
-	m = runCmd(t, m, cmd)
+	m, _, _ := inFirstRoom(t)
+	var cmd tea.Cmd
 	if !m.arena.predict {
 		t.Fatal("prediction off in the first room")
 	}

@@ -70,30 +70,26 @@ func openTrace(path string) (*tracer, error) {
 
 // Stepped implements gamenet.Probe.
 func (t *tracer) Stepped(id game.PlayerID, tick uint32, head game.Point, alive bool, at time.Time) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if len(t.pending) > maxPending {
-		t.dropped++
-		return
-	}
-	b := append(t.pending, 'S', ' ')
-	b = strconv.AppendInt(b, at.UnixNano(), 10)
-	b = appendUints(b, uint64(id), uint64(tick), b2u(alive))
-	b = appendInts(b, head.X, head.Y)
-	t.pending = append(b, '\n')
+	t.record('S', at, head, uint64(id), uint64(tick), b2u(alive))
 }
 
 // Applied implements gamenet.Probe.
 func (t *tracer) Applied(self, owner game.PlayerID, tick uint32, head game.Point, alive bool, at time.Time) {
+	t.record('A', at, head, uint64(self), uint64(owner), uint64(tick), b2u(alive))
+}
+
+// record keeps one probe record for the next snapshot to write: kind, the
+// time, the fields, the head. Beyond maxPending it only counts.
+func (t *tracer) record(kind byte, at time.Time, head game.Point, fields ...uint64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if len(t.pending) > maxPending {
 		t.dropped++
 		return
 	}
-	b := append(t.pending, 'A', ' ')
+	b := append(t.pending, kind, ' ')
 	b = strconv.AppendInt(b, at.UnixNano(), 10)
-	b = appendUints(b, uint64(self), uint64(owner), uint64(tick), b2u(alive))
+	b = appendUints(b, fields...)
 	b = appendInts(b, head.X, head.Y)
 	t.pending = append(b, '\n')
 }
